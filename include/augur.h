@@ -1,0 +1,20 @@
+/* augur.h - the umbrella header: include this and link with -laugur.
+ *
+ * augur is a C11 library for model-independent optimisation and fitting:
+ * many solvers behind one interface (solver.h), with monitors (monitor.h),
+ * termination conditions (termination.h) and bounds that attach to any of
+ * them, and a registry of test problems (model.h). plugin.h is for those
+ * who implement a solver. */
+#ifndef AUGUR_H
+#define AUGUR_H
+
+#include "augur/version.h"
+#include "augur/status.h"
+#include "augur/param.h"
+#include "augur/info.h"
+#include "augur/termination.h"
+#include "augur/monitor.h"
+#include "augur/solver.h"
+#include "augur/model.h"
+
+#endif

@@ -1,0 +1,80 @@
+/* augur/info.h - what a solver shows its termination conditions and
+ * monitors.
+ *
+ * An augur_info is built by the solver after every generation and handed to
+ * termination conditions; an augur_record is handed to monitors for each
+ * generation or evaluation. Both are read-only views, valid only during the
+ * call that receives them. Energies here are the solver's internal,
+ * minimised objective: when a solver maximises, they are -f (monitors alone
+ * get the user's f; see augur_record). */
+#ifndef AUGUR_INFO_H
+#define AUGUR_INFO_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct augur_solver augur_solver;
+
+/* The objective as the solver sees it (sign, penalties, bounds wall), without
+ * counting or monitoring: what a gradient check may call. */
+typedef double (*augur_objective_fn)(void *ctx, const double *x);
+
+typedef struct augur_info {
+    size_t n;                     /* dimension */
+    size_t generation;            /* generations so far (records - 1) */
+    size_t evaluations;           /* cost function calls so far */
+    double elapsed;               /* seconds of solving, over all continuations */
+
+    const double *x;              /* best point so far */
+    double f;                     /* its energy */
+
+    /* Best energy after each generation record, generation 0 first:
+     * energy_history[generation] == f. */
+    const double *energy_history;
+    size_t history_len;           /* generation + 1 */
+
+    /* The best point of the previous generation record (NULL at generation 0). */
+    const double *x_prev;
+    double f_prev;
+
+    /* The solver's current population (NM: the simplex), npop rows of n,
+     * sorted best first when the solver keeps it sorted; npop may be 1. */
+    const double *population;
+    const double *population_energy;
+    size_t npop;
+
+    /* The points evaluated in the last generation (ntrial rows of n). */
+    const double *trial;
+    size_t ntrial;
+
+    /* Uncounted access to the objective, for gradient estimates. */
+    augur_objective_fn objective;
+    void *objective_ctx;
+
+    const augur_solver *solver;   /* NULL when built by hand (tests) */
+} augur_info;
+
+/* What a monitor receives: one generation record or one evaluation. */
+typedef enum augur_record_kind {
+    AUGUR_RECORD_GENERATION,
+    AUGUR_RECORD_EVALUATION
+} augur_record_kind;
+
+typedef struct augur_record {
+    augur_record_kind kind;
+    size_t index;                 /* generation number, or evaluation number (0-based) */
+    size_t generation;            /* generation in progress / recorded */
+    size_t evaluations;           /* evaluations so far, this one included */
+    size_t n;
+    const double *x;              /* generation: best point; evaluation: the point */
+    double f;                     /* in the user's sign (maximise reports f, not -f) */
+    int id;                       /* solver id (nested solvers); 0 by default */
+} augur_record;
+
+#ifdef __cplusplus
+}
+#endif
+#endif

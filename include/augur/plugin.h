@@ -1,0 +1,87 @@
+/* augur/plugin.h - what a solver implementation sees.
+ *
+ * A solver algorithm is one const augur_solver_type table plus static
+ * functions. The base (solvers/solver.c) owns everything that is the same
+ * for every algorithm: the evaluation path (bounds wall, NaN rule, sign,
+ * counting, evaluation monitors, best-so-far), generation records and
+ * history, limits, termination, monitors, the generator and the messages.
+ * An algorithm only draws its points, asks for their energies and keeps its
+ * own state. This header is for implementers; users need solver.h alone. */
+#ifndef AUGUR_PLUGIN_H
+#define AUGUR_PLUGIN_H
+
+#include <stddef.h>
+#include <gsl/gsl_rng.h>
+#include "augur/export.h"
+#include "augur/param.h"
+#include "augur/solver.h"
+#include "augur/termination.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct augur_solver_type {
+    const char *name;             /* registry name, lower-case, hyphenated */
+    const char *doc;              /* one line */
+    size_t state_size;            /* the base callocs this much state */
+    const augur_param *params;    /* NULL-name terminated, may be NULL */
+    /* Points the algorithm holds, for the default limits (mystic's nPop);
+     * NULL means 1. */
+    size_t (*population_size)(const void *state, size_t n);
+    /* Default limits: scale * n * population_size (mystic's iterscale and
+     * evalscale: Nelder-Mead 200/200, Powell 1000/1000, DE 10/1000). */
+    double generation_scale;
+    double evaluation_scale;
+    /* The condition used when the user sets none; NULL: limits only. */
+    augur_termination *(*default_termination)(const void *state, size_t n);
+    /* Generation 0: allocate workspaces (parameters are final now), draw the
+     * starting point(s) and evaluate them. */
+    int (*start)(augur_solver *s, void *state);
+    /* One generation. */
+    int (*step)(augur_solver *s, void *state);
+    /* Release workspaces; must cope with zeroed or half-built state. */
+    void (*free)(void *state);
+};
+
+/* Bounds, as arrays of n (-INFINITY / INFINITY where unbounded). */
+AUGUR_EXTERN const double *augur_solver_lower(const augur_solver *s);
+AUGUR_EXTERN const double *augur_solver_upper(const augur_solver *s);
+/* 1 when every coordinate has finite bounds on both sides. */
+AUGUR_EXTERN int augur_solver_bounds_finite(const augur_solver *s);
+/* The run's generator, seeded from the run's seed. */
+AUGUR_EXTERN gsl_rng *augur_solver_rng(augur_solver *s);
+/* Fill m rows of n starting points. With an initial point: row 0 is x0 and
+ * the others are drawn uniformly within +-radius*|x0_i| (or +-radius where
+ * x0_i is 0), kept inside the bounds (mystic's SetInitialPoints). With a
+ * random box, or with none but finite bounds: all rows uniform in the box.
+ * Fails (with a message) when there is neither, or x0 is out of bounds. */
+AUGUR_EXTERN int augur_solver_initial_points(augur_solver *s, double *X, size_t m,
+                                             double radius);
+/* The energy of x in the solver's (minimised) sign. Points outside the
+ * bounds give +INFINITY without calling the cost. */
+AUGUR_EXTERN double augur_solver_evaluate(augur_solver *s, const double *x);
+/* m points (rows of n) at once, through the solver's map when it has one;
+ * evaluation monitors and counts still run in row order. */
+AUGUR_EXTERN int augur_solver_evaluate_batch(augur_solver *s, const double *X,
+                                             size_t m, double *F);
+/* Expose the population (rows of n, best first if kept sorted) to
+ * termination conditions and users; the arrays stay the solver's and must
+ * stay valid until its next step or free. */
+AUGUR_EXTERN void augur_solver_set_population(augur_solver *s, const double *X,
+                                              const double *F, size_t npop);
+/* Clip x into the bounds. */
+AUGUR_EXTERN void augur_solver_clip(const augur_solver *s, double *x);
+/* 1 when x is inside the bounds. */
+AUGUR_EXTERN int augur_solver_in_bounds(const augur_solver *s, const double *x);
+/* Record a failure: formats the message and returns code. */
+AUGUR_EXTERN int augur_solver_fail(augur_solver *s, int code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,153 @@
+/* augur/solver.h - the abstract solver: what a user of any solver calls.
+ *
+ * A solver is created by type name and dimension, both fixed for its life.
+ * Everything else is a setter returning a status: parameters (from the
+ * type's parameter table, plus the base's own "maximize" and "id"), the
+ * initial point or a box to draw initial points from, bounds, the seed,
+ * evaluation limits, monitors and the termination condition.
+ *
+ *     augur_solver *s = augur_solver_create("nelder-mead", 3);
+ *     augur_solver_set_initial_point(s, x0);
+ *     if (augur_solve(s, cost, data, NULL) < 0)
+ *         fprintf(stderr, "%s\n", augur_solver_errmsg(s));
+ *     augur_solver_best_solution(s);  augur_solver_termination_reason(s);
+ *     augur_solver_destroy(s);
+ *
+ * The run: generation 0 evaluates the starting point(s); each later
+ * generation is one step of the algorithm. After every generation record
+ * the solver checks, in this order: its evaluation and generation limits
+ * (the reason then names the limit hit), a stop request, and the
+ * termination condition. augur_solve() steps until one of them holds; call
+ * it again after setting a new condition or larger limits and it continues
+ * from where it stopped, with counts and history kept.
+ *
+ * Every evaluation goes through one path: points outside the bounds are
+ * never passed to the cost (they count as +inf and are not counted as
+ * evaluations), NaN counts as +inf, "maximize" flips the sign the solver
+ * sees, and evaluation monitors see each real call in order. */
+#ifndef AUGUR_SOLVER_H
+#define AUGUR_SOLVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "augur/export.h"
+#include "augur/info.h"
+#include "augur/monitor.h"
+#include "augur/param.h"
+#include "augur/termination.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The user's cost: x has n coordinates; data is the user's, borrowed. */
+typedef double (*augur_cost)(const double *x, size_t n, void *data);
+
+typedef struct augur_solver_type augur_solver_type;
+
+/* Limits: 0 asks for the solver's default, AUGUR_UNLIMITED for none. */
+#define AUGUR_UNLIMITED SIZE_MAX
+
+/* --- Life cycle -------------------------------------------------------- */
+
+/* NULL for an unknown type, n == 0, or no memory. */
+AUGUR_EXTERN augur_solver *augur_solver_create(const char *type, size_t n);
+/* Frees the solver and all it owns (termination, its references to
+ * monitors). NULL is a no-op. */
+AUGUR_EXTERN void augur_solver_destroy(augur_solver *s);
+
+/* --- Settings ---------------------------------------------------------- */
+
+AUGUR_EXTERN int augur_solver_set_param(augur_solver *s, const char *name,
+                                        double value);
+/* A choice parameter by name ("best1bin"), or any parameter from text. */
+AUGUR_EXTERN int augur_solver_set_param_string(augur_solver *s, const char *name,
+                                               const char *value);
+AUGUR_EXTERN int augur_solver_get_param(const augur_solver *s, const char *name,
+                                        double *value);
+/* Starting point (copied). Checked against the bounds when the run starts. */
+AUGUR_EXTERN int augur_solver_set_initial_point(augur_solver *s, const double *x0);
+/* Draw the starting point(s) uniformly from [lb, ub] (copied, finite). */
+AUGUR_EXTERN int augur_solver_set_random_initial_points(augur_solver *s,
+                                                        const double *lb,
+                                                        const double *ub);
+/* Box bounds (copied); entries may be -INFINITY / INFINITY. lb[i] == ub[i]
+ * pins a coordinate. The cost is never called outside them. */
+AUGUR_EXTERN int augur_solver_set_bounds(augur_solver *s, const double *lb,
+                                         const double *ub);
+AUGUR_EXTERN int augur_solver_clear_bounds(augur_solver *s);
+/* Seed of the solver's generator. Without one, a seed is drawn from the OS
+ * when the run starts; augur_solver_seed() reads it back either way. */
+AUGUR_EXTERN int augur_solver_set_seed(augur_solver *s, uint64_t seed);
+AUGUR_EXTERN uint64_t augur_solver_seed(const augur_solver *s);
+/* Totals, not increments; 0 = the solver's default, AUGUR_UNLIMITED = none. */
+AUGUR_EXTERN int augur_solver_set_evaluation_limits(augur_solver *s,
+                                                    size_t max_generations,
+                                                    size_t max_evaluations);
+/* The limits in force (defaults resolved). */
+AUGUR_EXTERN size_t augur_solver_max_generations(const augur_solver *s);
+AUGUR_EXTERN size_t augur_solver_max_evaluations(const augur_solver *s);
+/* Take over the caller's reference, also when they fail. */
+AUGUR_EXTERN int augur_solver_add_generation_monitor(augur_solver *s, augur_monitor *m);
+AUGUR_EXTERN int augur_solver_add_evaluation_monitor(augur_solver *s, augur_monitor *m);
+/* Owns t, also on failure; NULL restores the solver's default condition. */
+AUGUR_EXTERN int augur_solver_set_termination(augur_solver *s, augur_termination *t);
+/* The condition in force (the default one once a run has started); borrowed. */
+AUGUR_EXTERN const augur_termination *augur_solver_termination(const augur_solver *s);
+
+/* --- Running ----------------------------------------------------------- */
+
+/* Run until a limit, a stop request or the termination condition holds.
+ * t, when not NULL, replaces the condition first (owned, as above); cost
+ * NULL reuses the cost of the previous call. Returns AUGUR_OK when the run
+ * ended on a limit or a condition, AUGUR_STOPPED on a stop request, or a
+ * negative status (see augur_solver_errmsg). */
+AUGUR_EXTERN int augur_solve(augur_solver *s, augur_cost cost, void *data,
+                             augur_termination *t);
+/* One generation (the first call runs generation 0). Returns AUGUR_OK, or a
+ * negative status. Does not check termination: see augur_solver_terminated. */
+AUGUR_EXTERN int augur_solver_step(augur_solver *s, augur_cost cost, void *data);
+/* 1 when the run should stop now (the reason is then set), 0 when not, or a
+ * negative status. */
+AUGUR_EXTERN int augur_solver_terminated(augur_solver *s);
+/* Ask a running solve to stop after the current generation (safe from a
+ * signal handler or another thread). */
+AUGUR_EXTERN void augur_solver_request_stop(augur_solver *s);
+
+/* --- Results ----------------------------------------------------------- */
+
+AUGUR_EXTERN const double *augur_solver_best_solution(const augur_solver *s);
+/* In the user's sign (a maximising solver reports the maximum). */
+AUGUR_EXTERN double augur_solver_best_energy(const augur_solver *s);
+AUGUR_EXTERN size_t augur_solver_evaluations(const augur_solver *s);
+AUGUR_EXTERN size_t augur_solver_generations(const augur_solver *s);
+/* Best energy of each generation record (internal sign); *len = records. */
+AUGUR_EXTERN const double *augur_solver_energy_history(const augur_solver *s,
+                                                       size_t *len);
+/* The current population (rows of n) and its size; NULL before a run. */
+AUGUR_EXTERN const double *augur_solver_population(const augur_solver *s,
+                                                   size_t *npop);
+/* Why the last run stopped ("" while it has not). */
+AUGUR_EXTERN const char *augur_solver_termination_reason(const augur_solver *s);
+/* Seconds spent solving, over all continuations. */
+AUGUR_EXTERN double augur_solver_elapsed(const augur_solver *s);
+/* The message of the last failed call on s, or "". */
+AUGUR_EXTERN const char *augur_solver_errmsg(const augur_solver *s);
+AUGUR_EXTERN size_t augur_solver_dimension(const augur_solver *s);
+AUGUR_EXTERN const augur_solver_type *augur_solver_get_type(const augur_solver *s);
+AUGUR_EXTERN const char *augur_solver_type_name(const augur_solver *s);
+
+/* --- Registry ---------------------------------------------------------- */
+
+/* The built-in and registered types, NULL-terminated. */
+AUGUR_EXTERN const augur_solver_type *const *augur_solver_types(void);
+AUGUR_EXTERN const augur_solver_type *augur_solver_type_find(const char *name);
+/* Add a solver type (a plugin); AUGUR_EINVAL if the name is taken. */
+AUGUR_EXTERN int augur_solver_type_register(const augur_solver_type *type);
+/* The base's parameters that every solver has ("maximize", "id"). */
+AUGUR_EXTERN const augur_param *augur_solver_base_params(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

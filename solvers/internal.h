@@ -1,0 +1,71 @@
+/* internal.h - private to augur: helpers shared by the areas (solvers,
+ * termination, monitors, maps, models). Nothing here is installed or part
+ * of the API. Internal non-static names carry the augur__ prefix. */
+#ifndef AUGUR_INTERNAL_H
+#define AUGUR_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "augur/param.h"
+#include "augur/status.h"
+
+#define AUGUR_ERRMSG_CAP 256
+#define AUGUR_REASON_CAP 1024
+
+#if defined(__GNUC__)
+#define AUGUR__PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define AUGUR__PRINTF(a, b)
+#endif
+
+#define AUGUR__ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Format into buf (always terminated, truncated if need be) and return code:
+ * the one way every area records a failure. */
+int augur__fail_msg(char *buf, size_t cap, int code, const char *fmt, ...)
+    AUGUR__PRINTF(4, 5);
+int augur__vfail_msg(char *buf, size_t cap, int code, const char *fmt,
+                     va_list ap);
+
+/* Names match ignoring case, with '_' and '-' equal. */
+int augur__name_eq(const char *a, const char *b);
+
+/* --- Parameter tables (param.c) --------------------------------------- */
+/* Write every default into state. */
+void augur__params_defaults(const augur_param *table, void *state);
+/* Validate and store one value; on failure writes a message naming the
+ * parameter, its range and the owner (e.g. "nelder-mead"). */
+int augur__params_set(const augur_param *table, void *state, const char *owner,
+                      const char *name, double value, char *err, size_t cap);
+/* The same from text: a number, "true"/"false", or a choice's name. */
+int augur__params_set_string(const augur_param *table, void *state,
+                             const char *owner, const char *name,
+                             const char *value, char *err, size_t cap);
+int augur__params_get(const augur_param *table, const void *state,
+                      const char *owner, const char *name, double *value,
+                      char *err, size_t cap);
+/* The shortest text that reads back as exactly v. */
+void augur__format_double(char *buf, size_t cap, double v);
+/* "name=value, name=value" (shortest exact text for reals, names for choices). */
+void augur__params_format(const augur_param *table, const void *state,
+                          char *buf, size_t cap);
+static inline double *augur__param_slot(void *state, const augur_param *p)
+{
+    return (double *)((char *)state + p->offset);
+}
+static inline double augur__param_value(const void *state, const augur_param *p)
+{
+    return *(const double *)((const char *)state + p->offset);
+}
+
+/* --- Random streams and time (util.c) --------------------------------- */
+/* A well-mixed 64-bit value from (seed, index): the seed of stream `index`
+ * of a run seeded with `seed` (SplitMix64 finaliser). */
+uint64_t augur__mix_seed(uint64_t seed, uint64_t index);
+/* A seed from the operating system (getrandom, falling back to time). */
+uint64_t augur__os_seed(void);
+/* Monotonic seconds. */
+double augur__now(void);
+
+#endif

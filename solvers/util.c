@@ -1,0 +1,69 @@
+/* util.c - small helpers every area shares: message formatting, name
+ * matching, seed mixing and the clock. */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <stdio.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+#include "internal.h"
+
+int augur__vfail_msg(char *buf, size_t cap, int code, const char *fmt,
+                     va_list ap)
+{
+    if (buf && cap > 0)
+        vsnprintf(buf, cap, fmt, ap);
+    return code;
+}
+
+int augur__fail_msg(char *buf, size_t cap, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    augur__vfail_msg(buf, cap, code, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+static int fold(int c)
+{
+    return c == '_' ? '-' : tolower((unsigned char)c);
+}
+
+int augur__name_eq(const char *a, const char *b)
+{
+    if (!a || !b)
+        return 0;
+    for (; *a && *b; a++, b++)
+        if (fold(*a) != fold(*b))
+            return 0;
+    return *a == *b;
+}
+
+uint64_t augur__mix_seed(uint64_t seed, uint64_t index)
+{
+    /* SplitMix64: consecutive indices give unrelated, well-spread seeds, so
+     * stream k of a run never depends on how many streams came before. */
+    uint64_t z = seed + (index + 1) * UINT64_C(0x9E3779B97F4A7C15);
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+    return z ^ (z >> 31);
+}
+
+uint64_t augur__os_seed(void)
+{
+    uint64_t s = 0;
+    if (getrandom(&s, sizeof s, 0) == (ssize_t)sizeof s)
+        return s;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return augur__mix_seed((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec,
+                           (uint64_t)getpid());
+}
+
+double augur__now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
