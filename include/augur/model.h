@@ -39,6 +39,8 @@ AUGUR_EXTERN int augur_model_box(const augur_model *m, size_t n, double *lb,
                                  double *ub);
 AUGUR_EXTERN int augur_model_minimum(const augur_model *m, size_t n, double *fmin,
                                      double *xmin);
+/* AUGUR_OK when m takes dimension n, AUGUR_EINVAL when it does not (or m is
+ * NULL): a status, not a boolean, like the other two wrappers. */
 AUGUR_EXTERN int augur_model_accepts_dim(const augur_model *m, size_t n);
 
 /* The models' cost functions, for direct use (data is ignored unless a
@@ -46,6 +48,29 @@ AUGUR_EXTERN int augur_model_accepts_dim(const augur_model *m, size_t n);
  * adds none when data is NULL). */
 AUGUR_EXTERN double augur_model_sphere(const double *x, size_t n, void *data);
 AUGUR_EXTERN double augur_model_rosen(const double *x, size_t n, void *data);
+/* Every cost returns NaN for a NULL x or an n its model does not take (a
+ * solver's evaluate() turns NaN into +inf), since a cost has no status. */
+AUGUR_EXTERN double augur_model_step(const double *x, size_t n, void *data);
+AUGUR_EXTERN double augur_model_quartic(const double *x, size_t n, void *data);
+AUGUR_EXTERN double augur_model_ellipsoid(const double *x, size_t n, void *data);
+AUGUR_EXTERN double augur_model_powers(const double *x, size_t n, void *data);
+AUGUR_EXTERN double augur_model_rastrigin(const double *x, size_t n, void *data);
+AUGUR_EXTERN double augur_model_ackley(const double *x, size_t n, void *data);
+AUGUR_EXTERN double augur_model_griewangk(const double *x, size_t n, void *data);
+AUGUR_EXTERN double augur_model_schwefel(const double *x, size_t n, void *data);
+AUGUR_EXTERN double augur_model_michalewicz(const double *x, size_t n, void *data);
+AUGUR_EXTERN double augur_model_paviani(const double *x, size_t n, void *data);
+AUGUR_EXTERN double augur_model_corana(const double *x, size_t n, void *data);
+/* Two-dimensional landscapes (n must be 2). */
+AUGUR_EXTERN double augur_model_shekel(const double *x, size_t n, void *data);
+AUGUR_EXTERN double augur_model_zimmermann(const double *x, size_t n, void *data);
+AUGUR_EXTERN double augur_model_fosc3d(const double *x, size_t n, void *data);
+AUGUR_EXTERN double augur_model_nmin51(const double *x, size_t n, void *data);
+AUGUR_EXTERN double augur_model_peaks(const double *x, size_t n, void *data);
+AUGUR_EXTERN double augur_model_venkat91(const double *x, size_t n, void *data);
+AUGUR_EXTERN double augur_model_branins(const double *x, size_t n, void *data);
+AUGUR_EXTERN double augur_model_easom(const double *x, size_t n, void *data);
+AUGUR_EXTERN double augur_model_goldstein(const double *x, size_t n, void *data);
 
 #ifdef __cplusplus
 }

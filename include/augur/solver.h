@@ -52,6 +52,9 @@ typedef struct augur_solver_type augur_solver_type;
 
 /* NULL for an unknown type, n == 0, or no memory. */
 AUGUR_EXTERN augur_solver *augur_solver_create(const char *type, size_t n);
+/* The same, with a status and a message in err (cap bytes) saying why. */
+AUGUR_EXTERN int augur_solver_new(augur_solver **out, const char *type, size_t n,
+                                  char *err, size_t cap);
 /* Frees the solver and all it owns (termination, its references to
  * monitors). NULL is a no-op. */
 AUGUR_EXTERN void augur_solver_destroy(augur_solver *s);

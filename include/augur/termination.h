@@ -74,6 +74,29 @@ AUGUR_EXTERN augur_termination *augur_term_copy(const augur_termination *t);
 AUGUR_EXTERN const augur_term_type *const *augur_term_types(void);
 AUGUR_EXTERN const augur_term_type *augur_term_type_find(const char *name);
 
+/* --- Building and writing conditions ---------------------------------- */
+/* These serve the config reader (which builds a tree by name, member by
+ * member) and third-party types, which bring their own augur_term_type. */
+
+/* A condition of any type, default parameters, no children; or NULL. */
+AUGUR_EXTERN augur_termination *augur_term_create_type(const augur_term_type *type);
+/* Append a member to a combinator. t owns child also when this fails (the
+ * child is then destroyed): AUGUR_EINVAL for a NULL child, AUGUR_ERANGE
+ * when t takes no more members (leaves take none, not/when one). */
+AUGUR_EXTERN int augur_term_add_child(augur_termination *t,
+                                      augur_termination *child);
+/* What t is, as text: "Label(param=value, ...)" for a leaf, members nested
+ * for a combinator: "Or(VTR(tolerance=0.005, target=0), Not(...))". */
+AUGUR_EXTERN void augur_term_describe(const augur_termination *t, char *buf,
+                                      size_t cap);
+/* For a type's check: store a message on t and return code (negative). */
+AUGUR_EXTERN int augur_term_fail(augur_termination *t, int code,
+                                 const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
 /* --- Leaves (mystic's set) -------------------------------------------- */
 /* Each returns NULL for a negative tolerance or other invalid argument. */
 
@@ -95,11 +118,16 @@ AUGUR_EXTERN augur_termination *augur_term_candidate_relative_tolerance(double x
 /* max over last trials of sum |best - trial| <= tolerance.  (1e-5) */
 AUGUR_EXTERN augur_termination *augur_term_solution_improvement(double tolerance);
 /* With a finite fval: |h[-1] - fval| <= |tolerance fval|. With fval NaN:
- * g > 0 and L > g and h[-g] - h[-1] <= 0, or g == 0 (always).  (NaN, 1e-6, 30) */
+ * g > 0 and L > g and h[-g] - h[-1] <= 0, or g == 0 (always).  (NaN, 1e-6, 30)
+ * The parameter table cannot hold NaN, so "no fval" is stored as INFINITY:
+ * the `fval` parameter reads back inf, and any non-finite fval means none. */
 AUGUR_EXTERN augur_termination *augur_term_normalized_cost_target(double fval,
                                                                   double tolerance,
                                                                   size_t generations);
-/* Every member within |tolerance x_best| of the best, per coordinate.  (1e-6) */
+/* Every member within |tolerance x_0| of member 0 (the best when the
+ * population is sorted), per coordinate; a zero coordinate needs equality.
+ * An error for a population of one, as for candidate-relative-tolerance.
+ * (1e-6) */
 AUGUR_EXTERN augur_termination *augur_term_population_spread(double tolerance);
 /* p-norm (p >= 1, or INFINITY) of a forward-difference gradient at the best
  * point <= tolerance.  (1e-5, INFINITY) */
@@ -111,12 +139,16 @@ AUGUR_EXTERN augur_termination *augur_term_evaluation_limits(size_t generations,
 /* Elapsed solving time >= seconds.  (86400) */
 AUGUR_EXTERN augur_termination *augur_term_time_limits(double seconds);
 /* The best energy has not improved by more than tolerance over the last
- * `generations` generations (pagmo's missing "stall" test). */
+ * `generations` generations (pagmo's missing "stall" test):
+ * L > g and h[L-1-g] - h[L-1] <= tolerance.  (30, 0) */
 AUGUR_EXTERN augur_termination *augur_term_no_improvement(size_t generations,
                                                           double tolerance);
 /* NLopt's leaves. stopval: f <= value. ftol: |f_prev - f| <= tol (abs) or
  * <= tol |f| (rel) between consecutive records with f_prev > f or equal.
- * xtol: |x_prev - x|_inf <= tol (abs) or sum |dx_i| <= tol sum |x_i| (rel). */
+ * xtol: |x_prev - x|_inf <= tol (abs) or sum |dx_i| <= tol sum |x_i| (rel).
+ * ftol and xtol never fire at generation 0 (no previous record), and ftol
+ * not after an infinite f_prev (as NLopt). Defaults: stopval -inf (never),
+ * tolerances 1e-8. */
 AUGUR_EXTERN augur_termination *augur_term_stopval(double value);
 AUGUR_EXTERN augur_termination *augur_term_ftol_abs(double tolerance);
 AUGUR_EXTERN augur_termination *augur_term_ftol_rel(double tolerance);

@@ -1,0 +1,456 @@
+/* run.c - the one evaluation path and the one solve loop every solver goes
+ * through.
+ *
+ * evaluate: a point outside the bounds is never passed to the cost (it is
+ * +inf, uncounted, unmonitored); NaN becomes +inf; "maximize" flips the
+ * sign the algorithm sees; the count, the best point ever evaluated and the
+ * evaluation monitors are updated in call order. This is the hot path: it
+ * does no allocation and touches monitors only when there are some.
+ *
+ * solve: generation 0 (the type's start), then steps; after every
+ * generation a record goes to the history and the generation monitors, and
+ * the stop test runs: limits first (so the reason names the limit), then a
+ * stop request, then the termination condition. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "solver_int.h"
+
+/* --- Limits ------------------------------------------------------------ */
+
+static size_t scaled_limit(double scale, size_t n, size_t npop)
+{
+    if (!(scale > 0))
+        return AUGUR_UNLIMITED;
+    double v = scale * (double)n * (double)npop;
+    return v >= (double)SIZE_MAX ? AUGUR_UNLIMITED : (size_t)v;
+}
+
+void augur__solver_resolve_limits(augur_solver *s)
+{
+    size_t npop = s->type->population_size
+                      ? s->type->population_size(s->state, s->n) : 1;
+    s->max_gen = s->max_gen_set ? s->max_gen_set
+                                : scaled_limit(s->type->generation_scale, s->n, npop);
+    s->max_eval = s->max_eval_set ? s->max_eval_set
+                                  : scaled_limit(s->type->evaluation_scale, s->n, npop);
+}
+
+/* --- The evaluation path ---------------------------------------------- */
+
+static double to_user(const augur_solver *s, double f)
+{
+    return s->base.maximize != 0 ? -f : f;
+}
+
+/* Raw cost in the solver's sign, NaN as +inf; no counting. */
+static double objective(const augur_solver *s, const double *x)
+{
+    double f = s->cost(x, s->n, s->data);
+    if (s->base.maximize != 0)
+        f = -f;
+    return isnan(f) ? INFINITY : f;
+}
+
+static void stop_from_monitor(augur_solver *s, int rc, augur_monitor *m,
+                              const char *kind, size_t index)
+{
+    if (rc == AUGUR_STOPPED) {
+        if (!atomic_exchange(&s->stop_requested, 1) || !s->reason[0])
+            snprintf(s->reason, sizeof s->reason,
+                     "Callback(stop requested by a %s monitor at %s %zu)",
+                     kind, kind, index);
+        return;
+    }
+    if (s->pending == AUGUR_OK) {
+        s->pending = rc;
+        augur_solver_fail(s, rc, "%s monitor: %s", kind,
+                          augur_monitor_errmsg(m)[0] ? augur_monitor_errmsg(m)
+                                                     : augur_strerror(rc));
+    }
+    atomic_store(&s->stop_requested, 1);
+}
+
+static void notify_evaluation(augur_solver *s, const double *x, double f)
+{
+    augur_record r = {
+        .kind = AUGUR_RECORD_EVALUATION,
+        .index = s->evaluations - 1,
+        .generation = s->hist_len,
+        .evaluations = s->evaluations,
+        .n = s->n,
+        .x = x,
+        .f = to_user(s, f),
+        .id = (int)s->base.id,
+    };
+    for (size_t i = 0; i < s->n_eval_mons; i++) {
+        int rc = augur_monitor_update(s->eval_mons[i], &r);
+        if (rc != AUGUR_OK)
+            stop_from_monitor(s, rc, s->eval_mons[i], "evaluation", r.index);
+    }
+}
+
+static double evaluate_one(augur_solver *s, const double *x)
+{
+    if (s->has_bounds && !augur_solver_in_bounds(s, x))
+        return INFINITY;
+    double f = objective(s, x);
+    s->evaluations++;
+    if (!s->has_best || f < s->best_f) {
+        memcpy(s->best_x, x, s->n * sizeof *x);
+        s->best_f = f;
+        s->has_best = 1;
+    }
+    if (s->n_eval_mons)
+        notify_evaluation(s, x, f);
+    return f;
+}
+
+double augur_solver_evaluate(augur_solver *s, const double *x)
+{
+    double f = evaluate_one(s, x);
+    memcpy(s->trial, x, s->n * sizeof *x);
+    s->trial_view = s->trial;
+    s->ntrial = 1;
+    return f;
+}
+
+int augur_solver_evaluate_batch(augur_solver *s, const double *X, size_t m,
+                                double *F)
+{
+    if (!X || !F)
+        return augur_solver_fail(s, AUGUR_EINVAL, "evaluate_batch: NULL array");
+    for (size_t k = 0; k < m; k++)
+        F[k] = evaluate_one(s, X + k * s->n);
+    s->trial_view = X;
+    s->ntrial = m;
+    return s->pending;
+}
+
+/* The objective for termination conditions: same sign and rules, no count. */
+static double uncounted_objective(void *ctx, const double *x)
+{
+    augur_solver *s = ctx;
+    if (s->has_bounds && !augur_solver_in_bounds(s, x))
+        return INFINITY;
+    return objective(s, x);
+}
+
+/* --- Starting points ------------------------------------------------------ */
+
+static int x0_in_bounds(augur_solver *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (!(s->x0[i] >= s->lb[i] && s->x0[i] <= s->ub[i]))
+            return augur_solver_fail(s, AUGUR_EBOUNDS,
+                                     "%s: initial point x0[%zu] = %g is outside "
+                                     "the bounds [%g, %g]", s->type->name, i,
+                                     s->x0[i], s->lb[i], s->ub[i]);
+    return AUGUR_OK;
+}
+
+/* The box random starting points are drawn from: the random box (or the
+ * bounds when none was given) intersected with the bounds. */
+static int draw_box(augur_solver *s, size_t i, double *lo, double *hi)
+{
+    *lo = s->init_lb ? fmax(s->init_lb[i], s->lb[i]) : s->lb[i];
+    *hi = s->init_ub ? fmin(s->init_ub[i], s->ub[i]) : s->ub[i];
+    if (!isfinite(*lo) || !isfinite(*hi))
+        return augur_solver_fail(s, AUGUR_ESTATE,
+                                 "%s: no starting point: set an initial point, "
+                                 "random initial points, or finite bounds "
+                                 "(coordinate %zu is unbounded)", s->type->name, i);
+    if (*lo > *hi)
+        return augur_solver_fail(s, AUGUR_EBOUNDS,
+                                 "%s: the random initial box [%g, %g] misses the "
+                                 "bounds [%g, %g] at index %zu", s->type->name,
+                                 s->init_lb[i], s->init_ub[i], s->lb[i], s->ub[i], i);
+    return AUGUR_OK;
+}
+
+static double draw_near(augur_solver *s, size_t i, double radius)
+{
+    double c = s->x0[i];
+    double half = c != 0 ? radius * fabs(c) : radius;
+    double v = c - half + 2 * half * gsl_rng_uniform(s->rng);
+    return fmin(fmax(v, s->lb[i]), s->ub[i]);
+}
+
+int augur_solver_initial_points(augur_solver *s, double *X, size_t m, double radius)
+{
+    if (!X)
+        return augur_solver_fail(s, AUGUR_EINVAL, "initial_points: NULL array");
+    if (s->x0) {
+        int rc = x0_in_bounds(s);
+        if (rc != AUGUR_OK)
+            return rc;
+        for (size_t k = 0; k < m; k++)
+            for (size_t i = 0; i < s->n; i++)
+                X[k * s->n + i] = k == 0 ? s->x0[i] : draw_near(s, i, radius);
+        return AUGUR_OK;
+    }
+    for (size_t i = 0; i < s->n; i++) {
+        double lo, hi;
+        int rc = draw_box(s, i, &lo, &hi);
+        if (rc != AUGUR_OK)
+            return rc;
+    }
+    /* Row by row, so a point's coordinates come from consecutive draws. */
+    for (size_t k = 0; k < m; k++)
+        for (size_t i = 0; i < s->n; i++) {
+            double lo, hi;
+            draw_box(s, i, &lo, &hi);
+            X[k * s->n + i] = lo + (hi - lo) * gsl_rng_uniform(s->rng);
+        }
+    return AUGUR_OK;
+}
+
+/* --- Generation records ------------------------------------------------ */
+
+static int push_history(augur_solver *s, double f)
+{
+    if (s->hist_len == s->hist_cap) {
+        size_t cap = s->hist_cap ? 2 * s->hist_cap : 64;
+        double *grown = realloc(s->hist, cap * sizeof *grown);
+        if (!grown)
+            return augur_solver_fail(s, AUGUR_ENOMEM, "out of memory (history)");
+        s->hist = grown;
+        s->hist_cap = cap;
+    }
+    s->hist[s->hist_len++] = f;
+    return AUGUR_OK;
+}
+
+static int record_generation(augur_solver *s)
+{
+    if (!s->has_best)
+        return augur_solver_fail(s, AUGUR_EFAILED,
+                                 "%s: a generation ended with no point evaluated "
+                                 "(every point was outside the bounds)",
+                                 s->type->name);
+    int rc = push_history(s, s->best_f);
+    if (rc != AUGUR_OK)
+        return rc;
+    double *t = s->prev_rec_x;
+    s->prev_rec_x = s->rec_x;
+    s->rec_x = t;
+    memcpy(s->rec_x, s->best_x, s->n * sizeof *t);
+    augur_record r = {
+        .kind = AUGUR_RECORD_GENERATION,
+        .index = s->hist_len - 1,
+        .generation = s->hist_len - 1,
+        .evaluations = s->evaluations,
+        .n = s->n,
+        .x = s->rec_x,
+        .f = to_user(s, s->best_f),
+        .id = (int)s->base.id,
+    };
+    for (size_t i = 0; i < s->n_gen_mons; i++) {
+        rc = augur_monitor_update(s->gen_mons[i], &r);
+        if (rc != AUGUR_OK)
+            stop_from_monitor(s, rc, s->gen_mons[i], "generation", r.index);
+    }
+    return s->pending;
+}
+
+/* --- Termination ------------------------------------------------------- */
+
+static void fill_info(augur_solver *s, augur_info *info)
+{
+    *info = (augur_info){
+        .n = s->n,
+        .generation = s->hist_len - 1,
+        .evaluations = s->evaluations,
+        .elapsed = augur_solver_elapsed(s),
+        .x = s->rec_x,
+        .f = s->hist[s->hist_len - 1],
+        .energy_history = s->hist,
+        .history_len = s->hist_len,
+        .x_prev = s->hist_len > 1 ? s->prev_rec_x : NULL,
+        .f_prev = s->hist_len > 1 ? s->hist[s->hist_len - 2] : NAN,
+        .population = s->npop ? s->pop : s->rec_x,
+        .population_energy = s->npop ? s->pop_f : &s->hist[s->hist_len - 1],
+        .npop = s->npop ? s->npop : 1,
+        .trial = s->trial_view,
+        .ntrial = s->ntrial,
+        .objective = uncounted_objective,
+        .objective_ctx = s,
+        .solver = s,
+    };
+}
+
+static int ensure_termination(augur_solver *s)
+{
+    if (s->term || !s->type->default_termination)
+        return AUGUR_OK;
+    s->term = s->type->default_termination(s->state, s->n);
+    if (!s->term)
+        return augur_solver_fail(s, AUGUR_ENOMEM, "%s: cannot make the default "
+                                 "termination condition", s->type->name);
+    return AUGUR_OK;
+}
+
+static int limits_reached(augur_solver *s)
+{
+    augur__solver_resolve_limits(s);
+    size_t gens = s->hist_len - 1;
+    int by_gen = gens >= s->max_gen, by_eval = s->evaluations >= s->max_eval;
+    if (by_gen && by_eval)
+        snprintf(s->reason, sizeof s->reason,
+                 "EvaluationLimits(generations=%zu, evaluations=%zu)",
+                 s->max_gen, s->max_eval);
+    else if (by_gen)
+        snprintf(s->reason, sizeof s->reason, "EvaluationLimits(generations=%zu)",
+                 s->max_gen);
+    else if (by_eval)
+        snprintf(s->reason, sizeof s->reason, "EvaluationLimits(evaluations=%zu)",
+                 s->max_eval);
+    return by_gen || by_eval;
+}
+
+int augur_solver_terminated(augur_solver *s)
+{
+    if (!s)
+        return AUGUR_EINVAL;
+    if (!s->started)
+        return 0;
+    if (limits_reached(s))
+        return 1;
+    if (atomic_load(&s->stop_requested)) {
+        if (!s->reason[0])
+            snprintf(s->reason, sizeof s->reason, "SolverInterrupt(stop requested)");
+        return 1;
+    }
+    int rc = ensure_termination(s);
+    if (rc != AUGUR_OK || !s->term)
+        return rc;
+    augur_info info;
+    fill_info(s, &info);
+    rc = augur_term_check(s->term, &info);
+    if (rc < 0)
+        return augur_solver_fail(s, rc, "%s: termination: %s", s->type->name,
+                                 augur_term_errmsg(s->term));
+    if (rc > 0)
+        snprintf(s->reason, sizeof s->reason, "%s", augur_term_reason(s->term));
+    return rc;
+}
+
+void augur_solver_request_stop(augur_solver *s)
+{
+    if (s)
+        atomic_store(&s->stop_requested, 1);
+}
+
+/* --- Generations ------------------------------------------------------- */
+
+static int bind_cost(augur_solver *s, augur_cost cost, void *data)
+{
+    if (cost) {
+        s->cost = cost;
+        s->data = data;
+    }
+    if (!s->cost)
+        return augur_solver_fail(s, AUGUR_EINVAL, "%s: no cost function",
+                                 s->type->name);
+    return AUGUR_OK;
+}
+
+static int run_generation(augur_solver *s)
+{
+    int rc;
+    if (!s->started) {
+        if (!s->seed_set)
+            augur_solver_set_seed(s, augur__os_seed());
+        rc = ensure_termination(s);
+        if (rc == AUGUR_OK && s->term)
+            augur_term_reset(s->term);
+        if (rc == AUGUR_OK)
+            rc = s->type->start(s, s->state);
+        if (rc != AUGUR_OK)
+            return rc;
+        s->started = 1;
+    } else {
+        rc = s->type->step(s, s->state);
+        if (rc != AUGUR_OK)
+            return rc;
+    }
+    if (s->pending != AUGUR_OK)
+        return s->pending;
+    return record_generation(s);
+}
+
+static int start_monitors(augur_solver *s, int (*hook)(augur_monitor *, size_t),
+                          int (*end)(augur_monitor *))
+{
+    augur_monitor **lists[2] = {s->gen_mons, s->eval_mons};
+    size_t counts[2] = {s->n_gen_mons, s->n_eval_mons};
+    int first = AUGUR_OK;
+    for (size_t l = 0; l < 2; l++)
+        for (size_t i = 0; i < counts[l]; i++) {
+            augur_monitor *m = lists[l][i];
+            int rc = hook ? hook(m, s->n) : end(m);
+            if (rc < 0 && first == AUGUR_OK)
+                first = augur_solver_fail(s, rc, "%s", augur_monitor_errmsg(m));
+        }
+    return first;
+}
+
+static void begin_call(augur_solver *s)
+{
+    augur__solver_clear(s);
+    s->pending = AUGUR_OK;
+    s->run_t0 = augur__now();
+}
+
+static void end_call(augur_solver *s)
+{
+    s->elapsed += augur__now() - s->run_t0;
+    s->run_t0 = 0;
+}
+
+int augur_solver_step(augur_solver *s, augur_cost cost, void *data)
+{
+    if (!s)
+        return AUGUR_EINVAL;
+    begin_call(s);
+    int rc = bind_cost(s, cost, data);
+    if (rc == AUGUR_OK)
+        rc = run_generation(s);
+    end_call(s);
+    return rc;
+}
+
+int augur_solve(augur_solver *s, augur_cost cost, void *data,
+                augur_termination *t)
+{
+    if (!s) {
+        augur_term_destroy(t);
+        return AUGUR_EINVAL;
+    }
+    if (t)
+        augur_solver_set_termination(s, t);
+    begin_call(s);
+    atomic_store(&s->stop_requested, 0);
+    s->reason[0] = '\0';
+    int rc = bind_cost(s, cost, data);
+    if (rc == AUGUR_OK)
+        rc = start_monitors(s, augur_monitor_start, NULL);
+    if (rc == AUGUR_OK && !s->started)
+        rc = run_generation(s);
+    while (rc == AUGUR_OK) {
+        int stop = augur_solver_terminated(s);
+        if (stop != 0) {
+            rc = stop < 0 ? stop : AUGUR_OK;
+            break;
+        }
+        rc = run_generation(s);
+    }
+    int frc = start_monitors(s, NULL, augur_monitor_finish);
+    if (rc == AUGUR_OK && frc != AUGUR_OK)
+        rc = frc;
+    if (rc == AUGUR_OK && atomic_load(&s->stop_requested) && !limits_reached(s))
+        rc = AUGUR_STOPPED;
+    end_call(s);
+    return rc;
+}

@@ -1,0 +1,92 @@
+/* solver_int.h - private to augur: the abstract solver's fields, shared by
+ * solver.c (life cycle, settings, results), run.c (the evaluation path and
+ * the solve loop) and registry.c. Users see only the opaque augur_solver. */
+#ifndef AUGUR_SOLVER_INT_H
+#define AUGUR_SOLVER_INT_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <gsl/gsl_rng.h>
+#include "augur/plugin.h"
+#include "augur/solver.h"
+#include "internal.h"
+
+/* The base's own parameters, stored as doubles like every table's. */
+typedef struct base_params {
+    double maximize;
+    double id;
+} base_params;
+
+struct augur_solver {
+    const augur_solver_type *type;
+    void *state;                  /* type->state_size bytes, calloc'd */
+    size_t n;
+    base_params base;
+
+    /* Bounds: always arrays of n; has_bounds when any entry is finite. */
+    double *lb, *ub;
+    int has_bounds;
+
+    /* Where the starting points come from. */
+    double *x0;                   /* NULL when no initial point was set */
+    double *init_lb, *init_ub;    /* NULL when no random box was set */
+
+    gsl_rng *rng;
+    uint64_t seed;
+    int seed_set;
+
+    /* Limits as the user set them (0 = default) and as resolved. */
+    size_t max_gen_set, max_eval_set;
+    size_t max_gen, max_eval;
+
+    augur_termination *term;      /* NULL: the type's default, made lazily */
+    augur_monitor **gen_mons, **eval_mons;
+    size_t n_gen_mons, n_eval_mons;
+
+    augur_cost cost;
+    void *data;
+
+    /* Best point ever evaluated (internal, minimised sign). */
+    double *best_x;
+    double best_f;
+    int has_best;
+    /* Best point at the last and at the previous generation record. */
+    double *rec_x, *prev_rec_x;
+
+    /* Best energy per generation record. */
+    double *hist;
+    size_t hist_len, hist_cap;
+
+    /* The algorithm's population, as exposed with set_population. */
+    const double *pop, *pop_f;
+    size_t npop;
+
+    /* The points evaluated most recently: a copy for single evaluations,
+     * a view of the solver's array for a batch. */
+    double *trial;
+    const double *trial_view;
+    size_t ntrial;
+
+    size_t evaluations;
+    int started;
+    atomic_int stop_requested;
+    int pending;                  /* first failure seen inside an evaluation */
+
+    double elapsed;               /* seconds over finished solve calls */
+    double run_t0;                /* start of the current call, 0 when idle */
+
+    char reason[AUGUR_REASON_CAP];
+    char errmsg[AUGUR_ERRMSG_CAP];
+};
+
+/* Resolve the limits in force from the user's and the type's defaults. */
+void augur__solver_resolve_limits(augur_solver *s);
+
+/* Clear the message at the start of a public call. */
+static inline void augur__solver_clear(augur_solver *s)
+{
+    s->errmsg[0] = '\0';
+}
+
+#endif
