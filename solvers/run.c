@@ -365,8 +365,13 @@ static int run_generation(augur_solver *s)
         rc = ensure_termination(s);
         if (rc == AUGUR_OK && s->term)
             augur_term_reset(s->term);
-        if (rc == AUGUR_OK)
+        if (rc == AUGUR_OK) {
             rc = s->type->start(s, s->state);
+            /* A failed start may be retried (after the user fixes the
+             * setting), so release what it allocated now. */
+            if (rc != AUGUR_OK && s->type->free)
+                s->type->free(s->state);
+        }
         if (rc != AUGUR_OK)
             return rc;
         s->started = 1;

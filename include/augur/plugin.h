@@ -40,7 +40,9 @@ struct augur_solver_type {
     int (*start)(augur_solver *s, void *state);
     /* One generation. */
     int (*step)(augur_solver *s, void *state);
-    /* Release workspaces; must cope with zeroed or half-built state. */
+    /* Release workspaces; must cope with zeroed or half-built state, and
+     * leave the state ready for another start (pointers NULL): a failed
+     * start is followed by free and may be retried. Parameters stay. */
     void (*free)(void *state);
 };
 
