@@ -190,20 +190,17 @@ int augur_solver_initial_points(augur_solver *s, double *X, size_t m, double rad
                 X[k * s->n + i] = k == 0 ? s->x0[i] : draw_near(s, i, radius);
         return AUGUR_OK;
     }
-    for (size_t i = 0; i < s->n; i++) {
-        double lo, hi;
-        int rc = draw_box(s, i, &lo, &hi);
-        if (rc != AUGUR_OK)
-            return rc;
-    }
-    /* Row by row, so a point's coordinates come from consecutive draws. */
-    for (size_t k = 0; k < m; k++)
-        for (size_t i = 0; i < s->n; i++) {
-            double lo, hi;
-            draw_box(s, i, &lo, &hi);
-            X[k * s->n + i] = lo + (hi - lo) * gsl_rng_uniform(s->rng);
-        }
-    return AUGUR_OK;
+    double *box = malloc(2 * s->n * sizeof *box);
+    if (!box)
+        return augur_solver_fail(s, AUGUR_ENOMEM, "out of memory");
+    int rc = AUGUR_OK;
+    for (size_t i = 0; i < s->n && rc == AUGUR_OK; i++)
+        rc = draw_box(s, i, &box[i], &box[s->n + i]);
+    if (rc == AUGUR_OK)
+        rc = augur_sample((augur_sampler)s->base.sampler, s->rng, s->n, m, box,
+                          box + s->n, X, s->errmsg, sizeof s->errmsg);
+    free(box);
+    return rc;
 }
 
 /* --- Generation records ------------------------------------------------ */

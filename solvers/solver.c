@@ -20,6 +20,9 @@ static const augur_param base_table[] = {
     {.name = "id", .kind = AUGUR_PARAM_INT, .def = 0, .min = -1e9, .max = 1e9,
      .offset = offsetof(base_params, id),
      .doc = "tag passed to monitors (nested solvers number their runs)"},
+    {.name = "sampler", .kind = AUGUR_PARAM_CHOICE, .def = AUGUR_SAMPLER_UNIFORM,
+     .offset = offsetof(base_params, sampler), .choices = augur_sampler_names,
+     .doc = "how random starting points are drawn from their box"},
     {.name = NULL},
 };
 
@@ -497,28 +500,6 @@ int augur_solver_bounds_finite(const augur_solver *s)
 gsl_rng *augur_solver_rng(augur_solver *s)
 {
     return s->rng;
-}
-
-void augur_solver_clip(const augur_solver *s, double *x)
-{
-    if (!s->has_bounds)
-        return;
-    for (size_t i = 0; i < s->n; i++) {
-        if (x[i] < s->lb[i])
-            x[i] = s->lb[i];
-        else if (x[i] > s->ub[i])
-            x[i] = s->ub[i];
-    }
-}
-
-int augur_solver_in_bounds(const augur_solver *s, const double *x)
-{
-    if (!s->has_bounds)
-        return 1;
-    for (size_t i = 0; i < s->n; i++)
-        if (!(x[i] >= s->lb[i] && x[i] <= s->ub[i]))
-            return 0;
-    return 1;
 }
 
 void augur_solver_set_population(augur_solver *s, const double *X,

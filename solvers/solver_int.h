@@ -16,6 +16,7 @@
 typedef struct base_params {
     double maximize;
     double id;
+    double sampler;
 } base_params;
 
 struct augur_solver {

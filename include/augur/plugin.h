@@ -14,6 +14,7 @@
 #include <gsl/gsl_rng.h>
 #include "augur/export.h"
 #include "augur/param.h"
+#include "augur/sampler.h"
 #include "augur/solver.h"
 #include "augur/termination.h"
 
@@ -56,7 +57,8 @@ AUGUR_EXTERN gsl_rng *augur_solver_rng(augur_solver *s);
 /* Fill m rows of n starting points. With an initial point: row 0 is x0 and
  * the others are drawn uniformly within +-radius*|x0_i| (or +-radius where
  * x0_i is 0), kept inside the bounds (mystic's SetInitialPoints). With a
- * random box, or with none but finite bounds: all rows uniform in the box.
+ * random box, or with none but finite bounds: all rows from the solver's
+ * "sampler" (uniform, latin-hypercube, halton, sobol) over the box.
  * Fails (with a message) when there is neither, or x0 is out of bounds. */
 AUGUR_EXTERN int augur_solver_initial_points(augur_solver *s, double *X, size_t m,
                                              double radius);
@@ -74,6 +76,22 @@ AUGUR_EXTERN void augur_solver_set_population(augur_solver *s, const double *X,
                                               const double *F, size_t npop);
 /* Clip x into the bounds. */
 AUGUR_EXTERN void augur_solver_clip(const augur_solver *s, double *x);
+
+/* What a solver does with a trial point outside the bounds. Whatever it
+ * does, the evaluation path never passes such a point to the cost. */
+typedef enum augur_bound_policy {
+    AUGUR_BOUNDS_WALL,      /* leave it: it evaluates to +inf and loses */
+    AUGUR_BOUNDS_CLIP,      /* move it to the nearest bound */
+    AUGUR_BOUNDS_REFLECT,   /* mirror it back in at the bound it crossed */
+    AUGUR_BOUNDS_REDRAW,    /* draw the offending coordinate uniformly in range */
+    AUGUR_BOUNDS_PERIODIC   /* wrap it around (the box as a torus) */
+} augur_bound_policy;
+/* "wall", "clip", "reflect", "redraw", "periodic"; NULL-terminated. */
+AUGUR_EXTERN extern const char *const augur_bound_policy_names[];
+/* Apply a policy to x in place (coordinates with an infinite bound on the
+ * side crossed are clipped, the only repair that means anything there). */
+AUGUR_EXTERN void augur_solver_repair(augur_solver *s, double *x,
+                                      augur_bound_policy policy);
 /* 1 when x is inside the bounds. */
 AUGUR_EXTERN int augur_solver_in_bounds(const augur_solver *s, const double *x);
 /* Record a failure: formats the message and returns code. */
