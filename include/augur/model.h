@@ -41,7 +41,7 @@ AUGUR_EXTERN int augur_model_minimum(const augur_model *m, size_t n, double *fmi
                                      double *xmin);
 /* AUGUR_OK when m takes dimension n, AUGUR_EINVAL when it does not (or m is
  * NULL): a status, not a boolean, like the other two wrappers. */
-AUGUR_EXTERN int augur_model_accepts_dim(const augur_model *m, size_t n);
+AUGUR_EXTERN int augur_model_check_dim(const augur_model *m, size_t n);
 
 /* The models' cost functions, for direct use (data is ignored unless a
  * model's doc says otherwise: quartic takes a gsl_rng * for its noise and
