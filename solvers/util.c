@@ -1,6 +1,8 @@
 /* util.c - small helpers every area shares: message formatting, name
  * matching, seed mixing and the clock. */
-#define _GNU_SOURCE
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* getrandom */
+#endif
 #include <ctype.h>
 #include <stdio.h>
 #include <sys/random.h>

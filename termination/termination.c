@@ -324,3 +324,19 @@ augur_termination *augur_term_child(const augur_termination *t, size_t i)
 {
     return t && i < t->nchildren ? t->children[i] : NULL;
 }
+
+/* A condition of `type` with the settings (ending at a NULL name) applied,
+ * or NULL when one is refused (negative tolerance, NaN, out of range): the
+ * generic setter does the validating, so constructors cannot disagree with
+ * it. */
+augur_termination *augur__term_build(const augur_term_type *type,
+                                      const setting *settings)
+{
+    augur_termination *t = augur_term_create_type(type);
+    for (size_t k = 0; t && settings[k].name; k++)
+        if (augur_term_set_param(t, settings[k].name, settings[k].value) < 0) {
+            augur_term_destroy(t);
+            t = NULL;
+        }
+    return t;
+}

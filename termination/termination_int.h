@@ -30,4 +30,87 @@ extern const augur_term_type augur__term_type_and;
 extern const augur_term_type augur__term_type_not;
 extern const augur_term_type augur__term_type_when;
 
+#include <math.h>
+#include <stddef.h>
+
+/* Parameter table entries. Every range is inclusive; generations are whole
+ * numbers up to 1e9, tolerances any non-negative double (inf allowed). */
+#define PARAM_REAL(nm, st, field, dflt, lo, hi, text)                        \
+    { .name = (nm), .kind = AUGUR_PARAM_REAL, .def = (dflt), .min = (lo),    \
+      .max = (hi), .offset = offsetof(st, field), .choices = NULL,           \
+      .doc = (text) }
+#define PARAM_INT(nm, st, field, dflt, hi, text)                             \
+    { .name = (nm), .kind = AUGUR_PARAM_INT, .def = (dflt), .min = 0,        \
+      .max = (hi), .offset = offsetof(st, field), .choices = NULL,           \
+      .doc = (text) }
+#define PARAM_TOL(nm, st, field, dflt, text)                                 \
+    PARAM_REAL(nm, st, field, dflt, 0, INFINITY, text)
+#define PARAM_GENERATIONS(st, field, dflt)                                   \
+    PARAM_INT("generations", st, field, dflt, 1e9,                           \
+              "how many generations back to compare")
+#define PARAM_END { .name = NULL }
+
+/* The state of every leaf whose one parameter is a tolerance. */
+typedef struct {
+    double tolerance;
+} tol_state;
+
+/* --- Shared pieces ------------------------------------------------------ */
+
+/* The energy history; a missing array reads as an empty one, on which no
+ * history test can fire. */
+static inline size_t history(const augur_info *info, const double **h)
+{
+    *h = info->energy_history;
+    return *h ? info->history_len : 0;
+}
+
+/* mystic's h[-g]: Python counts from the end, but h[-0] is h[0]. Callers
+ * make sure len > g, so the index is in range. */
+static inline double from_end(const double *h, size_t len, size_t g)
+{
+    return g == 0 ? h[0] : h[len - g];
+}
+
+/* Parameters are validated whole numbers in [0, 1e9]: the cast is exact. */
+static inline size_t whole(double v)
+{
+    return (size_t)v;
+}
+
+/* |h[-1] - target| <= tolerance, with at least one record. */
+static inline int near_target(const augur_info *info, double tolerance, double target)
+{
+    const double *h;
+    size_t len = history(info, &h);
+    return len > 0 && fabs(h[len - 1] - target) <= tolerance;
+}
+
+/* ChangeOverGeneration. Equality is tested apart, as mystic does, so a
+ * history stuck at +inf (inf - inf is NaN) still counts as unchanged. */
+static inline int change_over(const augur_info *info, double tolerance, size_t g)
+{
+    const double *h;
+    size_t len = history(info, &h);
+    if (len <= g)
+        return 0;
+    double old = from_end(h, len, g), last = h[len - 1];
+    return old == last || old - last <= tolerance;
+}
+
+/* One parameter for a constructor to set. */
+typedef struct {
+    const char *name;
+    double value;
+} setting;
+
+/* A condition of `type` with the settings (ending at a NULL name) applied,
+ * or NULL when one is refused (negative tolerance, NaN, out of range): the
+ * generic setter does the validating, so constructors cannot disagree with
+ * it. */
+augur_termination *augur__term_build(const augur_term_type *type,
+                                      const setting *settings);
+
+#define BUILD(type, ...) augur__term_build(&(type), (const setting[]){__VA_ARGS__, {NULL, 0}})
+
 #endif
