@@ -15,6 +15,9 @@
 #include "augur/termination.h"
 #include "augur/monitor.h"
 #include "augur/solver.h"
+#include "augur/powell.h"
 #include "augur/model.h"
+#include "augur/map.h"
+#include "augur/sampler.h"
 
 #endif

@@ -59,6 +59,16 @@ static inline double augur__param_value(const void *state, const augur_param *p)
     return *(const double *)((const char *)state + p->offset);
 }
 
+/* --- Built-in map tasks ------------------------------------------------ */
+struct augur_task_call;
+/* "augur.evaluate": one cost evaluation (solvers/batch.c). */
+int augur__task_evaluate(const struct augur_task_call *call, const void *in,
+                         size_t in_len, void *out, size_t out_len);
+
+struct augur_map;
+/* 1 when the map's workers cannot use the caller's pointers (maps/map.c). */
+int augur__map_crosses_images(const struct augur_map *m);
+
 /* --- Random streams and time (util.c) --------------------------------- */
 /* A well-mixed 64-bit value from (seed, index): the seed of stream `index`
  * of a run seeded with `seed` (SplitMix64 finaliser). */

@@ -44,13 +44,18 @@ static double to_user(const augur_solver *s, double f)
     return s->base.maximize != 0 ? -f : f;
 }
 
-/* Raw cost in the solver's sign, NaN as +inf; no counting. */
-static double objective(const augur_solver *s, const double *x)
+/* A raw cost value in the solver's sign, NaN as +inf. */
+static double solver_sign(const augur_solver *s, double f)
 {
-    double f = s->cost(x, s->n, s->data);
     if (s->base.maximize != 0)
         f = -f;
     return isnan(f) ? INFINITY : f;
+}
+
+/* Raw cost in the solver's sign; no counting. */
+static double objective(const augur_solver *s, const double *x)
+{
+    return solver_sign(s, s->cost(x, s->n, s->data));
 }
 
 static void stop_from_monitor(augur_solver *s, int rc, augur_monitor *m,
@@ -91,11 +96,9 @@ static void notify_evaluation(augur_solver *s, const double *x, double f)
     }
 }
 
-static double evaluate_one(augur_solver *s, const double *x)
+double augur__solver_account(augur_solver *s, const double *x, double raw)
 {
-    if (s->has_bounds && !augur_solver_in_bounds(s, x))
-        return INFINITY;
-    double f = objective(s, x);
+    double f = solver_sign(s, raw);
     s->evaluations++;
     if (!s->has_best || f < s->best_f) {
         memcpy(s->best_x, x, s->n * sizeof *x);
@@ -105,6 +108,13 @@ static double evaluate_one(augur_solver *s, const double *x)
     if (s->n_eval_mons)
         notify_evaluation(s, x, f);
     return f;
+}
+
+static double evaluate_one(augur_solver *s, const double *x)
+{
+    if (s->has_bounds && !augur_solver_in_bounds(s, x))
+        return INFINITY;
+    return augur__solver_account(s, x, s->cost(x, s->n, s->data));
 }
 
 double augur_solver_evaluate(augur_solver *s, const double *x)
@@ -121,8 +131,14 @@ int augur_solver_evaluate_batch(augur_solver *s, const double *X, size_t m,
 {
     if (!X || !F)
         return augur_solver_fail(s, AUGUR_EINVAL, "evaluate_batch: NULL array");
-    for (size_t k = 0; k < m; k++)
-        F[k] = evaluate_one(s, X + k * s->n);
+    if (s->map && m > 1) {
+        int rc = augur__solver_map_batch(s, X, m, F);
+        if (rc != AUGUR_OK)
+            return rc;
+    } else {
+        for (size_t k = 0; k < m; k++)
+            F[k] = evaluate_one(s, X + k * s->n);
+    }
     s->trial_view = X;
     s->ntrial = m;
     return s->pending;
@@ -436,6 +452,8 @@ int augur_solve(augur_solver *s, augur_cost cost, void *data,
     atomic_store(&s->stop_requested, 0);
     s->reason[0] = '\0';
     int rc = bind_cost(s, cost, data);
+    if (rc == AUGUR_OK && s->map)
+        rc = augur_map_reset(s->map);  /* fork workers see memory as it is now */
     if (rc == AUGUR_OK)
         rc = start_monitors(s, augur_monitor_start, NULL);
     if (rc == AUGUR_OK && !s->started)

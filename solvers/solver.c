@@ -126,6 +126,9 @@ void augur_solver_destroy(augur_solver *s)
     free(s->prev_rec_x);
     free(s->trial);
     free(s->hist);
+    free(s->batch_x);
+    free(s->batch_f);
+    free(s->batch_rows);
     free(s);
 }
 

@@ -10,6 +10,7 @@
 #include <gsl/gsl_rng.h>
 #include "augur/plugin.h"
 #include "augur/solver.h"
+#include "augur/map.h"
 #include "internal.h"
 
 /* The base's own parameters, stored as doubles like every table's. */
@@ -48,6 +49,12 @@ struct augur_solver {
     augur_cost cost;
     void *data;
 
+    augur_map *map;               /* borrowed; NULL evaluates in the caller */
+    double *batch_x;              /* in-bounds rows sent to the map */
+    double *batch_f;              /* their raw costs */
+    size_t *batch_rows;           /* which rows they were */
+    size_t batch_cap;
+
     /* Best point ever evaluated (internal, minimised sign). */
     double *best_x;
     double best_f;
@@ -83,6 +90,13 @@ struct augur_solver {
 
 /* Resolve the limits in force from the user's and the type's defaults. */
 void augur__solver_resolve_limits(augur_solver *s);
+
+/* The evaluation path (run.c): count, best point and evaluation monitors
+ * for one cost value computed elsewhere; returns the solver-sign energy. */
+double augur__solver_account(augur_solver *s, const double *x, double raw);
+
+/* Evaluate m rows through the solver's map (batch.c). */
+int augur__solver_map_batch(augur_solver *s, const double *X, size_t m, double *F);
 
 /* Clear the message at the start of a public call. */
 static inline void augur__solver_clear(augur_solver *s)

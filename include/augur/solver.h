@@ -98,6 +98,12 @@ AUGUR_EXTERN int augur_solver_set_termination(augur_solver *s, augur_termination
 /* The condition in force (the default one once a run has started); borrowed. */
 AUGUR_EXTERN const augur_termination *augur_solver_termination(const augur_solver *s);
 
+/* Evaluate batches (population solvers' generations) through a map; the
+ * map is borrowed and must outlive its use. NULL evaluates in the caller. */
+struct augur_map;
+AUGUR_EXTERN int augur_solver_set_map(augur_solver *s, struct augur_map *map);
+AUGUR_EXTERN struct augur_map *augur_solver_map(const augur_solver *s);
+
 /* --- Running ----------------------------------------------------------- */
 
 /* Run until a limit, a stop request or the termination condition holds.
