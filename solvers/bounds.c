@@ -66,7 +66,9 @@ static double repair_one(augur_solver *s, double v, size_t i,
         return v;
     if (policy == AUGUR_BOUNDS_WALL)
         return v;
-    if (!isfinite(lo) || !isfinite(hi) || isnan(v) || policy == AUGUR_BOUNDS_CLIP)
+    /* An infinite bound leaves nothing to reflect from or wrap to, and an
+     * infinite or NaN coordinate has no position to mirror: clip those. */
+    if (!isfinite(lo) || !isfinite(hi) || !isfinite(v) || policy == AUGUR_BOUNDS_CLIP)
         return isnan(v) ? (isfinite(lo) ? lo : hi) : fmin(fmax(v, lo), hi);
     switch (policy) {
     case AUGUR_BOUNDS_REFLECT:

@@ -191,6 +191,8 @@ Test(sampler, repair_policies)
         {AUGUR_BOUNDS_PERIODIC, {-3, 7, 12}, {7, 5, 2}},
         {AUGUR_BOUNDS_PERIODIC, {25, 1, 10}, {5, 1, 10}},
         {AUGUR_BOUNDS_WALL, {-3, 7, 12}, {-3, 7, 12}},
+        {AUGUR_BOUNDS_REFLECT, {-INFINITY, 1, INFINITY}, {0, 1, 10}},
+        {AUGUR_BOUNDS_PERIODIC, {INFINITY, 1, -INFINITY}, {10, 1, 0}},
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         double x[3];
