@@ -111,6 +111,8 @@ void augur_solver_destroy(augur_solver *s)
         return;
     if (s->state && s->type->free)
         s->type->free(s->state);
+    if (s->state && s->type->destroy)
+        s->type->destroy(s->state);
     free(s->state);
     augur_term_destroy(s->term);
     drop_monitors(s->gen_mons, s->n_gen_mons);
@@ -498,6 +500,17 @@ int augur_solver_bounds_finite(const augur_solver *s)
         if (!isfinite(s->lb[i]) || !isfinite(s->ub[i]))
             return 0;
     return 1;
+}
+
+void augur_solver_clear_errmsg(augur_solver *s)
+{
+    if (s)
+        augur__solver_clear(s);
+}
+
+void *augur_solver_state(augur_solver *s)
+{
+    return s ? s->state : NULL;
 }
 
 gsl_rng *augur_solver_rng(augur_solver *s)

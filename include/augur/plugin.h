@@ -45,7 +45,14 @@ struct augur_solver_type {
      * leave the state ready for another start (pointers NULL): a failed
      * start is followed by free and may be retried. Parameters stay. */
     void (*free)(void *state);
+    /* Optional: release settings that outlive runs (a user-given direction
+     * set, say); called once, when the solver is destroyed, after free. */
+    void (*destroy)(void *state);
 };
+
+/* The algorithm's state, for a type's own public setters (check the type
+ * with augur_solver_get_type first). */
+AUGUR_EXTERN void *augur_solver_state(augur_solver *s);
 
 /* Bounds, as arrays of n (-INFINITY / INFINITY where unbounded). */
 AUGUR_EXTERN const double *augur_solver_lower(const augur_solver *s);
@@ -94,6 +101,8 @@ AUGUR_EXTERN void augur_solver_repair(augur_solver *s, double *x,
                                       augur_bound_policy policy);
 /* 1 when x is inside the bounds. */
 AUGUR_EXTERN int augur_solver_in_bounds(const augur_solver *s, const double *x);
+/* Clear the message, as every public call on a solver does first. */
+AUGUR_EXTERN void augur_solver_clear_errmsg(augur_solver *s);
 /* Record a failure: formats the message and returns code. */
 AUGUR_EXTERN int augur_solver_fail(augur_solver *s, int code, const char *fmt, ...)
 #if defined(__GNUC__)

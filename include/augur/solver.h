@@ -34,6 +34,7 @@
 #include "augur/info.h"
 #include "augur/monitor.h"
 #include "augur/param.h"
+#include "augur/status.h"
 #include "augur/termination.h"
 
 #ifdef __cplusplus
