@@ -10,12 +10,16 @@
 #include "solver_int.h"
 
 extern const augur_solver_type augur_solver_nelder_mead;
+extern const augur_solver_type augur_solver_de;
+extern const augur_solver_type augur_solver_de2;
 extern const augur_solver_type augur_solver_powell;
 extern const augur_solver_type augur_solver_pso;
 
 static const augur_solver_type *const builtin[] = {
     &augur_solver_nelder_mead,
     &augur_solver_powell,
+    &augur_solver_de,
+    &augur_solver_de2,
     &augur_solver_pso,
 };
 

@@ -219,6 +219,15 @@ int augur_solver_initial_points(augur_solver *s, double *X, size_t m, double rad
     return rc;
 }
 
+int augur_solver_sample_bounds(augur_solver *s, double *X, size_t m)
+{
+    if (!augur_solver_bounds_finite(s))
+        return augur_solver_fail(s, AUGUR_ESTATE, "%s: sampling the bounds needs "
+                                 "finite bounds", s->type->name);
+    return augur_sample((augur_sampler)s->base.sampler, s->rng, s->n, m, s->lb,
+                        s->ub, X, s->errmsg, sizeof s->errmsg);
+}
+
 /* --- Generation records ------------------------------------------------ */
 
 static int push_history(augur_solver *s, double f)

@@ -69,6 +69,9 @@ AUGUR_EXTERN gsl_rng *augur_solver_rng(augur_solver *s);
  * Fails (with a message) when there is neither, or x0 is out of bounds. */
 AUGUR_EXTERN int augur_solver_initial_points(augur_solver *s, double *X, size_t m,
                                              double radius);
+/* Fill m rows with the solver's "sampler" over the bounds (all finite),
+ * e.g. to restart a collapsed population. */
+AUGUR_EXTERN int augur_solver_sample_bounds(augur_solver *s, double *X, size_t m);
 /* The energy of x in the solver's (minimised) sign. Points outside the
  * bounds give +INFINITY without calling the cost. */
 AUGUR_EXTERN double augur_solver_evaluate(augur_solver *s, const double *x);

@@ -1,0 +1,526 @@
+/* de_common.c - what the two differential evolution solvers share: the
+ * parameter table, the strategies and crossovers, the population set-up,
+ * selection, and the jDE and SHADE adaptation of F and CR.
+ *
+ * A generation is one trial per member: a mutant from the strategy, crossed
+ * with the member, repaired into the box, evaluated, and kept if it is no
+ * worse than the member (ties go to the trial, as in Storn and Price's code
+ * and scipy, so a population can drift across a plateau; mystic keeps the
+ * old member on a tie).
+ *
+ * Strategies are mystic's and scipy's names. "randtobest1" is mystic's
+ * RandToBest1, x + F(b - x) + F(p1 - p2), which scipy calls
+ * "currenttobest1"; both names are offered and mean the same operator.
+ * scipy's own randtobest1 (p1 + F(b - p1) + F(p2 - p3)) is not offered.
+ * Crossover is the textbook one for every strategy, unlike mystic's:
+ * binomial takes each component from the mutant with probability CR plus
+ * one guaranteed index; exponential copies a run of consecutive components
+ * from a random start while u < CR, at least one. p1..p5 are distinct
+ * members other than i, drawn without replacement.
+ *
+ * Population: 0 asks for 10 n members (Storn's advice; mystic's default of
+ * 4 is too few for any multimodal problem, and scipy's 15 n took about half
+ * as many evaluations again for the same successes on the benchmark
+ * problems, with jDE, SHADE and classic DE alike). A population
+ * too small for the strategy is an error, not silently raised as mystic
+ * does. Bounds policy: redraw by default (the offending coordinate is drawn
+ * uniformly in its range, as scipy resamples), which keeps trials spread
+ * where clipping would pile them on the faces of the box.
+ *
+ * Adaptation "jde" (Brest et al. 2006) gives every member its own F and CR
+ * (starting at 0.5 and 0.9); each trial redraws them with probability 0.1,
+ * F uniformly in [0.1, 1), CR in [0, 1), and they survive with the trial.
+ * It keeps the chosen strategy: use Brest's rand1bin (with the greedy
+ * best1bin it stalls on multimodal problems). "shade" (Tanabe and Fukunaga
+ * 2013) uses its own current-to-pbest/1/bin with an archive of replaced
+ * parents and draws F (Cauchy) and CR (normal) around a memory of weighted
+ * means of recent successes; memory-size defaults to L-SHADE's 6 (2014),
+ * which needed a third fewer evaluations than SHADE's H = NP on Rastrigin
+ * 10-D, with SHADE's archive of NP and p in [2/NP, 0.2]. Under either, the
+ * F, CR and dither parameters are not used (and the strategy not under
+ * shade).
+ *
+ * Restart (off by default, as mystic has none): once the population has
+ * collapsed in both x and f, all but the best are redrawn and evaluated
+ * within that generation. At 1e-8 it turned Michalewicz 5-D from 18/20
+ * (jDE) and 99/100 (SHADE) successes into all, and did not slow the
+ * other benchmark problems (Rastrigin, Ackley, Griewank 10-D, Schwefel
+ * 5-D; 100 seeds each). */
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_randist.h>
+#include "de_int.h"
+#include "internal.h"
+
+enum mutation { MUT_BEST1, MUT_RAND1, MUT_CURRENT_TO_BEST1, MUT_BEST2, MUT_RAND2 };
+
+typedef struct strategy {
+    enum mutation mut;
+    int exponential;
+    size_t draws;       /* members p1.. drawn besides i */
+} strategy;
+
+static const char *const strategy_names[] = {
+    "best1exp", "best1bin", "rand1exp", "rand1bin", "randtobest1exp",
+    "randtobest1bin", "best2exp", "best2bin", "rand2exp", "rand2bin",
+    "currenttobest1exp", "currenttobest1bin", NULL,
+};
+
+static const strategy strategies[] = {
+    {MUT_BEST1, 1, 2}, {MUT_BEST1, 0, 2}, {MUT_RAND1, 1, 3}, {MUT_RAND1, 0, 3},
+    {MUT_CURRENT_TO_BEST1, 1, 2}, {MUT_CURRENT_TO_BEST1, 0, 2},
+    {MUT_BEST2, 1, 4}, {MUT_BEST2, 0, 4}, {MUT_RAND2, 1, 5}, {MUT_RAND2, 0, 5},
+    {MUT_CURRENT_TO_BEST1, 1, 2}, {MUT_CURRENT_TO_BEST1, 0, 2},
+};
+
+static const char *const adaptation_names[] = {"none", "jde", "shade", NULL};
+
+/* jDE's constants (Brest et al. 2006): redraw probabilities and F's range. */
+#define JDE_TAU 0.1
+#define JDE_FL 0.1
+#define JDE_FU 0.9
+
+const augur_param augur__de_params[] = {
+    {.name = "cross-probability", .kind = AUGUR_PARAM_REAL, .def = 0.9,
+     .min = 0, .max = 1, .offset = offsetof(de_state, cross),
+     .doc = "crossover probability CR"},
+    {.name = "scaling-factor", .kind = AUGUR_PARAM_REAL, .def = 0.8, .min = 0,
+     .max = 2, .offset = offsetof(de_state, scale),
+     .doc = "differential weight F"},
+    {.name = "dither-min", .kind = AUGUR_PARAM_REAL, .def = 0, .min = 0,
+     .max = 2, .offset = offsetof(de_state, dither_min),
+     .doc = "with dither-max > 0, F ~ U[dither-min, dither-max) per generation"},
+    {.name = "dither-max", .kind = AUGUR_PARAM_REAL, .def = 0, .min = 0,
+     .max = 2, .offset = offsetof(de_state, dither_max),
+     .doc = "upper end of the dither range; 0 turns dither off"},
+    {.name = "strategy", .kind = AUGUR_PARAM_CHOICE, .def = 1, /* best1bin */
+     .offset = offsetof(de_state, strategy), .choices = strategy_names,
+     .doc = "mutation and crossover (randtobest1 = currenttobest1)"},
+    {.name = "population-size", .kind = AUGUR_PARAM_INT, .def = 0, .min = 0,
+     .max = 1e6, .offset = offsetof(de_state, npop),
+     .doc = "members NP; 0 means 10 n"},
+    {.name = "bound-policy", .kind = AUGUR_PARAM_CHOICE,
+     .def = AUGUR_BOUNDS_REDRAW, .offset = offsetof(de_state, policy),
+     .choices = augur_bound_policy_names,
+     .doc = "what a trial outside the box becomes"},
+    {.name = "adaptation", .kind = AUGUR_PARAM_CHOICE, .def = DE_ADAPT_NONE,
+     .offset = offsetof(de_state, adaptation), .choices = adaptation_names,
+     .doc = "none, jde (self-adaptive F, CR) or shade (success history)"},
+    {.name = "memory-size", .kind = AUGUR_PARAM_INT, .def = 6, .min = 1,
+     .max = 1e4, .offset = offsetof(de_state, memory_size),
+     .doc = "shade: entries H of the success-history memory"},
+    {.name = "archive-rate", .kind = AUGUR_PARAM_REAL, .def = 1, .min = 0,
+     .max = 10, .offset = offsetof(de_state, archive_rate),
+     .doc = "shade: archive size as a multiple of NP"},
+    {.name = "pbest-rate", .kind = AUGUR_PARAM_REAL, .def = 0.2, .min = 0,
+     .max = 1, .offset = offsetof(de_state, pbest_rate),
+     .doc = "shade: p is drawn in [2/NP, pbest-rate] per trial"},
+    {.name = "restart", .kind = AUGUR_PARAM_REAL, .def = 0, .min = 0,
+     .max = 1, .offset = offsetof(de_state, restart),
+     .doc = "0 off; else redraw all but the best once the members' spread "
+            "is below this fraction of the box (and of max(1, |f|))"},
+    {.name = NULL},
+};
+
+/* --- Set-up ------------------------------------------------------------ */
+
+size_t augur__de_population_size(const void *state, size_t n)
+{
+    const de_state *st = state;
+    if (st->pop)
+        return st->np;
+    return st->npop > 0 ? (size_t)st->npop : 10 * n;
+}
+
+augur_termination *augur__de_default_termination(const void *state, size_t n)
+{
+    (void)state;
+    (void)n;
+    return augur_term_vtr_change_over_generation(0.005, 1e-6, 30, 0);
+}
+
+/* Every workspace array, in the order of the sizes in allocate(). */
+#define DE_ARRAYS(st) {&(st)->pop, &(st)->fpop, &(st)->trials, &(st)->ftrials, \
+    &(st)->mutant, &(st)->ft, &(st)->crt, &(st)->fm, &(st)->crm, &(st)->sf,   \
+    &(st)->scr, &(st)->sw, &(st)->mf, &(st)->mcr, &(st)->archive}
+
+void augur__de_free(void *state)
+{
+    de_state *st = state;
+    double **arrays[] = DE_ARRAYS(st);
+    for (size_t k = 0; k < AUGUR__ARRAY_SIZE(arrays); k++) {
+        free(*arrays[k]);
+        *arrays[k] = NULL;
+    }
+    free(st->rank);
+    st->rank = NULL;
+}
+
+static int allocate(de_state *st, size_t rows)
+{
+    size_t n = st->n, np = st->np;
+    double **arrays[] = DE_ARRAYS(st);
+    const size_t sizes[AUGUR__ARRAY_SIZE(arrays)] = {
+        np * n, np, rows * n, rows, n, np, np, np, np, np, np, np, st->h, st->h,
+        (st->arch_cap + 1) * n};
+    int ok = 1;
+    for (size_t k = 0; k < AUGUR__ARRAY_SIZE(arrays); k++)
+        ok &= (*arrays[k] = malloc(sizes[k] * sizeof **arrays[k])) != NULL;
+    st->rank = malloc(np * sizeof *st->rank);
+    return ok && st->rank;
+}
+
+static const strategy *current_strategy(const de_state *st)
+{
+    return &strategies[(size_t)st->strategy];
+}
+
+/* Members drawn besides i: SHADE's r1 and r2, or the strategy's p's. */
+static size_t draws_needed(const de_state *st)
+{
+    return (int)st->adaptation == DE_ADAPT_SHADE ? 2 : current_strategy(st)->draws;
+}
+
+static int check_params(augur_solver *s, const de_state *st, size_t np)
+{
+    const char *name = augur_solver_type_name(s);
+    size_t need = draws_needed(st) + 1;
+    if (np < need)
+        return augur_solver_fail(s, AUGUR_EINVAL,
+                                 "%s: population-size %zu is too small for %s: "
+                                 "it needs at least %zu members", name, np,
+                                 (int)st->adaptation == DE_ADAPT_SHADE
+                                     ? "shade" : strategy_names[(size_t)st->strategy],
+                                 need);
+    if (st->dither_max > 0 && st->dither_min > st->dither_max)
+        return augur_solver_fail(s, AUGUR_EINVAL,
+                                 "%s: dither-min %g exceeds dither-max %g", name,
+                                 st->dither_min, st->dither_max);
+    return AUGUR_OK;
+}
+
+static void reset_adaptation(de_state *st)
+{
+    for (size_t i = 0; i < st->np; i++) {
+        st->fm[i] = 0.5;
+        st->crm[i] = 0.9;
+        st->ft[i] = st->scale;
+        st->crt[i] = st->cross;
+    }
+    for (size_t k = 0; k < st->h; k++)
+        st->mf[k] = st->mcr[k] = 0.5;
+    st->h_next = st->ns = st->arch_n = 0;
+    st->gen_f = st->scale;
+}
+
+int augur__de_setup(augur_solver *s, de_state *st, int batch)
+{
+    st->n = augur_solver_dimension(s);
+    st->np = augur__de_population_size(st, st->n);
+    int rc = check_params(s, st, st->np);
+    if (rc != AUGUR_OK)
+        return rc;
+    st->h = (size_t)st->memory_size;
+    st->arch_cap = (size_t)lround(st->archive_rate * (double)st->np);
+    if (!allocate(st, batch ? st->np : 1))
+        return augur_solver_fail(s, AUGUR_ENOMEM, "%s: out of memory",
+                                 augur_solver_type_name(s));
+    reset_adaptation(st);
+    return augur_solver_initial_points(s, st->pop, st->np, 0.05);
+}
+
+static void find_best(de_state *st)
+{
+    st->best = 0;
+    for (size_t i = 1; i < st->np; i++)
+        if (st->fpop[i] < st->fpop[st->best])
+            st->best = i;
+}
+
+void augur__de_started(augur_solver *s, de_state *st)
+{
+    find_best(st);
+    augur_solver_set_population(s, st->pop, st->fpop, st->np);
+}
+
+/* --- One generation ------------------------------------------------------ */
+
+static int by_energy(const void *a, const void *b)
+{
+    const de_rank *x = a, *y = b;
+    if (x->f != y->f)
+        return x->f < y->f ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+int augur__de_begin_generation(augur_solver *s, de_state *st)
+{
+    int rc = check_params(s, st, st->np);
+    if (rc != AUGUR_OK)
+        return rc;
+    st->gen_f = st->scale;
+    if (st->dither_max > 0)
+        st->gen_f = st->dither_min + (st->dither_max - st->dither_min) *
+                                         gsl_rng_uniform(augur_solver_rng(s));
+    if ((int)st->adaptation == DE_ADAPT_SHADE) {
+        for (size_t i = 0; i < st->np; i++)
+            st->rank[i] = (de_rank){.f = st->fpop[i], .i = i};
+        qsort(st->rank, st->np, sizeof *st->rank, by_energy);
+    }
+    return AUGUR_OK;
+}
+
+/* k distinct members other than i, without replacement (rejection keeps
+ * it O(k^2) and the draws identical for a seed). */
+static void draw_distinct(gsl_rng *rng, size_t np, size_t i, size_t k, size_t *out)
+{
+    for (size_t a = 0; a < k; a++) {
+        size_t r;
+        int taken;
+        do {
+            r = (size_t)gsl_rng_uniform_int(rng, np);
+            taken = r == i;
+            for (size_t b = 0; b < a && !taken; b++)
+                taken = out[b] == r;
+        } while (taken);
+        out[a] = r;
+    }
+}
+
+static void mutate(const de_state *st, const strategy *sg, size_t i,
+                   const size_t *p, double f)
+{
+    size_t n = st->n;
+    const double *x = st->pop + i * n, *b = st->pop + st->best * n;
+    const double *q[5];
+    for (size_t a = 0; a < sg->draws; a++)
+        q[a] = st->pop + p[a] * n;
+    for (size_t j = 0; j < n; j++) {
+        double v = 0;
+        switch (sg->mut) {
+        case MUT_BEST1: v = b[j] + f * (q[0][j] - q[1][j]); break;
+        case MUT_RAND1: v = q[0][j] + f * (q[1][j] - q[2][j]); break;
+        case MUT_CURRENT_TO_BEST1:
+            v = x[j] + f * (b[j] - x[j]) + f * (q[0][j] - q[1][j]);
+            break;
+        case MUT_BEST2: v = b[j] + f * (q[0][j] + q[1][j] - q[2][j] - q[3][j]); break;
+        case MUT_RAND2: v = q[0][j] + f * (q[1][j] + q[2][j] - q[3][j] - q[4][j]); break;
+        }
+        st->mutant[j] = v;
+    }
+}
+
+static void crossover(gsl_rng *rng, const de_state *st, int exponential,
+                      double cr, const double *x, double *u)
+{
+    size_t n = st->n, j = (size_t)gsl_rng_uniform_int(rng, n);
+    memcpy(u, x, n * sizeof *u);
+    if (exponential) {
+        size_t len = 0;
+        do {
+            u[j] = st->mutant[j];
+            j = (j + 1) % n;
+            len++;
+        } while (len < n && gsl_rng_uniform(rng) < cr);
+        return;
+    }
+    for (size_t k = 0; k < n; k++)
+        if (gsl_rng_uniform(rng) < cr || k == j)
+            u[k] = st->mutant[k];
+}
+
+/* jDE: each trial redraws its member's F and CR with probability tau. */
+static void jde_params(gsl_rng *rng, de_state *st, size_t i)
+{
+    st->ft[i] = st->fm[i];
+    st->crt[i] = st->crm[i];
+    if (gsl_rng_uniform(rng) < JDE_TAU)
+        st->ft[i] = JDE_FL + JDE_FU * gsl_rng_uniform(rng);
+    if (gsl_rng_uniform(rng) < JDE_TAU)
+        st->crt[i] = gsl_rng_uniform(rng);
+}
+
+/* SHADE: CR ~ N(M_CR, 0.1) clipped to [0, 1]; F ~ Cauchy(M_F, 0.1), drawn
+ * again while not positive, cut at 1. */
+static void shade_params(gsl_rng *rng, de_state *st, size_t i)
+{
+    size_t r = (size_t)gsl_rng_uniform_int(rng, st->h);
+    double cr = st->mcr[r] + gsl_ran_gaussian(rng, 0.1);
+    st->crt[i] = fmin(fmax(cr, 0), 1);
+    double f = 0;
+    /* P(F > 0) >= 1/2 as the memory is positive; the cap only bounds the
+     * loop, it is never reached in practice */
+    for (int tries = 0; tries < 64 && !(f > 0); tries++)
+        f = st->mf[r] + gsl_ran_cauchy(rng, 0.1);
+    st->ft[i] = f > 0 ? fmin(f, 1) : 0.5;
+}
+
+/* current-to-pbest/1: x + F(x_pbest - x) + F(x_r1 - x~_r2), pbest among the
+ * best p NP members (p in [2/NP, pbest-rate]), r2 from population and
+ * archive. */
+static void shade_mutate(gsl_rng *rng, de_state *st, size_t i)
+{
+    size_t n = st->n, np = st->np;
+    double pmin = 2.0 / (double)np, pmax = fmax(st->pbest_rate, pmin);
+    double p = pmin + (pmax - pmin) * gsl_rng_uniform(rng);
+    size_t top = (size_t)lround(p * (double)np);
+    top = top < 1 ? 1 : top > np ? np : top;
+    size_t pb = st->rank[gsl_rng_uniform_int(rng, top)].i, r1, r2;
+    draw_distinct(rng, np, i, 1, &r1);
+    do
+        r2 = (size_t)gsl_rng_uniform_int(rng, np + st->arch_n);
+    while (r2 == i || r2 == r1);
+    const double *x = st->pop + i * n, *xb = st->pop + pb * n;
+    const double *x1 = st->pop + r1 * n;
+    const double *x2 = r2 < np ? st->pop + r2 * n : st->archive + (r2 - np) * n;
+    double f = st->ft[i];
+    for (size_t j = 0; j < n; j++)
+        st->mutant[j] = x[j] + f * (xb[j] - x[j]) + f * (x1[j] - x2[j]);
+}
+
+void augur__de_trial(augur_solver *s, de_state *st, size_t i, double *u)
+{
+    gsl_rng *rng = augur_solver_rng(s);
+    const double *x = st->pop + i * st->n;
+    if ((int)st->adaptation == DE_ADAPT_SHADE) {
+        shade_params(rng, st, i);
+        shade_mutate(rng, st, i);
+        crossover(rng, st, 0, st->crt[i], x, u);
+    } else {
+        const strategy *sg = current_strategy(st);
+        size_t p[5];
+        if ((int)st->adaptation == DE_ADAPT_JDE) {
+            jde_params(rng, st, i);
+        } else {
+            st->ft[i] = st->gen_f;
+            st->crt[i] = st->cross;
+        }
+        draw_distinct(rng, st->np, i, sg->draws, p);
+        mutate(st, sg, i, p, st->ft[i]);
+        crossover(rng, st, sg->exponential, st->crt[i], x, u);
+    }
+    augur_solver_repair(s, u, (augur_bound_policy)st->policy);
+}
+
+/* SHADE: a parent beaten strictly goes to the archive (a random entry makes
+ * room when it is full), and its trial's F and CR are a success weighted by
+ * the improvement. */
+static void shade_success(gsl_rng *rng, de_state *st, size_t i, double gain)
+{
+    size_t n = st->n;
+    if (st->arch_cap) {
+        size_t slot = st->arch_n < st->arch_cap
+                          ? st->arch_n++
+                          : (size_t)gsl_rng_uniform_int(rng, st->arch_cap);
+        memcpy(st->archive + slot * n, st->pop + i * n, n * sizeof *st->archive);
+    }
+    /* an infinite gain (a parent at +inf) would make every weight NaN */
+    st->sw[st->ns] = isfinite(gain) ? gain : DBL_MAX / (double)st->np;
+    st->sf[st->ns] = st->ft[i];
+    st->scr[st->ns] = st->crt[i];
+    st->ns++;
+}
+
+void augur__de_select(augur_solver *s, de_state *st, size_t i, const double *u,
+                      double f)
+{
+    double fx = st->fpop[i];
+    if (!(f <= fx))
+        return;
+    if ((int)st->adaptation == DE_ADAPT_SHADE && f < fx)
+        shade_success(augur_solver_rng(s), st, i, fx - f);
+    if ((int)st->adaptation == DE_ADAPT_JDE) {
+        st->fm[i] = st->ft[i];
+        st->crm[i] = st->crt[i];
+    }
+    memcpy(st->pop + i * st->n, u, st->n * sizeof *u);
+    st->fpop[i] = f;
+    if (f < st->fpop[st->best])
+        st->best = i;
+}
+
+/* M_F <- weighted Lehmer mean of the successful F, M_CR <- weighted mean of
+ * the successful CR, at the next slot of the memory. */
+static void shade_update_memory(de_state *st)
+{
+    if (st->ns == 0)
+        return;
+    double wsum = 0, f1 = 0, f2 = 0, cr = 0;
+    for (size_t k = 0; k < st->ns; k++)
+        wsum += st->sw[k];
+    for (size_t k = 0; k < st->ns; k++) {
+        double w = st->sw[k] / wsum;
+        f1 += w * st->sf[k];
+        f2 += w * st->sf[k] * st->sf[k];
+        cr += w * st->scr[k];
+    }
+    st->mf[st->h_next] = f2 / f1;
+    st->mcr[st->h_next] = cr;
+    st->h_next = (st->h_next + 1) % st->h;
+    st->ns = 0;
+}
+
+/* Collapsed: on every coordinate the members lie within `restart` of the
+ * box's width (of max(1, |x|) where a side is unbounded), and their
+ * energies within `restart` of max(1, |f_best|). The energy test keeps a
+ * population that is still refining a sharp minimum (where f changes as
+ * fast as x) from being thrown away. */
+static int collapsed(augur_solver *s, const de_state *st)
+{
+    const double *lb = augur_solver_lower(s), *ub = augur_solver_upper(s);
+    double fbest = st->fpop[st->best], fworst = fbest;
+    for (size_t i = 0; i < st->np; i++)
+        fworst = fmax(fworst, st->fpop[i]);
+    if (!(fworst - fbest <= st->restart * fmax(1, fabs(fbest))))
+        return 0;
+    for (size_t j = 0; j < st->n; j++) {
+        double lo = INFINITY, hi = -INFINITY;
+        for (size_t i = 0; i < st->np; i++) {
+            lo = fmin(lo, st->pop[i * st->n + j]);
+            hi = fmax(hi, st->pop[i * st->n + j]);
+        }
+        double w = ub[j] - lb[j];
+        if (!isfinite(w))
+            w = fmax(1, fabs(st->pop[st->best * st->n + j]));
+        if (hi - lo > st->restart * w)
+            return 0;
+    }
+    return 1;
+}
+
+/* Redraw all members but the best (kept as member 0) uniformly over the box
+ * (the way generation 0 did when a side is unbounded) and evaluate them as
+ * one batch; the adaptation starts afresh, as it had tuned itself to the
+ * collapsed population. */
+static int restart(augur_solver *s, de_state *st)
+{
+    size_t n = st->n;
+    double fbest = st->fpop[st->best];
+    memcpy(st->mutant, st->pop + st->best * n, n * sizeof *st->mutant);
+    int rc = augur_solver_bounds_finite(s)
+                 ? augur_solver_sample_bounds(s, st->pop, st->np)
+                 : augur_solver_initial_points(s, st->pop, st->np, 0.05);
+    if (rc != AUGUR_OK)
+        return rc;
+    memcpy(st->pop, st->mutant, n * sizeof *st->pop);
+    st->fpop[0] = fbest;
+    st->best = 0;
+    reset_adaptation(st);
+    rc = augur_solver_evaluate_batch(s, st->pop + n, st->np - 1, st->fpop + 1);
+    if (rc == AUGUR_OK)
+        find_best(st);
+    return rc;
+}
+
+int augur__de_end_generation(augur_solver *s, de_state *st)
+{
+    int rc = AUGUR_OK;
+    if ((int)st->adaptation == DE_ADAPT_SHADE)
+        shade_update_memory(st);
+    if (st->restart > 0 && collapsed(s, st))
+        rc = restart(s, st);
+    augur_solver_set_population(s, st->pop, st->fpop, st->np);
+    return rc;
+}
