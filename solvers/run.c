@@ -254,6 +254,7 @@ static int record_generation(augur_solver *s)
     int rc = push_history(s, s->best_f);
     if (rc != AUGUR_OK)
         return rc;
+    s->evals_at_record = s->evaluations;
     double *t = s->prev_rec_x;
     s->prev_rec_x = s->rec_x;
     s->rec_x = t;
@@ -344,6 +345,8 @@ int augur_solver_terminated(augur_solver *s)
             snprintf(s->reason, sizeof s->reason, "SolverInterrupt(stop requested)");
         return 1;
     }
+    if (s->latched || s->finished)
+        return 1;   /* the reason was set when it happened */
     int rc = ensure_termination(s);
     if (rc != AUGUR_OK || !s->term)
         return rc;
@@ -398,13 +401,36 @@ static int run_generation(augur_solver *s)
             return rc;
         s->started = 1;
     } else {
+        s->recorded_in_step = 0;
         rc = s->type->step(s, s->state);
         if (rc != AUGUR_OK)
             return rc;
     }
     if (s->pending != AUGUR_OK)
         return s->pending;
+    if (s->recorded_in_step && s->evaluations == s->evals_at_record)
+        return AUGUR_OK;  /* a checkpoint already recorded this state */
     return record_generation(s);
+}
+
+int augur_solver_checkpoint(augur_solver *s)
+{
+    if (s->pending != AUGUR_OK)
+        return s->pending;
+    int rc = record_generation(s);
+    if (rc != AUGUR_OK)
+        return rc;
+    s->recorded_in_step = 1;
+    rc = augur_solver_terminated(s);
+    if (rc == 1)
+        s->latched = 1;
+    return rc;
+}
+
+void augur_solver_finished(augur_solver *s, const char *reason)
+{
+    s->finished = 1;
+    snprintf(s->reason, sizeof s->reason, "%s", reason ? reason : "finished");
 }
 
 static int start_monitors(augur_solver *s, int (*hook)(augur_monitor *, size_t),
@@ -459,6 +485,7 @@ int augur_solve(augur_solver *s, augur_cost cost, void *data,
         augur_solver_set_termination(s, t);
     begin_call(s);
     atomic_store(&s->stop_requested, 0);
+    s->latched = s->finished = 0;
     s->reason[0] = '\0';
     int rc = bind_cost(s, cost, data);
     if (rc == AUGUR_OK && s->map)

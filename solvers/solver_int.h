@@ -77,6 +77,10 @@ struct augur_solver {
     size_t ntrial;
 
     size_t evaluations;
+    size_t evals_at_record;       /* evaluations when the last record was made */
+    int recorded_in_step;         /* the algorithm made a record (checkpoint) */
+    int latched;                  /* a checkpoint's stop test fired */
+    int finished;                 /* the algorithm stopped on its own criterion */
     int started;
     atomic_int stop_requested;
     int pending;                  /* first failure seen inside an evaluation */

@@ -639,3 +639,75 @@ Test(solver, registry_lists_nelder_mead)
     cr_assert_eq(augur_solver_type_register(augur_solver_type_find("nelder-mead")),
                  AUGUR_EINVAL, "a taken name is refused");
 }
+
+/* A plugin that runs its own loop inside one step (as NLopt does): a
+ * coordinate probe that checkpoints every 5 evaluations and declares
+ * itself finished after 60. */
+typedef struct loop_state {
+    double x[4];
+    size_t done;
+} loop_state;
+
+static int loop_start(augur_solver *s, void *state)
+{
+    loop_state *st = state;
+    int rc = augur_solver_initial_points(s, st->x, 1, 0);
+    if (rc == AUGUR_OK)
+        augur_solver_evaluate(s, st->x);
+    return rc;
+}
+
+static int loop_step(augur_solver *s, void *state)
+{
+    loop_state *st = state;
+    size_t n = augur_solver_dimension(s);
+    while (st->done < 60) {
+        double y[4];
+        memcpy(y, augur_solver_best_solution(s), n * sizeof *y);
+        y[st->done % n] += st->done % 2 ? -0.01 : 0.01;
+        augur_solver_evaluate(s, y);
+        if (++st->done % 5 == 0) {
+            int rc = augur_solver_checkpoint(s);
+            if (rc != 0)
+                return rc < 0 ? rc : AUGUR_OK;
+        }
+    }
+    augur_solver_finished(s, "OwnLoop(60 probes done)");
+    return AUGUR_OK;
+}
+
+static const augur_solver_type loop_type = {
+    .name = "test-own-loop", .doc = "runs its own loop (test plugin)",
+    .state_size = sizeof(loop_state), .generation_scale = 1000,
+    .evaluation_scale = 1000, .start = loop_start, .step = loop_step,
+};
+
+Test(solver, own_loop_algorithms_checkpoint_and_finish)
+{
+    int rc = augur_solver_type_register(&loop_type);
+    cr_assert(rc == AUGUR_OK || rc == AUGUR_EINVAL);
+    double x0[2] = {-1, 1};
+
+    /* A limit stops it at the checkpoint that crosses it. */
+    augur_solver *s = augur_solver_create("test-own-loop", 2);
+    augur_solver_set_initial_point(s, x0);
+    augur_solver_set_evaluation_limits(s, AUGUR_UNLIMITED, 23);
+    augur_monitor *gens = augur_monitor_history(0);
+    augur_solver_add_generation_monitor(s, augur_monitor_ref(gens));
+    cr_assert_eq(augur_solve(s, rosen, NULL, NULL), AUGUR_OK);
+    cr_assert_str_eq(augur_solver_termination_reason(s), "EvaluationLimits(evaluations=23)");
+    cr_assert_eq(augur_solver_evaluations(s), 26, "1 + 5 probes x 5 checkpoints");
+    cr_assert_eq(augur_solver_generations(s), 5, "one record per checkpoint, none extra");
+    cr_assert_eq(augur_history_length(gens), 6);
+    augur_solver_destroy(s);
+    augur_monitor_destroy(gens);
+
+    /* Left alone it finishes by its own criterion, reported as the reason. */
+    s = augur_solver_create("test-own-loop", 2);
+    augur_solver_set_initial_point(s, x0);
+    cr_assert_eq(augur_solve(s, rosen, NULL, NULL), AUGUR_OK);
+    cr_assert_str_eq(augur_solver_termination_reason(s), "OwnLoop(60 probes done)");
+    cr_assert_eq(augur_solver_evaluations(s), 61);
+    cr_assert_eq(augur_solver_generations(s), 12);
+    augur_solver_destroy(s);
+}

@@ -104,6 +104,16 @@ AUGUR_EXTERN void augur_solver_repair(augur_solver *s, double *x,
                                       augur_bound_policy policy);
 /* 1 when x is inside the bounds. */
 AUGUR_EXTERN int augur_solver_in_bounds(const augur_solver *s, const double *x);
+/* For algorithms that run their own loop (NLopt, say) inside one step:
+ * make a generation record now and run the stop test. Returns 0 to go on,
+ * 1 when the run must stop (return from step promptly: the stop is
+ * reported as usual), or a negative status. A step that ends right after a
+ * checkpoint, with nothing evaluated since, makes no second record. */
+AUGUR_EXTERN int augur_solver_checkpoint(augur_solver *s);
+/* The algorithm has converged by its own criterion; the stop test reports
+ * `reason` (after limits and stop requests). A later solve call clears it
+ * and steps again, which for such algorithms restarts from the best point. */
+AUGUR_EXTERN void augur_solver_finished(augur_solver *s, const char *reason);
 /* Clear the message, as every public call on a solver does first. */
 AUGUR_EXTERN void augur_solver_clear_errmsg(augur_solver *s);
 /* Record a failure: formats the message and returns code. */
