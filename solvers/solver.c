@@ -115,6 +115,7 @@ void augur_solver_destroy(augur_solver *s)
         s->type->destroy(s->state);
     free(s->state);
     augur_term_destroy(s->term);
+    augur_solver_destroy(s->nested);
     drop_monitors(s->gen_mons, s->n_gen_mons);
     drop_monitors(s->eval_mons, s->n_eval_mons);
     gsl_rng_free(s->rng);
@@ -405,6 +406,32 @@ int augur_solver_set_termination(augur_solver *s, augur_termination *t)
     augur_term_destroy(s->term);
     s->term = t;  /* NULL: the type's default is made when next needed */
     return AUGUR_OK;
+}
+
+int augur_solver_set_nested(augur_solver *s, augur_solver *inner)
+{
+    if (!s) {
+        augur_solver_destroy(inner);
+        return AUGUR_EINVAL;
+    }
+    augur__solver_clear(s);
+    if (inner == s)
+        return augur_solver_fail(s, AUGUR_EINVAL, "%s: a solver cannot nest itself",
+                                 s->type->name);
+    if (inner && inner->n != s->n) {
+        size_t n = inner->n;
+        augur_solver_destroy(inner);
+        return augur_solver_fail(s, AUGUR_EINVAL, "%s: the nested solver has "
+                                 "dimension %zu, not %zu", s->type->name, n, s->n);
+    }
+    augur_solver_destroy(s->nested);
+    s->nested = inner;
+    return AUGUR_OK;
+}
+
+const augur_solver *augur_solver_nested(const augur_solver *s)
+{
+    return s ? s->nested : NULL;
 }
 
 const augur_termination *augur_solver_termination(const augur_solver *s)

@@ -43,6 +43,7 @@ struct augur_solver {
     size_t max_gen, max_eval;
 
     augur_termination *term;      /* NULL: the type's default, made lazily */
+    augur_solver *nested;         /* owned template of an ensemble's inner solver */
     augur_monitor **gen_mons, **eval_mons;
     size_t n_gen_mons, n_eval_mons;
 

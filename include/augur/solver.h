@@ -105,6 +105,12 @@ struct augur_map;
 AUGUR_EXTERN int augur_solver_set_map(augur_solver *s, struct augur_map *map);
 AUGUR_EXTERN struct augur_map *augur_solver_map(const augur_solver *s);
 
+/* The inner solver an ensemble solver (buckshot, lattice, sparsity) runs
+ * from each of its starting points: a template, owned by s (also when the
+ * call fails); NULL removes it. Its dimension must be s's. */
+AUGUR_EXTERN int augur_solver_set_nested(augur_solver *s, augur_solver *inner);
+AUGUR_EXTERN const augur_solver *augur_solver_nested(const augur_solver *s);
+
 /* --- Running ----------------------------------------------------------- */
 
 /* Run until a limit, a stop request or the termination condition holds.

@@ -1,0 +1,33 @@
+/* setting_int.h - private to augur's config area: typed reads of libconfig
+ * settings with messages naming the setting's path and line. */
+#ifndef AUGUR_SETTING_INT_H
+#define AUGUR_SETTING_INT_H
+
+#include <libconfig.h>
+#include <stddef.h>
+#include "internal.h"
+
+void augur__setting_path(const config_setting_t *s, char *buf, size_t cap);
+int augur__setting_fail(const config_setting_t *s, char *err, size_t cap, int code,
+                        const char *fmt, ...) AUGUR__PRINTF(5, 6);
+/* The candidate nearest to name (edit distance), or NULL. */
+const char *augur__nearest(const char *name, const char *const *candidates,
+                           size_t count);
+/* A float or an integer, or the strings "inf"/"-inf". */
+int augur__setting_number(const config_setting_t *s, double *v, char *err, size_t cap);
+/* A whole number >= 0 (an integer, or decimal text for values past
+ * INT64_MAX), or "unlimited" (SIZE_MAX) when allowed. */
+int augur__setting_count(const config_setting_t *s, size_t *v, int allow_unlimited,
+                         char *err, size_t cap);
+/* Exactly n numbers, as an array or a list. */
+int augur__setting_vector(const config_setting_t *s, size_t n, double *v, char *err,
+                          size_t cap);
+const char *augur__setting_string(const config_setting_t *s, char *err, size_t cap,
+                                  int *rc);
+int augur__setting_group(const config_setting_t *s, char *err, size_t cap);
+/* Every member of g is one of the allowed names, or an error naming the
+ * nearest. */
+int augur__setting_only(const config_setting_t *g, const char *const *allowed,
+                        size_t count, char *err, size_t cap);
+
+#endif
