@@ -9,6 +9,7 @@
 #include <string.h>
 #include <stdlib.h>
 #include "augur/plugin.h"
+#include "solver_int.h"
 #include "spec_int.h"
 
 /* --- Parameters ---------------------------------------------------------- */
@@ -194,7 +195,7 @@ static const char *solver_errmsg(const void *s)
 
 static const char *const solver_keys[] = {
     "type", "dimension", "seed", "parameters", "bounds", "initial", "limits",
-    "termination", "nested",
+    "termination", "nested", "map",
 };
 
 static int read_header(const config_setting_t *g, const char **type, size_t *n,
@@ -315,6 +316,30 @@ static int read_limits(const config_setting_t *m, augur_solver *s, char *err, si
     return rc;
 }
 
+/* map = { type = "threads"; workers = 2; }: the solver owns the map made. */
+static int read_map(const config_setting_t *m, augur_solver *s, char *err, size_t cap)
+{
+    static const char *const keys[2] = {"type", "workers"};
+    int rc = augur__setting_group(m, err, cap);
+    if (rc == AUGUR_OK)
+        rc = augur__setting_only(m, keys, 2, err, cap);
+    const config_setting_t *ts = rc == AUGUR_OK ? config_setting_get_member(m, "type") : NULL;
+    const config_setting_t *ws = config_setting_get_member(m, "workers");
+    if (rc == AUGUR_OK && !ts)
+        rc = augur__setting_fail(m, err, cap, AUGUR_EINVAL, "a map needs a type");
+    const char *type = rc == AUGUR_OK ? augur__setting_string(ts, err, cap, &rc) : NULL;
+    size_t workers = 0;
+    if (rc == AUGUR_OK && ws)
+        rc = augur__setting_count(ws, &workers, 0, err, cap);
+    augur_map *map = NULL;
+    char why[AUGUR_ERRMSG_CAP] = "";
+    if (rc == AUGUR_OK && (rc = augur_map_new(&map, type, (int)workers, why, sizeof why)))
+        return augur__setting_fail(m, err, cap, rc, "%s", why);
+    if (rc == AUGUR_OK)
+        rc = augur__solver_own_map(s, map);
+    return rc;
+}
+
 static int read_member(const config_setting_t *m, augur_solver *s, char *err, size_t cap)
 {
     const char *name = config_setting_name(m);
@@ -336,6 +361,8 @@ static int read_member(const config_setting_t *m, augur_solver *s, char *err, si
         int rc = augur__spec_term_from(m, &t, err, cap);
         return rc == AUGUR_OK ? augur_solver_set_termination(s, t) : rc;
     }
+    if (strcmp(name, "map") == 0)
+        return read_map(m, s, err, cap);
     if (strcmp(name, "nested") == 0) {
         augur_solver *inner = NULL;
         int rc = augur__spec_solver_from(m, &inner, err, cap);

@@ -176,6 +176,16 @@ void augur__spec_emit_solver(augur_strbuf *b, const augur_solver *s, int depth)
         augur__spec_emit_term(b, s->term, depth + 1);
         emit_group_close(b, depth);
     }
+    if (s->map) {
+        emit_group_open(b, "map", depth);
+        augur__sb_indent(b, depth + 1);
+        augur__sb_printf(b, "type = ");
+        augur__sb_string(b, augur_map_type_name(s->map));
+        augur__sb_printf(b, ";\n");
+        augur__sb_indent(b, depth + 1);
+        augur__sb_printf(b, "workers = %d;\n", augur_map_workers(s->map));
+        emit_group_close(b, depth);
+    }
     if (s->nested) {
         emit_group_open(b, "nested", depth);
         augur__spec_emit_solver(b, s->nested, depth + 1);

@@ -19,5 +19,8 @@
 #include "augur/model.h"
 #include "augur/map.h"
 #include "augur/sampler.h"
+#include "augur/constraints.h"
+#include "augur/ensemble.h"
+#include "augur/spec.h"
 
 #endif

@@ -1,11 +1,14 @@
 /* batch.c - evaluating a batch of points through the solver's map.
  *
- * Only the cost calls travel: the rows inside the bounds are sent as one
- * job of the built-in task "augur.evaluate" (in: n doubles, out: the raw
- * cost), and everything else of the evaluation path - the sign, the NaN
- * rule, counting, the best point and the evaluation monitors - runs back on
- * the caller, in row order. That is why counts, logs and answers are the
- * same on every backend: workers never touch the solver.
+ * Only the cost calls travel: each row is admitted on the caller first
+ * (constraints applied, the point brought into the bounds or rejected:
+ * augur__solver_admit), the admitted points x' are sent as one job of the
+ * built-in task "augur.evaluate" (in: n doubles, out: the raw cost), and
+ * everything else of the evaluation path - the penalty, the sign, the NaN
+ * rule, counting, the best point and the evaluation monitors - runs back
+ * on the caller, in row order. That is why counts, logs and answers are
+ * the same on every backend: workers never touch the solver, its
+ * constraints or its penalty.
  *
  * The cost reaches the workers in the job's context: as its function and
  * data pointers, valid where workers share the caller's program image
@@ -93,10 +96,12 @@ int augur__solver_map_batch(augur_solver *s, const double *X, size_t m, double *
         return rc;
     size_t sent = 0;
     for (size_t k = 0; k < m; k++) {
-        const double *x = X + k * s->n;
-        if (s->has_bounds && !augur_solver_in_bounds(s, x))
+        double *row = s->batch_x + sent * s->n;
+        const double *x = augur__solver_admit(s, X + k * s->n, row);
+        if (!x)
             continue;
-        memcpy(s->batch_x + sent * s->n, x, s->n * sizeof *x);
+        if (x != row)
+            memcpy(row, x, s->n * sizeof *x);
         s->batch_rows[sent++] = k;
     }
     augur_map_job job = {
@@ -116,11 +121,12 @@ int augur__solver_map_batch(augur_solver *s, const double *X, size_t m, double *
                                  augur_map_type_name(s->map), augur_map_errmsg(s->map));
     size_t j = 0;
     for (size_t k = 0; k < m; k++) {
-        const double *x = X + k * s->n;
-        if (j < sent && s->batch_rows[j] == k)
-            F[k] = augur__solver_account(s, x, s->batch_f[j++]);
-        else
+        if (j < sent && s->batch_rows[j] == k) {
+            F[k] = augur__solver_account(s, s->batch_x + j * s->n, s->batch_f[j]);
+            j++;
+        } else {
             F[k] = INFINITY;
+        }
     }
     return AUGUR_OK;
 }
@@ -130,11 +136,24 @@ int augur_solver_set_map(augur_solver *s, augur_map *map)
     if (!s)
         return AUGUR_EINVAL;
     augur__solver_clear(s);
+    if (s->owns_map && s->map != map)
+        augur_map_destroy(s->map);
     s->map = map;
+    s->owns_map = 0;
     return AUGUR_OK;
 }
 
 augur_map *augur_solver_map(const augur_solver *s)
 {
     return s ? s->map : NULL;
+}
+
+int augur__solver_own_map(augur_solver *s, augur_map *map)
+{
+    int rc = augur_solver_set_map(s, map);
+    if (rc == AUGUR_OK)
+        s->owns_map = 1;
+    else
+        augur_map_destroy(map);
+    return rc;
 }

@@ -1,11 +1,16 @@
 /* run.c - the one evaluation path and the one solve loop every solver goes
  * through.
  *
- * evaluate: a point outside the bounds is never passed to the cost (it is
- * +inf, uncounted, unmonitored); NaN becomes +inf; "maximize" flips the
- * sign the algorithm sees; the count, the best point ever evaluated and the
+ * evaluate: the proposed x becomes the point evaluated, x' = constraints(x)
+ * brought back into the box (constraints/constraints.c), or is rejected; a
+ * point outside the bounds or infeasible is never passed to the cost (it
+ * is +inf, uncounted, unmonitored); f = cost(x') + penalty(x'); NaN
+ * becomes +inf; "maximize" flips the sign the algorithm sees; the count,
+ * the best point ever evaluated (x', so the reported point meets the
+ * constraints and its reported energy is exactly what it costs) and the
  * evaluation monitors are updated in call order. This is the hot path: it
- * does no allocation and touches monitors only when there are some.
+ * does no allocation and touches constraints, penalties and monitors only
+ * when there are some.
  *
  * solve: generation 0 (the type's start), then steps; after every
  * generation a record goes to the history and the generation monitors, and
@@ -16,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "solver_int.h"
+#include "constraints_int.h"
 
 /* --- Limits ------------------------------------------------------------ */
 
@@ -50,12 +56,6 @@ static double solver_sign(const augur_solver *s, double f)
     if (s->base.maximize != 0)
         f = -f;
     return isnan(f) ? INFINITY : f;
-}
-
-/* Raw cost in the solver's sign; no counting. */
-static double objective(const augur_solver *s, const double *x)
-{
-    return solver_sign(s, s->cost(x, s->n, s->data));
 }
 
 static void stop_from_monitor(augur_solver *s, int rc, augur_monitor *m,
@@ -96,9 +96,37 @@ static void notify_evaluation(augur_solver *s, const double *x, double f)
     }
 }
 
-double augur__solver_account(augur_solver *s, const double *x, double raw)
+/* A raw cost at x plus the penalty there, in the solver's sign, NaN as
+ * +inf. The penalty is added in the minimised sign so that it always makes
+ * a point worse; its weight schedule counts the generation being made. */
+static double penalized(const augur_solver *s, const double *x, double raw)
 {
     double f = solver_sign(s, raw);
+    if (s->penalty && !isnan(f))
+        f += augur_penalty_value(s->penalty, x, s->n, s->hist_len);
+    return isnan(f) ? INFINITY : f;
+}
+
+/* The step from a proposed point to the point the cost sees (see
+ * solver_int.h). A constraint callback's error stops the run like a
+ * monitor's: the first one is kept and reported. */
+const double *augur__solver_admit(augur_solver *s, const double *x, double *buf)
+{
+    if (!s->constraints)
+        return !s->has_bounds || augur_solver_in_bounds(s, x) ? x : NULL;
+    char msg[AUGUR_ERRMSG_CAP];
+    int rc = augur__constraints_admit(s->constraints, s->lb, s->ub, x, buf,
+                                      msg, sizeof msg);
+    if (rc < 0 && s->pending == AUGUR_OK) {
+        s->pending = augur_solver_fail(s, rc, "%s: %s", s->type->name, msg);
+        atomic_store(&s->stop_requested, 1);
+    }
+    return rc == 0 ? buf : NULL;
+}
+
+double augur__solver_account(augur_solver *s, const double *x, double raw)
+{
+    double f = penalized(s, x, raw);
     s->evaluations++;
     if (!s->has_best || f < s->best_f) {
         memcpy(s->best_x, x, s->n * sizeof *x);
@@ -110,11 +138,24 @@ double augur__solver_account(augur_solver *s, const double *x, double raw)
     return f;
 }
 
+void augur__solver_absorb(augur_solver *s, const double *x, double raw,
+                          size_t evaluations)
+{
+    double f = solver_sign(s, raw);
+    s->evaluations += evaluations;
+    if (evaluations && (!s->has_best || f < s->best_f)) {
+        memcpy(s->best_x, x, s->n * sizeof *x);
+        s->best_f = f;
+        s->has_best = 1;
+    }
+}
+
 static double evaluate_one(augur_solver *s, const double *x)
 {
-    if (s->has_bounds && !augur_solver_in_bounds(s, x))
+    const double *xe = augur__solver_admit(s, x, s->cx);
+    if (!xe)
         return INFINITY;
-    return augur__solver_account(s, x, s->cost(x, s->n, s->data));
+    return augur__solver_account(s, xe, s->cost(xe, s->n, s->data));
 }
 
 double augur_solver_evaluate(augur_solver *s, const double *x)
@@ -144,13 +185,15 @@ int augur_solver_evaluate_batch(augur_solver *s, const double *X, size_t m,
     return s->pending;
 }
 
-/* The objective for termination conditions: same sign and rules, no count. */
+/* The objective for termination conditions: the same path (constraints,
+ * penalty, sign, rules) without counting, on its own buffer. */
 static double uncounted_objective(void *ctx, const double *x)
 {
     augur_solver *s = ctx;
-    if (s->has_bounds && !augur_solver_in_bounds(s, x))
+    const double *xe = augur__solver_admit(s, x, s->cx ? s->cx + s->n : NULL);
+    if (!xe)
         return INFINITY;
-    return objective(s, x);
+    return penalized(s, xe, s->cost(xe, s->n, s->data));
 }
 
 /* --- Starting points ------------------------------------------------------ */
@@ -249,7 +292,8 @@ static int record_generation(augur_solver *s)
     if (!s->has_best)
         return augur_solver_fail(s, AUGUR_EFAILED,
                                  "%s: a generation ended with no point evaluated "
-                                 "(every point was outside the bounds)",
+                                 "(every point was outside the bounds or "
+                                 "infeasible under the constraints)",
                                  s->type->name);
     int rc = push_history(s, s->best_f);
     if (rc != AUGUR_OK)
@@ -316,6 +360,8 @@ static int ensure_termination(augur_solver *s)
 
 static int limits_reached(augur_solver *s)
 {
+    if (s->type->nested_limits)
+        return 0;   /* they belong to the nested runs */
     augur__solver_resolve_limits(s);
     size_t gens = s->hist_len - 1;
     int by_gen = gens >= s->max_gen, by_eval = s->evaluations >= s->max_eval;

@@ -116,6 +116,11 @@ void augur_solver_destroy(augur_solver *s)
     free(s->state);
     augur_term_destroy(s->term);
     augur_solver_destroy(s->nested);
+    augur_constraints_destroy(s->constraints);
+    augur_penalty_destroy(s->penalty);
+    free(s->cx);
+    if (s->owns_map)
+        augur_map_destroy(s->map);
     drop_monitors(s->gen_mons, s->n_gen_mons);
     drop_monitors(s->eval_mons, s->n_eval_mons);
     gsl_rng_free(s->rng);

@@ -11,6 +11,7 @@
 #include "augur/plugin.h"
 #include "augur/solver.h"
 #include "augur/map.h"
+#include "augur/constraints.h"
 #include "internal.h"
 
 /* The base's own parameters, stored as doubles like every table's. */
@@ -50,7 +51,16 @@ struct augur_solver {
     augur_cost cost;
     void *data;
 
-    augur_map *map;               /* borrowed; NULL evaluates in the caller */
+    /* Constraints and penalty (constraints/), owned; NULL when none. cx
+     * holds x' = constraints(x): n doubles for the evaluation path, n more
+     * for the termination conditions' objective; allocated with the
+     * constraints. */
+    augur_constraints *constraints;
+    augur_penalty *penalty;
+    double *cx;
+
+    augur_map *map;               /* NULL evaluates in the caller */
+    int owns_map;                 /* made from a spec: destroyed with the solver */
     double *batch_x;              /* in-bounds rows sent to the map */
     double *batch_f;              /* their raw costs */
     size_t *batch_rows;           /* which rows they were */
@@ -96,9 +106,23 @@ struct augur_solver {
 /* Resolve the limits in force from the user's and the type's defaults. */
 void augur__solver_resolve_limits(augur_solver *s);
 
-/* The evaluation path (run.c): count, best point and evaluation monitors
- * for one cost value computed elsewhere; returns the solver-sign energy. */
+/* The evaluation path (run.c), in two halves around the cost call so that
+ * a map can make the call in between. admit: the point to evaluate for a
+ * proposed x - x itself, or x' = constraints(x) written to buf (n
+ * doubles) - or NULL when it is outside the bounds or infeasible (+inf,
+ * uncounted). account: add the penalty at that point to its raw cost, then
+ * the NaN rule, sign, count, best point and evaluation monitors; returns
+ * the solver-sign energy. */
+const double *augur__solver_admit(augur_solver *s, const double *x, double *buf);
 double augur__solver_account(augur_solver *s, const double *x, double raw);
+
+/* Count `evaluations` cost calls made elsewhere whose best was x with the
+ * raw (user-sign) cost `raw`, without monitors: a nested run's summary. */
+void augur__solver_absorb(augur_solver *s, const double *x, double raw,
+                          size_t evaluations);
+
+/* Attach a map the solver then owns (made from a spec). */
+int augur__solver_own_map(augur_solver *s, augur_map *map);
 
 /* Evaluate m rows through the solver's map (batch.c). */
 int augur__solver_map_batch(augur_solver *s, const double *X, size_t m, double *F);

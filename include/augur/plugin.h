@@ -34,6 +34,9 @@ struct augur_solver_type {
      * evalscale: Nelder-Mead 200/200, Powell 1000/1000, DE 10/1000). */
     double generation_scale;
     double evaluation_scale;
+    /* 1 for ensemble solvers: the evaluation limits set on the solver are
+     * handed down to each nested run instead of stopping the solver. */
+    int nested_limits;
     /* The condition used when the user sets none; NULL: limits only. */
     augur_termination *(*default_termination)(const void *state, size_t n);
     /* Generation 0: allocate workspaces (parameters are final now), draw the

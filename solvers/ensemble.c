@@ -1,0 +1,443 @@
+/* ensemble.c - what every ensemble solver shares: handing the inner
+ * solver down as a spec, one map job per batch of inner runs, replaying
+ * their results into the ensemble in run order, and the record of every
+ * run.
+ *
+ * An inner run is the built-in map task "augur.nested": it rebuilds the
+ * inner solver from the spec text in the job's context (so it works the
+ * same in a thread, a forked worker or an MPI rank), seeds it with the
+ * task's own seed, starts it at its input point and solves. Its output
+ * record is fixed-size: a header (status, best f, counts, reason), the end
+ * point, and - when the ensemble has evaluation monitors - the log of every
+ * evaluation, which the caller replays through the ordinary evaluation
+ * path, so counts, best point and monitors come out as if the runs had
+ * been made one after another on the caller. Without evaluation monitors
+ * only the counts and the best point are taken over. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "augur/spec.h"
+#include "ensemble_int.h"
+
+/* --- The task --------------------------------------------------------------- */
+
+typedef struct nested_context {
+    uint64_t cost, data;          /* pointers, where workers share the image */
+    char name[64];                /* the cost's registered name, or "" */
+    uint64_t n, log_cap;
+    /* followed by the inner spec, NUL-terminated */
+} nested_context;
+
+typedef struct nested_head {
+    int32_t status;
+    uint32_t log_len;
+    double f;                     /* best energy, the user's sign */
+    uint64_t evaluations, generations;
+    char reason[AUGUR__REASON_LEN];
+    /* followed by n doubles (end point), then log_cap rows of n + 1 */
+} nested_head;
+
+typedef struct run_log {
+    double *rows;
+    size_t n, cap, len;
+    int overflow;
+} run_log;
+
+static int log_evaluation(const augur_record *r, void *data)
+{
+    run_log *log = data;
+    if (log->len == log->cap) {
+        log->overflow = 1;
+        return 1;     /* stop: nothing may be lost silently */
+    }
+    double *row = log->rows + log->len++ * (log->n + 1);
+    memcpy(row, r->x, log->n * sizeof *row);
+    row[log->n] = r->f;
+    return 0;
+}
+
+static int nested_fail(const augur_task_call *call, int code, const char *what)
+{
+    return augur__fail_msg(call->errmsg, call->errcap, code, "inner run: %s", what);
+}
+
+static int find_cost(const nested_context *ctx, augur_cost *cost, void **data)
+{
+    *cost = (augur_cost)(uintptr_t)ctx->cost;
+    *data = (void *)(uintptr_t)ctx->data;
+    if (ctx->name[0])
+        return augur_cost_find(ctx->name, cost, data);
+    return AUGUR_OK;
+}
+
+/* Set up the inner solver for this run: seed, start, evaluation log. */
+static int prepare_run(augur_solver *inner, const augur_task_call *call,
+                       const double *start, run_log *log)
+{
+    augur_solver_set_seed(inner, call->seed);
+    int rc = augur_solver_set_initial_point(inner, start);
+    if (rc == AUGUR_OK && log->cap)
+        rc = augur_solver_add_evaluation_monitor(inner,
+                                                 augur_monitor_callback(log_evaluation, log));
+    return rc;
+}
+
+int augur__task_nested(const augur_task_call *call, const void *in, size_t in_len,
+                       void *out, size_t out_len)
+{
+    const nested_context *ctx = call->context;
+    if (!ctx || call->context_len <= sizeof *ctx)
+        return nested_fail(call, AUGUR_EINVAL, "malformed job");
+    size_t n = (size_t)ctx->n;
+    size_t need = sizeof(nested_head) + (n + ctx->log_cap * (n + 1)) * sizeof(double);
+    if (in_len != n * sizeof(double) || out_len != need)
+        return nested_fail(call, AUGUR_EINVAL, "malformed job");
+    nested_head *head = out;
+    double *end = (double *)(head + 1);
+    run_log log = {.rows = end + n, .n = n, .cap = ctx->log_cap};
+    augur_cost cost;
+    void *data;
+    if (find_cost(ctx, &cost, &data) != AUGUR_OK)
+        return nested_fail(call, AUGUR_ENOTFOUND, "the cost is not registered here");
+    char why[AUGUR_ERRMSG_CAP];
+    augur_solver *inner = NULL;
+    int rc = augur_solver_read_spec((const char *)(ctx + 1), &inner, why, sizeof why);
+    if (rc == AUGUR_OK)
+        rc = prepare_run(inner, call, in, &log);
+    if (rc == AUGUR_OK) {
+        rc = augur_solve(inner, cost, data, NULL);
+        if (log.overflow)
+            rc = AUGUR_EFAILED;
+        snprintf(why, sizeof why, "%s", log.overflow
+                                            ? "its evaluation log overflowed"
+                                            : augur_solver_errmsg(inner));
+    }
+    memset(head, 0, sizeof *head);
+    if (rc >= 0) {
+        head->status = rc;
+        head->f = augur_solver_best_energy(inner);
+        head->evaluations = augur_solver_evaluations(inner);
+        head->generations = augur_solver_generations(inner);
+        head->log_len = (uint32_t)log.len;
+        snprintf(head->reason, sizeof head->reason, "%s",
+                 augur_solver_termination_reason(inner));
+        memcpy(end, augur_solver_best_solution(inner), n * sizeof *end);
+    }
+    augur_solver_destroy(inner);
+    return rc < 0 ? nested_fail(call, rc, why) : AUGUR_OK;
+}
+
+/* --- Handing the inner solver down ------------------------------------------- */
+
+static int copy_inner(augur_solver *s, augur_solver **copy)
+{
+    char *text = NULL, why[AUGUR_ERRMSG_CAP];
+    int rc = augur_solver_write_spec(s->nested, &text);
+    if (rc == AUGUR_OK && (rc = augur_solver_read_spec(text, copy, why, sizeof why)))
+        augur_solver_fail(s, rc, "%s: nested solver: %s", s->type->name, why);
+    free(text);
+    return rc;
+}
+
+/* Bounds, termination, limits and the sign go down unless the inner solver
+ * has its own; the start point is set per run. */
+static int hand_down(augur_solver *s, augur_solver *in)
+{
+    int rc = AUGUR_OK;
+    if (!in->has_bounds && s->has_bounds)
+        rc = augur_solver_set_bounds(in, s->lb, s->ub);
+    if (rc == AUGUR_OK && !in->term && s->term) {
+        augur_termination *t = augur_term_copy(s->term);
+        rc = t ? augur_solver_set_termination(in, t) : AUGUR_ENOMEM;
+    }
+    if (rc == AUGUR_OK && !in->max_gen_set && !in->max_eval_set)
+        rc = augur_solver_set_evaluation_limits(in, s->max_gen_set, s->max_eval_set);
+    if (rc == AUGUR_OK)
+        rc = augur_solver_set_param(in, "maximize", s->base.maximize);
+    free(in->x0);
+    in->x0 = NULL;
+    if (rc != AUGUR_OK)
+        return augur_solver_fail(s, rc, "%s: handing down to the nested solver: %s",
+                                 s->type->name, augur_solver_errmsg(in));
+    return AUGUR_OK;
+}
+
+static long cpus(void)
+{
+    long c = sysconf(_SC_NPROCESSORS_ONLN);
+    return c > 0 ? c : 1;
+}
+
+/* The pairs of outer and inner maps that neither deadlock nor
+ * oversubscribe (see ensemble.h). */
+static int check_maps(augur_solver *s, const augur_solver *in)
+{
+    const char *outer = s->map ? augur_map_type_name(s->map) : "serial";
+    const char *inner = in->map ? augur_map_type_name(in->map) : "serial";
+    int ok;
+    if (strcmp(inner, "mpi") == 0)
+        ok = 0;
+    else if (strcmp(outer, "serial") == 0 || strcmp(inner, "serial") == 0)
+        ok = 1;
+    else if (strcmp(outer, "threads") == 0)
+        ok = 0;
+    else
+        ok = strcmp(inner, "threads") == 0 &&
+             (long)augur_map_workers(s->map) * augur_map_workers(in->map) <= cpus();
+    if (!ok)
+        return augur_solver_fail(s, AUGUR_EINVAL,
+                                 "%s: an inner '%s' map under an outer '%s' map would "
+                                 "deadlock or oversubscribe (see augur/ensemble.h)",
+                                 s->type->name, inner, outer);
+    return AUGUR_OK;
+}
+
+static size_t log_capacity(augur_solver *s, augur_solver *in)
+{
+    if (!s->n_eval_mons)
+        return 0;
+    size_t most = augur_solver_max_evaluations(in);
+    if (most == AUGUR_UNLIMITED)
+        return SIZE_MAX;
+    size_t npop = in->type->population_size
+                      ? in->type->population_size(in->state, in->n) : 1;
+    /* a generation may finish past the limit: a population or two more */
+    return most + 2 * (npop + in->n + 1) + 64;
+}
+
+static int make_spec(augur_solver *s, augur_ensemble *e)
+{
+    if (!s->nested)
+        return augur_solver_fail(s, AUGUR_ESTATE, "%s: no nested solver "
+                                 "(augur_solver_set_nested)", s->type->name);
+    augur_solver *in = NULL;
+    int rc = copy_inner(s, &in);
+    if (rc == AUGUR_OK)
+        rc = hand_down(s, in);
+    if (rc == AUGUR_OK)
+        rc = check_maps(s, in);
+    if (rc == AUGUR_OK) {
+        e->log_cap = log_capacity(s, in);
+        if (e->log_cap == SIZE_MAX)
+            rc = augur_solver_fail(s, AUGUR_EINVAL, "%s: to feed evaluation monitors "
+                                   "the nested runs need an evaluation limit",
+                                   s->type->name);
+    }
+    if (rc == AUGUR_OK)
+        rc = augur_solver_write_spec(in, &e->spec);
+    augur_solver_destroy(in);
+    return rc;
+}
+
+/* --- Batches ------------------------------------------------------------------ */
+
+static int find_box(augur_solver *s, augur_ensemble *e)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        double lo = s->init_lb ? s->init_lb[i] : s->lb[i];
+        double hi = s->init_ub ? s->init_ub[i] : s->ub[i];
+        if (!isfinite(lo) || !isfinite(hi))
+            return augur_solver_fail(s, AUGUR_ESTATE, "%s: starting points need a box: "
+                                     "set finite bounds or random initial points "
+                                     "(coordinate %zu is unbounded)", s->type->name, i);
+        e->box[i] = fmax(lo, s->lb[i]);
+        e->box[s->n + i] = fmin(hi, s->ub[i]);
+    }
+    return AUGUR_OK;
+}
+
+static int allocate(augur_solver *s, augur_ensemble *e, size_t m)
+{
+    size_t n = s->n;
+    e->rec_len = sizeof(nested_head) + (n + e->log_cap * (n + 1)) * sizeof(double);
+    e->box = malloc(2 * n * sizeof *e->box);
+    e->in = malloc(m * n * sizeof *e->in);
+    e->pop = malloc(m * n * sizeof *e->pop);
+    e->pop_f = malloc(m * sizeof *e->pop_f);
+    e->out = malloc(m * e->rec_len);
+    if (!e->box || !e->in || !e->pop || !e->pop_f || !e->out)
+        return augur_solver_fail(s, AUGUR_ENOMEM, "%s: out of memory", s->type->name);
+    if (!s->map && !(e->own_map = augur_map_create("serial", 1)))
+        return augur_solver_fail(s, AUGUR_ENOMEM, "%s: out of memory", s->type->name);
+    return AUGUR_OK;
+}
+
+static int grow_runs(augur_solver *s, augur_ensemble *e, size_t more)
+{
+    if (e->nruns + more <= e->runs_cap)
+        return AUGUR_OK;
+    size_t cap = (e->nruns + more) * 2, n = s->n;
+    augur_inner_run *runs = realloc(e->runs, cap * sizeof *runs);
+    if (runs)
+        e->runs = runs;
+    double *pts = realloc(e->run_points, cap * 2 * n * sizeof *pts);
+    if (pts)
+        e->run_points = pts;
+    char *why = realloc(e->run_reasons, cap * AUGUR__REASON_LEN);
+    if (why)
+        e->run_reasons = why;
+    if (!runs || !pts || !why)
+        return augur_solver_fail(s, AUGUR_ENOMEM, "%s: out of memory", s->type->name);
+    e->runs_cap = cap;
+    for (size_t k = 0; k < e->nruns; k++) {   /* the arrays may have moved */
+        e->runs[k].start = e->run_points + 2 * n * k;
+        e->runs[k].end = e->run_points + 2 * n * k + n;
+        e->runs[k].reason = e->run_reasons + AUGUR__REASON_LEN * k;
+    }
+    return AUGUR_OK;
+}
+
+static int run_batch(augur_solver *s, augur_ensemble *e, size_t m)
+{
+    size_t ctx_len = sizeof(nested_context) + strlen(e->spec) + 1;
+    nested_context *ctx = calloc(1, ctx_len);
+    if (!ctx)
+        return augur_solver_fail(s, AUGUR_ENOMEM, "%s: out of memory", s->type->name);
+    ctx->cost = (uint64_t)(uintptr_t)s->cost;
+    ctx->data = (uint64_t)(uintptr_t)s->data;
+    ctx->n = s->n;
+    ctx->log_cap = e->log_cap;
+    strcpy((char *)(ctx + 1), e->spec);
+    augur_map *map = s->map ? s->map : e->own_map;
+    const char *name = augur_cost_name(s->cost, s->data);
+    int rc = AUGUR_OK;
+    if (augur__map_crosses_images(map)) {
+        if (!name)
+            rc = augur_solver_fail(s, AUGUR_EINVAL, "%s: a '%s' map needs the cost by "
+                                   "name (augur_cost_register)", s->type->name,
+                                   augur_map_type_name(map));
+        else
+            snprintf(ctx->name, sizeof ctx->name, "%s", name);
+    }
+    augur_map_job job = {
+        .task = "augur.nested", .ntasks = m,
+        .in = e->in, .in_len = s->n * sizeof(double),
+        .out = e->out, .out_len = e->rec_len,
+        .context = ctx, .context_len = ctx_len,
+        .seed = augur__mix_seed(s->seed, e->done),
+    };
+    if (rc == AUGUR_OK && (rc = augur_map_run(map, &job)) != AUGUR_OK)
+        augur_solver_fail(s, rc, "%s: %s", s->type->name, augur_map_errmsg(map));
+    free(ctx);
+    return rc;
+}
+
+/* Take run k's record into the ensemble: counts, best, monitors, history. */
+static void absorb_run(augur_solver *s, augur_ensemble *e, size_t k)
+{
+    size_t n = s->n;
+    const nested_head *head = (const nested_head *)(e->out + k * e->rec_len);
+    const double *end = (const double *)(head + 1), *log = end + n;
+    if (e->log_cap)
+        for (size_t j = 0; j < head->log_len; j++)
+            augur__solver_account(s, log + j * (n + 1), log[j * (n + 1) + n]);
+    else
+        augur__solver_absorb(s, end, head->f, (size_t)head->evaluations);
+    augur_inner_run *run = &e->runs[e->nruns];
+    double *pts = e->run_points + 2 * n * e->nruns;
+    char *why = e->run_reasons + AUGUR__REASON_LEN * e->nruns;
+    memcpy(pts, e->in + k * n, n * sizeof *pts);
+    memcpy(pts + n, end, n * sizeof *pts);
+    snprintf(why, AUGUR__REASON_LEN, "%s", head->reason);
+    *run = (augur_inner_run){.batch = e->done, .index = k, .start = pts, .end = pts + n,
+                             .f = head->f, .evaluations = (size_t)head->evaluations,
+                             .generations = (size_t)head->generations, .reason = why};
+    e->nruns++;
+    memcpy(e->pop + k * n, end, n * sizeof *pts);
+    e->pop_f[k] = s->base.maximize != 0 ? -head->f : head->f;
+}
+
+static int batch(augur_solver *s, augur_ensemble *e)
+{
+    size_t m = e->m;
+    int rc = e->points(s, e, e->in, m, e->box, e->box + s->n);
+    if (rc == AUGUR_OK)
+        rc = grow_runs(s, e, m);
+    if (rc == AUGUR_OK)
+        rc = run_batch(s, e, m);
+    if (rc != AUGUR_OK)
+        return rc;
+    for (size_t k = 0; k < m; k++)
+        absorb_run(s, e, k);
+    augur_solver_set_population(s, e->pop, e->pop_f, m);
+    if (++e->done >= (size_t)e->batches) {
+        char why[96];
+        snprintf(why, sizeof why, "%s(npts=%zu, batches=%zu: all runs done)", e->label,
+                 m, e->done);
+        augur_solver_finished(s, why);
+    }
+    return AUGUR_OK;
+}
+
+int augur__ensemble_start(augur_solver *s, augur_ensemble *e)
+{
+    e->n = s->n;
+    if (!e->m)
+        e->m = (size_t)e->npts;
+    int rc = make_spec(s, e);
+    if (rc == AUGUR_OK)
+        rc = allocate(s, e, e->m);
+    if (rc == AUGUR_OK)
+        rc = find_box(s, e);
+    return rc == AUGUR_OK ? batch(s, e) : rc;
+}
+
+int augur__ensemble_step(augur_solver *s, augur_ensemble *e)
+{
+    return batch(s, e);
+}
+
+void augur__ensemble_free(augur_ensemble *e)
+{
+    free(e->spec);
+    free(e->box);
+    free(e->in);
+    free(e->pop);
+    free(e->pop_f);
+    free(e->out);
+    free(e->runs);
+    free(e->run_points);
+    free(e->run_reasons);
+    augur_map_destroy(e->own_map);
+    double npts = e->npts, batches = e->batches;   /* parameters stay */
+    memset(e, 0, sizeof *e);
+    e->npts = npts;
+    e->batches = batches;
+}
+
+const augur_inner_run *augur_ensemble_runs(const augur_solver *s, size_t *count)
+{
+    if (count)
+        *count = 0;
+    if (!augur__is_ensemble(s))
+        return NULL;
+    const augur_ensemble *e = s->state;
+    if (count)
+        *count = e->nruns;
+    return e->runs;
+}
+
+double augur__scaled_dist2(const double *a, const double *b, const double *lo,
+                           const double *hi, size_t n)
+{
+    double d = 0;
+    for (size_t i = 0; i < n; i++) {
+        double w = hi[i] > lo[i] ? hi[i] - lo[i] : 1;
+        double t = (a[i] - b[i]) / w;
+        d += t * t;
+    }
+    return d;
+}
+
+extern const augur_solver_type augur_solver_buckshot;
+extern const augur_solver_type augur_solver_lattice;
+extern const augur_solver_type augur_solver_sparsity;
+
+int augur__is_ensemble(const augur_solver *s)
+{
+    const augur_solver_type *t = s ? s->type : NULL;
+    return t && (t == &augur_solver_buckshot || t == &augur_solver_lattice ||
+                 t == &augur_solver_sparsity);
+}

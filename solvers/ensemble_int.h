@@ -1,0 +1,58 @@
+/* ensemble_int.h - private to augur: the machinery every ensemble solver
+ * shares (ensemble.c) and the one thing each type supplies: where the
+ * starting points of a batch come from (buckshot.c, lattice.c, sparsity.c). */
+#ifndef AUGUR_ENSEMBLE_INT_H
+#define AUGUR_ENSEMBLE_INT_H
+
+#include "augur/ensemble.h"
+#include "solver_int.h"
+
+typedef struct augur_ensemble augur_ensemble;
+
+/* Fill X with m starting points inside box [lo, hi]. */
+typedef int (*augur_ens_points_fn)(augur_solver *s, augur_ensemble *e, double *X,
+                                   size_t m, const double *lo, const double *hi);
+
+/* Every ensemble type's state starts with this. */
+struct augur_ensemble {
+    double npts, batches;         /* parameters common to all ensembles */
+    augur_ens_points_fn points;   /* set by the type's start */
+    const char *label;            /* "Buckshot", for the finished reason */
+    /* workspace */
+    size_t m;                     /* runs per batch (0 at start: npts) */
+    size_t n, done;               /* batches done */
+    char *spec;                   /* the handed-down inner spec */
+    size_t log_cap;               /* evaluations logged per run (0: none) */
+    size_t rec_len;               /* bytes of one output record */
+    augur_map *own_map;           /* serial map when the solver has none */
+    double *box;                  /* 2n: the box starting points come from */
+    double *in, *pop, *pop_f;     /* starts, ends and energies of a batch */
+    unsigned char *out;
+    augur_inner_run *runs;
+    double *run_points;           /* per run: start and end, 2n each */
+    char *run_reasons;            /* per run: AUGUR__REASON_LEN bytes */
+    size_t nruns, runs_cap;
+};
+
+#define AUGUR__REASON_LEN 160
+
+/* Parameter table entries every ensemble has, for the types' tables. */
+#define AUGUR__ENSEMBLE_PARAMS(state)                                          \
+    {.name = "npts", .kind = AUGUR_PARAM_INT, .def = 8, .min = 1, .max = 1e6,  \
+     .offset = offsetof(state, base.npts),                                     \
+     .doc = "inner runs per batch (lattice: total grid points)"},              \
+    {.name = "batches", .kind = AUGUR_PARAM_INT, .def = 1, .min = 1,           \
+     .max = 1e6, .offset = offsetof(state, base.batches),                      \
+     .doc = "batches of inner runs before the ensemble finishes"}
+
+int augur__ensemble_start(augur_solver *s, augur_ensemble *e);
+int augur__ensemble_step(augur_solver *s, augur_ensemble *e);
+void augur__ensemble_free(augur_ensemble *e);
+/* The solver types that are ensembles (for augur_ensemble_runs). */
+int augur__is_ensemble(const augur_solver *s);
+
+/* Squared distance between a and b scaled by the box widths. */
+double augur__scaled_dist2(const double *a, const double *b, const double *lo,
+                           const double *hi, size_t n);
+
+#endif
