@@ -102,6 +102,8 @@ int augur_map_set_chunk(augur_map *m, size_t chunk)
 {
     if (!m)
         return AUGUR_EINVAL;
+    if (m->submitted)   /* the running job reads these */
+        return AUGUR_ESTATE;
     m->errmsg[0] = '\0';
     m->chunk = chunk;
     return AUGUR_OK;
@@ -111,6 +113,8 @@ int augur_map_set_schedule(augur_map *m, augur_schedule schedule)
 {
     if (!m)
         return AUGUR_EINVAL;
+    if (m->submitted)   /* the running job reads these */
+        return AUGUR_ESTATE;
     m->errmsg[0] = '\0';
     if (schedule != AUGUR_SCHEDULE_DYNAMIC && schedule != AUGUR_SCHEDULE_STATIC)
         return augur__map_fail(m, AUGUR_EINVAL, "map: unknown schedule %d",
@@ -123,6 +127,8 @@ int augur_map_set_timeout(augur_map *m, double seconds)
 {
     if (!m)
         return AUGUR_EINVAL;
+    if (m->submitted)   /* the running job reads these */
+        return AUGUR_ESTATE;
     m->errmsg[0] = '\0';
     if (!(seconds >= 0))
         return augur__map_fail(m, AUGUR_EINVAL, "map: the timeout must be >= 0 "
@@ -135,6 +141,8 @@ int augur_map_set_retries(augur_map *m, int retries)
 {
     if (!m)
         return AUGUR_EINVAL;
+    if (m->submitted)   /* the running job reads these */
+        return AUGUR_ESTATE;
     m->errmsg[0] = '\0';
     if (retries < 0)
         return augur__map_fail(m, AUGUR_EINVAL, "map: retries must be >= 0");
@@ -146,6 +154,8 @@ int augur_map_reset(augur_map *m)
 {
     if (!m)
         return AUGUR_EINVAL;
+    if (m->submitted)   /* the running job reads these */
+        return AUGUR_ESTATE;
     m->errmsg[0] = '\0';
     if (m->type->reset)
         m->type->reset(m, m->state);
@@ -230,10 +240,10 @@ int augur_map_run(augur_map *m, const augur_map_job *job)
 {
     if (!m)
         return AUGUR_EINVAL;
-    m->errmsg[0] = '\0';
+    /* While a submitted job runs its thread owns errmsg: no message here. */
     if (m->submitted)
-        return augur__map_fail(m, AUGUR_ESTATE, "map: a submitted job is still "
-                               "running (augur_map_wait first)");
+        return AUGUR_ESTATE;
+    m->errmsg[0] = '\0';
     augur_task_fn fn;
     int rc = check_job(m, job, &fn);
     if (rc != AUGUR_OK || job->ntasks == 0)
@@ -254,9 +264,9 @@ int augur_map_submit(augur_map *m, const augur_map_job *job)
 {
     if (!m)
         return AUGUR_EINVAL;
+    if (m->submitted)   /* one at a time; its thread owns errmsg */
+        return AUGUR_ESTATE;
     m->errmsg[0] = '\0';
-    if (m->submitted)
-        return augur__map_fail(m, AUGUR_ESTATE, "map: one submitted job at a time");
     augur_task_fn fn;
     int rc = check_job(m, job, &fn);
     if (rc != AUGUR_OK)
@@ -285,6 +295,8 @@ int augur_map_broadcast(augur_map *m, const void *buf, size_t len)
 {
     if (!m)
         return AUGUR_EINVAL;
+    if (m->submitted)   /* the running job reads these */
+        return AUGUR_ESTATE;
     m->errmsg[0] = '\0';
     if (len && !buf)
         return augur__map_fail(m, AUGUR_EINVAL, "map: NULL broadcast buffer");
@@ -310,6 +322,8 @@ int augur_map_spmd(augur_map *m, const char *name, const void *arg, size_t arg_l
 {
     if (!m)
         return AUGUR_EINVAL;
+    if (m->submitted)   /* checked before touching errmsg: the job may write it */
+        return AUGUR_ESTATE;
     m->errmsg[0] = '\0';
     augur_spmd_fn fn = augur__spmd_find(name);
     if (!fn)

@@ -116,7 +116,8 @@ AUGUR_EXTERN int augur_map_reset(augur_map *m);
  * status is the task's and the message names the task and index. */
 AUGUR_EXTERN int augur_map_run(augur_map *m, const augur_map_job *job);
 /* Start a job without waiting (one at a time per map); the job's arrays
- * must stay valid until augur_map_wait returns. */
+ * must stay valid until augur_map_wait returns. While it runs, every other
+ * call on the map but augur_map_wait returns AUGUR_ESTATE. */
 AUGUR_EXTERN int augur_map_submit(augur_map *m, const augur_map_job *job);
 AUGUR_EXTERN int augur_map_wait(augur_map *m);
 
