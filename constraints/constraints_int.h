@@ -1,0 +1,153 @@
+/* constraints_int.h - private to augur: what constraints.c, penalty.c,
+ * relations.c and the solver's evaluation path (solvers/run.c) share.
+ *
+ * The structs are here rather than in the files that own them because the
+ * written form (relations.c) builds mappings and penalties that own a
+ * parsed expression, which the public constructors (borrowed user data)
+ * cannot express. */
+#ifndef AUGUR_CONSTRAINTS_INT_H
+#define AUGUR_CONSTRAINTS_INT_H
+
+#include <stddef.h>
+#include "augur/constraints.h"
+#include "internal.h"
+
+/* Rounds of "constraints, then clip to the box" before a point that keeps
+ * leaving the box is declared infeasible. Projections onto a set that
+ * meets the box usually settle in one or two; more rarely help. */
+#define AUGUR__ADMIT_ROUNDS 8
+/* Relative tolerance of the built-in mappings' check. */
+#define AUGUR__CONSTRAINT_TOL 1e-12
+
+/* Frees data a mapping or penalty owns (a parsed expression). */
+typedef void (*augur__free_fn)(void *data);
+
+typedef struct augur__constraint {
+    augur_constraint_kind kind;
+    size_t i, j;                  /* coordinates (integer, fixed, ordering, assign) */
+    double v;                     /* fixed value, b, sum, mean or spread */
+    double *values;               /* discrete: sorted values; linear: a (n) */
+    size_t count;                 /* entries of values */
+    double norm2;                 /* linear: a.a */
+    augur_constraint_fn fn;       /* callback */
+    augur_relation_fn rhs;        /* assign: the right side */
+    void *data;                   /* callback's (borrowed) or assign's (owned) */
+    augur__free_fn free_data;     /* NULL when data is borrowed */
+    char *text;                   /* assign: the relation as written */
+} augur__constraint;
+
+struct augur_constraints {
+    size_t n;
+    augur__constraint *items;
+    size_t count, cap;
+    char errmsg[AUGUR_ERRMSG_CAP];
+};
+
+/* Penalty kinds beyond the public relation kinds. */
+enum {
+    AUGUR__PENALTY_USER = 100,
+    AUGUR__PENALTY_AND,
+    AUGUR__PENALTY_OR
+};
+
+struct augur_penalty {
+    int kind;                     /* augur_penalty_kind or AUGUR__PENALTY_* */
+    augur_relation_fn g;
+    augur_penalty_fn user;
+    void *data;
+    augur__free_fn free_data;     /* NULL when data is borrowed */
+    double k, h;
+    augur_penalty *a, *b;         /* and / or */
+};
+
+/* --- Small numeric helpers (constraints.c applies, inspect.c checks) --- */
+
+/* The value of the sorted list v nearest to x; ties go to the smaller. */
+static inline double augur__nearest(const double *v, size_t count, double x)
+{
+    size_t lo = 0, hi = count;      /* first value >= x, by bisection */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0)
+        return v[0];
+    if (lo == count)
+        return v[count - 1];
+    return x - v[lo - 1] <= v[lo] - x ? v[lo - 1] : v[lo];
+}
+
+static inline double augur__sum(const double *x, size_t n)
+{
+    double s = 0;
+    for (size_t k = 0; k < n; k++)
+        s += x[k];
+    return s;
+}
+
+static inline double augur__dot(const double *a, const double *x, size_t n)
+{
+    double s = 0;
+    for (size_t k = 0; k < n; k++)
+        s += a[k] * x[k];
+    return s;
+}
+
+static inline void augur__extremes(const double *x, size_t n, double *lo, double *hi)
+{
+    *lo = *hi = x[0];
+    for (size_t k = 1; k < n; k++) {
+        *lo = x[k] < *lo ? x[k] : *lo;
+        *hi = x[k] > *hi ? x[k] : *hi;
+    }
+}
+
+/* Append x_k := rhs(x), owning data (freed with free_data, also when the
+ * add fails) and keeping a copy of text for describe. */
+int augur__constraints_add_assign(augur_constraints *c, size_t k,
+                                  augur_relation_fn rhs, void *data,
+                                  augur__free_fn free_data, const char *text);
+
+/* A relation penalty that owns data (freed also when it fails). */
+augur_penalty *augur__penalty_owned(augur_penalty_kind kind, augur_relation_fn g,
+                                    void *data, augur__free_fn free_data,
+                                    double k, double h);
+
+/* --- The written form (relations.c, expression.c) ---------------------- */
+
+/* One relation being read: its text (trimmed, not terminated), its
+ * 1-based number, the problem's dimension and where errors go. */
+typedef struct augur__relation {
+    const char *text;
+    size_t len;
+    size_t number;
+    size_t n;
+    char *err;
+    size_t cap;
+} augur__relation;
+
+/* 'relation 2 "x0 + * x1 <= 5", column 6: <why>' into r->err; returns code.
+ * col is 0-based in the trimmed text. */
+int augur__relation_fail(const augur__relation *r, size_t col, int code,
+                         const char *fmt, ...) AUGUR__PRINTF(4, 5);
+/* Check text[start, end) of r as one whole expression (side: "left" or
+ * "right", for messages). *lone (if not NULL) is the variable when the
+ * side is exactly one variable, else SIZE_MAX; *uses (if not NULL) says
+ * whether the side mentions variable `watch`. */
+int augur__expression_check(const augur__relation *r, size_t start, size_t end,
+                            const char *side, size_t watch, size_t *lone, int *uses);
+/* k for "xk" with k < n written without leading zeros, else SIZE_MAX. */
+size_t augur__variable_index(const char *s, size_t len, size_t n);
+
+/* The evaluation path's step from a proposed x to the point evaluated:
+ * out := x' = constraints(x), brought into [lb, ub] (see constraints.h).
+ * 0 when out is admissible, 1 when the point is infeasible, or a
+ * callback's negative status with a message in err. */
+int augur__constraints_admit(const augur_constraints *c, const double *lb,
+                             const double *ub, const double *x, double *out,
+                             char *err, size_t cap);
+
+#endif
