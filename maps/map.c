@@ -244,7 +244,7 @@ int augur_map_run(augur_map *m, const augur_map_job *job)
     if (m->submitted)
         return AUGUR_ESTATE;
     m->errmsg[0] = '\0';
-    augur_task_fn fn;
+    augur_task_fn fn = NULL;
     int rc = check_job(m, job, &fn);
     if (rc != AUGUR_OK || job->ntasks == 0)
         return rc;
@@ -267,7 +267,7 @@ int augur_map_submit(augur_map *m, const augur_map_job *job)
     if (m->submitted)   /* one at a time; its thread owns errmsg */
         return AUGUR_ESTATE;
     m->errmsg[0] = '\0';
-    augur_task_fn fn;
+    augur_task_fn fn = NULL;
     int rc = check_job(m, job, &fn);
     if (rc != AUGUR_OK)
         return rc;
