@@ -195,7 +195,7 @@ static const char *solver_errmsg(const void *s)
 
 static const char *const solver_keys[] = {
     "type", "dimension", "seed", "parameters", "bounds", "initial", "limits",
-    "termination", "nested", "map",
+    "termination", "constraints", "penalty", "nested", "map",
 };
 
 static int read_header(const config_setting_t *g, const char **type, size_t *n,
@@ -363,6 +363,10 @@ static int read_member(const config_setting_t *m, augur_solver *s, char *err, si
     }
     if (strcmp(name, "map") == 0)
         return read_map(m, s, err, cap);
+    if (strcmp(name, "constraints") == 0)
+        return augur__spec_read_constraints(m, s, err, cap);
+    if (strcmp(name, "penalty") == 0)
+        return augur__spec_read_penalty(m, s, err, cap);
     if (strcmp(name, "nested") == 0) {
         augur_solver *inner = NULL;
         int rc = augur__spec_solver_from(m, &inner, err, cap);

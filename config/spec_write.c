@@ -5,8 +5,11 @@
  * theirs, so a new solver or condition is written out with no change here.
  * Only settings are written, never run state (the population, counts); a
  * setting left at "the solver's default" (limits 0, no seed, the default
- * termination) is left out, so reading the spec back gives the same
- * defaults. */
+ * termination, no constraints) is left out, so reading the spec back
+ * gives the same defaults. Constraints and the penalty are written as
+ * their text (spec_rules.c); one that has none (a callback) makes the
+ * write fail rather than leave it out, since a solver rebuilt without it
+ * would quietly solve another problem. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -138,7 +141,8 @@ static void emit_start(augur_strbuf *b, const augur_solver *s, int depth)
     emit_group_close(b, depth);
 }
 
-void augur__spec_emit_solver(augur_strbuf *b, const augur_solver *s, int depth)
+int augur__spec_emit_solver(augur_strbuf *b, const augur_solver *s, int depth,
+                            char *err, size_t cap)
 {
     augur__sb_indent(b, depth);
     augur__sb_printf(b, "type = ");
@@ -176,6 +180,9 @@ void augur__spec_emit_solver(augur_strbuf *b, const augur_solver *s, int depth)
         augur__spec_emit_term(b, s->term, depth + 1);
         emit_group_close(b, depth);
     }
+    int rc = augur__spec_emit_rules(b, s, depth, err, cap);
+    if (rc != AUGUR_OK)
+        return rc;
     if (s->map) {
         emit_group_open(b, "map", depth);
         augur__sb_indent(b, depth + 1);
@@ -187,18 +194,33 @@ void augur__spec_emit_solver(augur_strbuf *b, const augur_solver *s, int depth)
         emit_group_close(b, depth);
     }
     if (s->nested) {
+        char why[AUGUR_ERRMSG_CAP];
         emit_group_open(b, "nested", depth);
-        augur__spec_emit_solver(b, s->nested, depth + 1);
+        rc = augur__spec_emit_solver(b, s->nested, depth + 1, why, sizeof why);
+        if (rc != AUGUR_OK)
+            return augur__fail_msg(err, cap, rc, "%s: nested solver: %s",
+                                   s->type->name, why);
         emit_group_close(b, depth);
     }
+    return AUGUR_OK;
 }
 
 int augur_solver_write_spec(const augur_solver *s, char **text)
 {
+    if (text)
+        *text = NULL;
     if (!s || !text)
         return AUGUR_EINVAL;
+    /* the message is the one field of s a const call changes, as every
+     * public call on a solver replaces it */
+    augur_solver *m = (augur_solver *)s;
+    augur__solver_clear(m);
     augur_strbuf b = {0};
-    augur__spec_emit_solver(&b, s, 0);
+    int rc = augur__spec_emit_solver(&b, s, 0, m->errmsg, sizeof m->errmsg);
+    if (rc != AUGUR_OK) {
+        free(b.text);
+        return rc;
+    }
     return augur__sb_finish(&b, text);
 }
 

@@ -265,7 +265,7 @@ static int apply_one(const augur__constraint *it, double *x, size_t n)
         x[it->i] = round(x[it->i]);
         return 0;
     case AUGUR_CONSTRAINT_DISCRETE:
-        x[it->i] = augur__nearest(it->values, it->count, x[it->i]);
+        x[it->i] = augur__nearest_value(it->values, it->count, x[it->i]);
         return 0;
     case AUGUR_CONSTRAINT_FIXED:
         x[it->i] = it->v;

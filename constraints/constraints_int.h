@@ -1,5 +1,6 @@
-/* constraints_int.h - private to augur: what constraints.c, penalty.c,
- * relations.c and the solver's evaluation path (solvers/run.c) share.
+/* constraints_int.h - private to augur: what the files of constraints/,
+ * the spec reader and writer (config/) and the solver's evaluation path
+ * (solvers/run.c) share.
  *
  * The structs are here rather than in the files that own them because the
  * written form (relations.c) builds mappings and penalties that own a
@@ -58,12 +59,14 @@ struct augur_penalty {
     augur__free_fn free_data;     /* NULL when data is borrowed */
     double k, h;
     augur_penalty *a, *b;         /* and / or */
+    char *text;                   /* the relation as written, when read from text */
+    char errmsg[AUGUR_ERRMSG_CAP];  /* of the last failed augur_penalty_write */
 };
 
 /* --- Small numeric helpers (constraints.c applies, inspect.c checks) --- */
 
 /* The value of the sorted list v nearest to x; ties go to the smaller. */
-static inline double augur__nearest(const double *v, size_t count, double x)
+static inline double augur__nearest_value(const double *v, size_t count, double x)
 {
     size_t lo = 0, hi = count;      /* first value >= x, by bisection */
     while (lo < hi) {
@@ -111,10 +114,27 @@ int augur__constraints_add_assign(augur_constraints *c, size_t k,
                                   augur_relation_fn rhs, void *data,
                                   augur__free_fn free_data, const char *text);
 
-/* A relation penalty that owns data (freed also when it fails). */
+/* A relation penalty that owns data (freed also when it fails) and keeps
+ * a copy of text[0, len), the relation it was read from (text may be NULL). */
 augur_penalty *augur__penalty_owned(augur_penalty_kind kind, augur_relation_fn g,
                                     void *data, augur__free_fn free_data,
-                                    double k, double h);
+                                    double k, double h, const char *text, size_t len);
+
+/* --- Text out (inspect.c): measured, then written ----------------------- */
+
+/* Appends to buf while it has room, always terminated, and counts in len
+ * the length the whole text needs: a first pass with cap 0 measures, a
+ * second writes into an exact allocation. */
+typedef struct augur__text {
+    char *buf;
+    size_t cap, len;
+} augur__text;
+
+void augur__text_put(augur__text *t, const char *fmt, ...) AUGUR__PRINTF(2, 3);
+/* v in the shortest text that reads back exactly (augur__format_double). */
+void augur__text_number(augur__text *t, double v);
+/* The malloc'd text emit(obj, t) writes, measured first; NULL: no memory. */
+char *augur__text_make(void (*emit)(const void *obj, augur__text *t), const void *obj);
 
 /* --- The written form (relations.c, expression.c) ---------------------- */
 
@@ -141,6 +161,39 @@ int augur__expression_check(const augur__relation *r, size_t start, size_t end,
                             const char *side, size_t watch, size_t *lone, int *uses);
 /* k for "xk" with k < n written without leading zeros, else SIZE_MAX. */
 size_t augur__variable_index(const char *s, size_t len, size_t n);
+
+/* The written forms that are not relations: the built-in mappings as
+ * augur_constraints_describe writes them ("mean(5)") and the penalty
+ * groups "or(...)" and "and(...)" (forms.c). */
+enum {
+    AUGUR__FORM_NONE,
+    AUGUR__FORM_MAPPING,
+    AUGUR__FORM_OR,
+    AUGUR__FORM_AND
+};
+
+/* Which form text[b, e) opens with: one of the names followed by '('. */
+int augur__form_kind(const char *text, size_t b, size_t e);
+/* The ')' matching the first '(' at or after b in text[b, e), or SIZE_MAX. */
+size_t augur__form_close(const char *text, size_t b, size_t e);
+/* Read the built-in mapping form r->text[b, e) and append it to c. */
+int augur__form_read_mapping(const augur__relation *r, size_t b, size_t e,
+                             augur_constraints *c);
+
+/* What a text may hold, for readers that keep the two apart (a spec's
+ * constraints take mappings, its penalty penalties). */
+enum {
+    AUGUR__RELATIONS_ANY,
+    AUGUR__RELATIONS_MAPPINGS,
+    AUGUR__RELATIONS_PENALTIES
+};
+
+/* augur_relations_parse with a restriction `want`: a relation of the
+ * other sort is an error naming it and its column. */
+int augur__relations_read(const char *text, size_t n,
+                          const augur_relation_options *opt, int want,
+                          augur_constraints **c, augur_penalty **p, char *err,
+                          size_t cap);
 
 /* The evaluation path's step from a proposed x to the point evaluated:
  * out := x' = constraints(x), brought into [lb, ub] (see constraints.h).

@@ -19,6 +19,9 @@
 #include <string.h>
 #include "constraints_int.h"
 
+/* Characters of a relation a message shows. */
+#define RELATION_SHOWN 72
+
 int augur__relation_fail(const augur__relation *r, size_t col, int code,
                          const char *fmt, ...)
 {
@@ -27,8 +30,12 @@ int augur__relation_fail(const augur__relation *r, size_t col, int code,
     va_start(ap, fmt);
     vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
-    return augur__fail_msg(r->err, r->cap, code, "relation %zu \"%.*s\", column %zu: %s",
-                           r->number, (int)r->len, r->text, col + 1, why);
+    /* a long relation is cut short, so that the column and the reason
+     * still fit in a message */
+    int shown = r->len > RELATION_SHOWN ? RELATION_SHOWN - 3 : (int)r->len;
+    return augur__fail_msg(r->err, r->cap, code, "relation %zu \"%.*s%s\", column %zu: "
+                           "%s", r->number, shown, r->text,
+                           r->len > RELATION_SHOWN ? "..." : "", col + 1, why);
 }
 
 static const char *const functions[] = {

@@ -8,11 +8,15 @@
  * numbers involved, since a projection computed in floating point lands
  * within rounding of its target, not on it.
  *
- * The text (augur_constraints_describe) names the kind and its numbers in
- * the shortest form that reads back exactly, so specs and configs can
- * write a solver's constraints down and rebuild them. */
+ * The text (augur_constraints_describe, _write) names the kind and its
+ * numbers in the shortest form that reads back exactly, the form
+ * augur_relations_parse reads (forms.c), so specs and configs can write a
+ * solver's constraints down and rebuild them. Text is made in two passes,
+ * measure then write (augur__text), so nothing is ever cut short. */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "constraints_int.h"
 
@@ -40,7 +44,7 @@ static int met(const augur__constraint *it, const double *x, size_t n)
     case AUGUR_CONSTRAINT_INTEGER:
         return close_to(xi, round(xi), 0);
     case AUGUR_CONSTRAINT_DISCRETE:
-        return close_to(xi, augur__nearest(it->values, it->count, xi), 0);
+        return close_to(xi, augur__nearest_value(it->values, it->count, xi), 0);
     case AUGUR_CONSTRAINT_FIXED:
         return close_to(xi, it->v, 0);
     case AUGUR_CONSTRAINT_LINEAR:
@@ -87,77 +91,91 @@ augur_constraint_kind augur_constraints_kind(const augur_constraints *c, size_t 
     return c && k < c->count ? c->items[k].kind : AUGUR_CONSTRAINT_CALLBACK;
 }
 
-/* Append formatted text, truncating; the buffer stays terminated. */
-static void put(char *buf, size_t cap, size_t *used, const char *fmt, ...)
-    AUGUR__PRINTF(4, 5);
-
-static void put(char *buf, size_t cap, size_t *used, const char *fmt, ...)
+void augur__text_put(augur__text *t, const char *fmt, ...)
 {
-    if (*used + 1 >= cap)
-        return;
+    size_t room = t->len < t->cap ? t->cap - t->len : 0;
     va_list ap;
     va_start(ap, fmt);
-    int w = vsnprintf(buf + *used, cap - *used, fmt, ap);
+    int w = vsnprintf(room ? t->buf + t->len : NULL, room, fmt, ap);
     va_end(ap);
     if (w > 0)
-        *used = *used + (size_t)w < cap ? *used + (size_t)w : cap - 1;
+        t->len += (size_t)w;
 }
 
-static void put_number(char *buf, size_t cap, size_t *used, const char *sep, double v)
+void augur__text_number(augur__text *t, double v)
 {
     char num[32];
     augur__format_double(num, sizeof num, v);
-    put(buf, cap, used, "%s%s", sep, num);
+    augur__text_put(t, "%s", num);
+}
+
+char *augur__text_make(void (*emit)(const void *obj, augur__text *t), const void *obj)
+{
+    augur__text t = {0};
+    emit(obj, &t);
+    t.cap = t.len + 1;
+    t.len = 0;
+    if (!(t.buf = malloc(t.cap)))
+        return NULL;
+    t.buf[0] = '\0';
+    emit(obj, &t);
+    return t.buf;
 }
 
 /* The numbers list[0..count) joined by ", ". */
-static void put_list(char *buf, size_t cap, size_t *used, const double *list,
-                     size_t count)
+static void put_list(augur__text *t, const double *list, size_t count)
 {
-    for (size_t k = 0; k < count; k++)
-        put_number(buf, cap, used, k ? ", " : "", list[k]);
+    for (size_t k = 0; k < count; k++) {
+        augur__text_put(t, "%s", k ? ", " : "");
+        augur__text_number(t, list[k]);
+    }
 }
 
-static void describe(const augur__constraint *it, char *buf, size_t cap)
+static const char *named(augur_constraint_kind kind)
 {
-    size_t used = 0;
+    return kind == AUGUR_CONSTRAINT_SUM ? "sum" : kind == AUGUR_CONSTRAINT_MEAN ? "mean"
+                                                                              : "spread";
+}
+
+/* The form forms.c reads back: the two must change together. */
+static void describe(const augur__constraint *it, augur__text *t)
+{
     switch (it->kind) {
     case AUGUR_CONSTRAINT_CALLBACK:
-        put(buf, cap, &used, "callback");
+        augur__text_put(t, "callback");
         break;
     case AUGUR_CONSTRAINT_INTEGER:
-        put(buf, cap, &used, "integer(x%zu)", it->i);
+        augur__text_put(t, "integer(x%zu)", it->i);
         break;
     case AUGUR_CONSTRAINT_DISCRETE:
-        put(buf, cap, &used, "discrete(x%zu; ", it->i);
-        put_list(buf, cap, &used, it->values, it->count);
-        put(buf, cap, &used, ")");
+        augur__text_put(t, "discrete(x%zu; ", it->i);
+        put_list(t, it->values, it->count);
+        augur__text_put(t, ")");
         break;
     case AUGUR_CONSTRAINT_FIXED:
-        put(buf, cap, &used, "fixed(x%zu", it->i);
-        put_number(buf, cap, &used, "; ", it->v);
-        put(buf, cap, &used, ")");
+        augur__text_put(t, "fixed(x%zu; ", it->i);
+        augur__text_number(t, it->v);
+        augur__text_put(t, ")");
         break;
     case AUGUR_CONSTRAINT_LINEAR:
-        put(buf, cap, &used, "linear(");
-        put_list(buf, cap, &used, it->values, it->count);
-        put_number(buf, cap, &used, "; ", it->v);
-        put(buf, cap, &used, ")");
+        augur__text_put(t, "linear(");
+        put_list(t, it->values, it->count);
+        augur__text_put(t, "; ");
+        augur__text_number(t, it->v);
+        augur__text_put(t, ")");
         break;
     case AUGUR_CONSTRAINT_SUM:
     case AUGUR_CONSTRAINT_MEAN:
     case AUGUR_CONSTRAINT_SPREAD:
-        put(buf, cap, &used, "%s", it->kind == AUGUR_CONSTRAINT_SUM ? "sum("
-                                   : it->kind == AUGUR_CONSTRAINT_MEAN ? "mean("
-                                                                       : "spread(");
-        put_number(buf, cap, &used, "", it->v);
-        put(buf, cap, &used, ")");
+        augur__text_put(t, "%s(", named(it->kind));
+        augur__text_number(t, it->v);
+        augur__text_put(t, ")");
         break;
     case AUGUR_CONSTRAINT_ORDERING:
-        put(buf, cap, &used, "ordering(x%zu, x%zu)", it->i, it->j);
+        augur__text_put(t, "ordering(x%zu, x%zu)", it->i, it->j);
         break;
     case AUGUR_CONSTRAINT_ASSIGN:
-        put(buf, cap, &used, "%s", it->text);
+        augur__text_put(t, "%s", it->text);
         break;
     }
 }
@@ -170,6 +188,48 @@ int augur_constraints_describe(const augur_constraints *c, size_t k, char *buf,
     buf[0] = '\0';
     if (k >= c->count)
         return AUGUR_ERANGE;
-    describe(&c->items[k], buf, cap);
+    augur__text t = {.buf = buf, .cap = cap};
+    describe(&c->items[k], &t);
+    return AUGUR_OK;
+}
+
+static void describe_all(const void *obj, augur__text *t)
+{
+    const augur_constraints *c = obj;
+    for (size_t k = 0; k < c->count; k++) {
+        augur__text_put(t, "%s", k ? "; " : "");
+        describe(&c->items[k], t);
+    }
+}
+
+/* The message goes to c's errmsg, the one field a const call may change
+ * (as a solver's message changes on any call). */
+static int write_fail(const augur_constraints *c, int code, const char *fmt, ...)
+    AUGUR__PRINTF(3, 4);
+
+static int write_fail(const augur_constraints *c, int code, const char *fmt, ...)
+{
+    augur_constraints *m = (augur_constraints *)c;
+    va_list ap;
+    va_start(ap, fmt);
+    augur__vfail_msg(m->errmsg, sizeof m->errmsg, code, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+int augur_constraints_write(const augur_constraints *c, char **text)
+{
+    if (text)
+        *text = NULL;
+    if (!c || !text)
+        return c ? write_fail(c, AUGUR_EINVAL, "constraints: NULL text") : AUGUR_EINVAL;
+    ((augur_constraints *)c)->errmsg[0] = '\0';
+    for (size_t k = 0; k < c->count; k++)
+        if (c->items[k].kind == AUGUR_CONSTRAINT_CALLBACK)
+            return write_fail(c, AUGUR_EUNSUP, "constraint %zu is a callback "
+                              "(augur_constraints_add), which has no written form",
+                              k);
+    if (!(*text = augur__text_make(describe_all, c)))
+        return write_fail(c, AUGUR_ENOMEM, "out of memory");
     return AUGUR_OK;
 }

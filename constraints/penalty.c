@@ -13,9 +13,11 @@
  * And is the sum (every rule must hold), or the smaller value (one rule
  * holding is enough, mystic#65). Like termination combinators they own
  * their children, also when they fail, so nested constructors need no
- * checks in between. */
+ * checks in between. A penalty read from text keeps the relation as
+ * written, for penalty_text.c to write it back. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include "constraints_int.h"
 #include "solver_int.h"
 
@@ -28,19 +30,22 @@ static int valid_weight(double v)
 
 augur_penalty *augur__penalty_owned(augur_penalty_kind kind, augur_relation_fn g,
                                     void *data, augur__free_fn free_data,
-                                    double k, double h)
+                                    double k, double h, const char *text, size_t len)
 {
     augur_penalty *p = NULL;
     int known = kind >= AUGUR_PENALTY_QUADRATIC_INEQUALITY &&
                 kind <= AUGUR_PENALTY_LINEAR_EQUALITY;
-    if (g && known && valid_weight(k) && valid_weight(h))
+    char *copy = text ? strndup(text, len) : NULL;
+    if (g && known && valid_weight(k) && valid_weight(h) && (copy || !text))
         p = malloc(sizeof *p);
     if (!p) {
+        free(copy);
         if (free_data)
             free_data(data);
         return NULL;
     }
     *p = (augur_penalty){
+        .text = copy,
         .kind = (int)kind,
         .g = g,
         .data = data,
@@ -54,7 +59,7 @@ augur_penalty *augur__penalty_owned(augur_penalty_kind kind, augur_relation_fn g
 augur_penalty *augur_penalty_relation(augur_penalty_kind kind, augur_relation_fn g,
                                       void *data, double k, double h)
 {
-    return augur__penalty_owned(kind, g, data, NULL, k, h);
+    return augur__penalty_owned(kind, g, data, NULL, k, h, NULL, 0);
 }
 
 augur_penalty *augur_penalty_quadratic_inequality(augur_relation_fn g, void *data,
@@ -125,6 +130,7 @@ void augur_penalty_destroy(augur_penalty *p)
     augur_penalty_destroy(p->b);
     if (p->free_data)
         p->free_data(p->data);
+    free(p->text);
     free(p);
 }
 

@@ -1,7 +1,7 @@
-/* ensemble.c - what every ensemble solver shares: handing the inner
- * solver down as a spec, one map job per batch of inner runs, replaying
- * their results into the ensemble in run order, and the record of every
- * run.
+/* ensemble.c - what every ensemble solver shares: one map job per batch
+ * of inner runs, replaying their results into the ensemble in run order,
+ * and the record of every run. Handing the inner solver down as a spec is
+ * in ensemble_spec.c.
  *
  * An inner run is the built-in map task "augur.nested": it rebuilds the
  * inner solver from the spec text in the job's context (so it works the
@@ -10,14 +10,18 @@
  * record is fixed-size: a header (status, best f, counts, reason), the end
  * point, and - when the ensemble has evaluation monitors - the log of every
  * evaluation, which the caller replays through the ordinary evaluation
- * path, so counts, best point and monitors come out as if the runs had
- * been made one after another on the caller. Without evaluation monitors
- * only the counts and the best point are taken over. */
+ * path's bookkeeping, so counts, best point and monitors come out as if
+ * the runs had been made one after another on the caller. Without
+ * evaluation monitors only the counts and the best point are taken over.
+ *
+ * Constraints and a penalty set on the ensemble go down to the inner
+ * solver (unless it has its own) as their text, inside the spec, so every
+ * inner run applies them where it evaluates; replaying its log therefore
+ * applies neither again (augur__solver_replay). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "augur/spec.h"
 #include "ensemble_int.h"
 
@@ -129,108 +133,6 @@ int augur__task_nested(const augur_task_call *call, const void *in, size_t in_le
     return rc < 0 ? nested_fail(call, rc, why) : AUGUR_OK;
 }
 
-/* --- Handing the inner solver down ------------------------------------------- */
-
-static int copy_inner(augur_solver *s, augur_solver **copy)
-{
-    char *text = NULL, why[AUGUR_ERRMSG_CAP];
-    int rc = augur_solver_write_spec(s->nested, &text);
-    if (rc == AUGUR_OK && (rc = augur_solver_read_spec(text, copy, why, sizeof why)))
-        augur_solver_fail(s, rc, "%s: nested solver: %s", s->type->name, why);
-    free(text);
-    return rc;
-}
-
-/* Bounds, termination, limits and the sign go down unless the inner solver
- * has its own; the start point is set per run. */
-static int hand_down(augur_solver *s, augur_solver *in)
-{
-    int rc = AUGUR_OK;
-    if (!in->has_bounds && s->has_bounds)
-        rc = augur_solver_set_bounds(in, s->lb, s->ub);
-    if (rc == AUGUR_OK && !in->term && s->term) {
-        augur_termination *t = augur_term_copy(s->term);
-        rc = t ? augur_solver_set_termination(in, t) : AUGUR_ENOMEM;
-    }
-    if (rc == AUGUR_OK && !in->max_gen_set && !in->max_eval_set)
-        rc = augur_solver_set_evaluation_limits(in, s->max_gen_set, s->max_eval_set);
-    if (rc == AUGUR_OK)
-        rc = augur_solver_set_param(in, "maximize", s->base.maximize);
-    free(in->x0);
-    in->x0 = NULL;
-    if (rc != AUGUR_OK)
-        return augur_solver_fail(s, rc, "%s: handing down to the nested solver: %s",
-                                 s->type->name, augur_solver_errmsg(in));
-    return AUGUR_OK;
-}
-
-static long cpus(void)
-{
-    long c = sysconf(_SC_NPROCESSORS_ONLN);
-    return c > 0 ? c : 1;
-}
-
-/* The pairs of outer and inner maps that neither deadlock nor
- * oversubscribe (see ensemble.h). */
-static int check_maps(augur_solver *s, const augur_solver *in)
-{
-    const char *outer = s->map ? augur_map_type_name(s->map) : "serial";
-    const char *inner = in->map ? augur_map_type_name(in->map) : "serial";
-    int ok;
-    if (strcmp(inner, "mpi") == 0)
-        ok = 0;
-    else if (strcmp(outer, "serial") == 0 || strcmp(inner, "serial") == 0)
-        ok = 1;
-    else if (strcmp(outer, "threads") == 0)
-        ok = 0;
-    else
-        ok = strcmp(inner, "threads") == 0 &&
-             (long)augur_map_workers(s->map) * augur_map_workers(in->map) <= cpus();
-    if (!ok)
-        return augur_solver_fail(s, AUGUR_EINVAL,
-                                 "%s: an inner '%s' map under an outer '%s' map would "
-                                 "deadlock or oversubscribe (see augur/ensemble.h)",
-                                 s->type->name, inner, outer);
-    return AUGUR_OK;
-}
-
-static size_t log_capacity(augur_solver *s, augur_solver *in)
-{
-    if (!s->n_eval_mons)
-        return 0;
-    size_t most = augur_solver_max_evaluations(in);
-    if (most == AUGUR_UNLIMITED)
-        return SIZE_MAX;
-    size_t npop = in->type->population_size
-                      ? in->type->population_size(in->state, in->n) : 1;
-    /* a generation may finish past the limit: a population or two more */
-    return most + 2 * (npop + in->n + 1) + 64;
-}
-
-static int make_spec(augur_solver *s, augur_ensemble *e)
-{
-    if (!s->nested)
-        return augur_solver_fail(s, AUGUR_ESTATE, "%s: no nested solver "
-                                 "(augur_solver_set_nested)", s->type->name);
-    augur_solver *in = NULL;
-    int rc = copy_inner(s, &in);
-    if (rc == AUGUR_OK)
-        rc = hand_down(s, in);
-    if (rc == AUGUR_OK)
-        rc = check_maps(s, in);
-    if (rc == AUGUR_OK) {
-        e->log_cap = log_capacity(s, in);
-        if (e->log_cap == SIZE_MAX)
-            rc = augur_solver_fail(s, AUGUR_EINVAL, "%s: to feed evaluation monitors "
-                                   "the nested runs need an evaluation limit",
-                                   s->type->name);
-    }
-    if (rc == AUGUR_OK)
-        rc = augur_solver_write_spec(in, &e->spec);
-    augur_solver_destroy(in);
-    return rc;
-}
-
 /* --- Batches ------------------------------------------------------------------ */
 
 static int find_box(augur_solver *s, augur_ensemble *e)
@@ -330,9 +232,11 @@ static void absorb_run(augur_solver *s, augur_ensemble *e, size_t k)
     size_t n = s->n;
     const nested_head *head = (const nested_head *)(e->out + k * e->rec_len);
     const double *end = (const double *)(head + 1), *log = end + n;
+    /* the inner run applied the constraints and penalty: its points are x'
+     * and its energies include the penalty, so nothing is applied again */
     if (e->log_cap)
         for (size_t j = 0; j < head->log_len; j++)
-            augur__solver_account(s, log + j * (n + 1), log[j * (n + 1) + n]);
+            augur__solver_replay(s, log + j * (n + 1), log[j * (n + 1) + n]);
     else
         augur__solver_absorb(s, end, head->f, (size_t)head->evaluations);
     augur_inner_run *run = &e->runs[e->nruns];
@@ -376,7 +280,7 @@ int augur__ensemble_start(augur_solver *s, augur_ensemble *e)
     e->n = s->n;
     if (!e->m)
         e->m = (size_t)e->npts;
-    int rc = make_spec(s, e);
+    int rc = augur__ensemble_make_spec(s, e);
     if (rc == AUGUR_OK)
         rc = allocate(s, e, e->m);
     if (rc == AUGUR_OK)

@@ -1,5 +1,5 @@
 /* ensemble_int.h - private to augur: the machinery every ensemble solver
- * shares (ensemble.c) and the one thing each type supplies: where the
+ * shares (ensemble.c, ensemble_spec.c) and the one thing each type supplies: where the
  * starting points of a batch come from (buckshot.c, lattice.c, sparsity.c). */
 #ifndef AUGUR_ENSEMBLE_INT_H
 #define AUGUR_ENSEMBLE_INT_H
@@ -46,6 +46,9 @@ struct augur_ensemble {
      .doc = "batches of inner runs before the ensemble finishes"}
 
 int augur__ensemble_start(augur_solver *s, augur_ensemble *e);
+/* The inner spec every run rebuilds its solver from, into e->spec, and
+ * the evaluation log's capacity, e->log_cap (ensemble_spec.c). */
+int augur__ensemble_make_spec(augur_solver *s, augur_ensemble *e);
 int augur__ensemble_step(augur_solver *s, augur_ensemble *e);
 void augur__ensemble_free(augur_ensemble *e);
 /* The solver types that are ensembles (for augur_ensemble_runs). */

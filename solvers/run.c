@@ -124,9 +124,10 @@ const double *augur__solver_admit(augur_solver *s, const double *x, double *buf)
     return rc == 0 ? buf : NULL;
 }
 
-double augur__solver_account(augur_solver *s, const double *x, double raw)
+/* Count an evaluation of energy f (solver's sign) at x, keep the best,
+ * tell the evaluation monitors. */
+static double record_evaluation(augur_solver *s, const double *x, double f)
 {
-    double f = penalized(s, x, raw);
     s->evaluations++;
     if (!s->has_best || f < s->best_f) {
         memcpy(s->best_x, x, s->n * sizeof *x);
@@ -136,6 +137,16 @@ double augur__solver_account(augur_solver *s, const double *x, double raw)
     if (s->n_eval_mons)
         notify_evaluation(s, x, f);
     return f;
+}
+
+double augur__solver_account(augur_solver *s, const double *x, double raw)
+{
+    return record_evaluation(s, x, penalized(s, x, raw));
+}
+
+double augur__solver_replay(augur_solver *s, const double *x, double f)
+{
+    return record_evaluation(s, x, solver_sign(s, f));
 }
 
 void augur__solver_absorb(augur_solver *s, const double *x, double raw,

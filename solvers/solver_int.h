@@ -116,8 +116,16 @@ void augur__solver_resolve_limits(augur_solver *s);
 const double *augur__solver_admit(augur_solver *s, const double *x, double *buf);
 double augur__solver_account(augur_solver *s, const double *x, double raw);
 
+/* account for an evaluation made and finished elsewhere: x is the point
+ * evaluated (already x') and f its energy in the user's sign, penalty
+ * included - a nested run's log entry. Only the sign, the NaN rule,
+ * count, best point and evaluation monitors: neither the constraints nor
+ * the penalty are applied a second time. */
+double augur__solver_replay(augur_solver *s, const double *x, double f);
+
 /* Count `evaluations` cost calls made elsewhere whose best was x with the
- * raw (user-sign) cost `raw`, without monitors: a nested run's summary. */
+ * user-sign energy `raw` (penalty included, not added again), without
+ * monitors: a nested run's summary. */
 void augur__solver_absorb(augur_solver *s, const double *x, double raw,
                           size_t evaluations);
 

@@ -65,9 +65,9 @@ static int inside(const double *x, size_t n, const double *lb, const double *ub)
 /* --- mystic's constraint case on every solver ------------------------- */
 
 /* Solver types this test runs: every registered one but test doubles,
- * ensembles (Buckshot, Lattice and Sparsity over each solver come in a
- * later issue: their inner runs do not take the outer constraints yet)
- * and, of the library wrappers, a few representatives. */
+ * ensembles (Buckshot over each solver, with the constraints handed to
+ * its inner runs, is in test_ensemble_constraints.c) and, of the library
+ * wrappers, a few representatives. */
 static int wanted(const char *name)
 {
     static const char *const skipped[] = {"test-", "buckshot", "lattice", "sparsity"};

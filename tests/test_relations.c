@@ -4,7 +4,8 @@
  * (the asan preset's leak check is the judge there), and the written form:
  * the forms it reads and each kind of error with its message; and the
  * solver's side of ownership and of a failing callback. Solvers running
- * with constraints are in test_constraints.c. */
+ * with constraints are in test_constraints.c, the written form of the
+ * built-ins, groups and writing back in test_written.c. */
 #include <criterion/criterion.h>
 #include <criterion/redirect.h>
 #include <math.h>

@@ -1,9 +1,12 @@
 /* test_spec.c - specs: spec -> object -> spec gives the same text for every
- * solver type and every termination condition, numbers come back bit for
- * bit, and a malformed spec is an error naming the setting's path. */
+ * solver type and every termination condition, and for constraints and
+ * penalties of every kind, numbers come back bit for bit, a solver with a
+ * callback constraint or a user penalty cannot be written, and a
+ * malformed spec is an error naming the setting's path. */
 #include <criterion/criterion.h>
 #include <gsl/gsl_errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "augur.h"
@@ -71,6 +74,30 @@ static augur_termination *every_condition(void)
     return all;
 }
 
+/* Constraints of every built-in kind, a written relation among them, in
+ * 3 dimensions. */
+static const char every_mapping[] =
+    "integer(x2); discrete(x0; -0.3333333333333333, 0.1, 2); "
+    "fixed(x1; 0.30000000000000004); linear(1, -2, 0; 0.14285714285714285); "
+    "sum(-5); mean(1e-300); spread(2.5); ordering(x0, x2); x2 == 2*x1 + sin(x0)";
+/* Penalties: inequalities, equalities and both groups. */
+static const char some_penalties[] =
+    "x0 + x1 <= 5; x2 >= 2*x1; x0 - x2 == 1; "
+    "or(x0 <= 1; and(x1 >= 2; x2 == 3); x2 == 2*x1)";
+
+static void set_rules(augur_solver *s, const augur_relation_options *opt)
+{
+    augur_constraints *c, *none;
+    augur_penalty *p, *nothing;
+    char err[256];
+    cr_assert_eq(augur_relations_parse(every_mapping, 3, NULL, &c, &nothing, err,
+                                       sizeof err), AUGUR_OK, "%s", err);
+    cr_assert_eq(augur_relations_parse(some_penalties, 3, opt, &none, &p, err,
+                                       sizeof err), AUGUR_OK, "%s", err);
+    cr_assert_eq(augur_solver_set_constraints(s, c), AUGUR_OK);
+    cr_assert_eq(augur_solver_set_penalty(s, p), AUGUR_OK);
+}
+
 static augur_solver *configured(const char *type, size_t n)
 {
     augur_solver *s = augur_solver_create(type, n);
@@ -84,6 +111,10 @@ static augur_solver *configured(const char *type, size_t n)
     augur_solver_set_seed(s, UINT64_C(18446744073709551557));
     augur_solver_set_evaluation_limits(s, 1234, AUGUR_UNLIMITED);
     augur_solver_set_termination(s, every_condition());
+    augur_relation_options linear = {.inequality = AUGUR_PENALTY_LINEAR_INEQUALITY,
+                                     .equality = AUGUR_PENALTY_LINEAR_EQUALITY,
+                                     .k = 0.1, .h = 1.0000000000000002};
+    set_rules(s, &linear);
     return s;
 }
 
@@ -126,6 +157,88 @@ Test(spec, every_solver_type_round_trips)
         count++;
     }
     cr_assert_geq(count, 5);
+}
+
+/* Every penalty kind: each inequality kind with each equality kind, with
+ * the mappings of every kind, byte for byte; the rebuilt solver maps and
+ * penalises exactly as the original. */
+Test(spec, constraints_and_penalties_of_every_kind_round_trip)
+{
+    const augur_penalty_kind ineq[3] = {AUGUR_PENALTY_QUADRATIC_INEQUALITY,
+                                        AUGUR_PENALTY_LINEAR_INEQUALITY,
+                                        AUGUR_PENALTY_BARRIER};
+    const augur_penalty_kind eq[2] = {AUGUR_PENALTY_QUADRATIC_EQUALITY,
+                                      AUGUR_PENALTY_LINEAR_EQUALITY};
+    const char *ineq_names[3] = {"quadratic", "linear", "barrier"};
+    const char *eq_names[2] = {"quadratic", "linear"};
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 2; j++) {
+            augur_solver *s = augur_solver_create("de2", 3);
+            augur_relation_options o = {.inequality = ineq[i], .equality = eq[j],
+                                        .k = 1.0 / 3, .h = 5};
+            set_rules(s, &o);
+            char *a = spec_of(s), err[256], want[512];
+            snprintf(want, sizeof want, "penalty = {\n  relations = \"%s\";\n  "
+                     "inequality = \"%s\";\n  equality = \"%s\";\n  "
+                     "k = 0.3333333333333333;\n  h = 5.0;\n};\n", some_penalties,
+                     ineq_names[i], eq_names[j]);
+            cr_assert(strstr(a, want), "%s\nlacks\n%s", a, want);
+            cr_assert(strstr(a, "\nconstraints = \"integer(x2); discrete(x0; "), "%s", a);
+            augur_solver *r = NULL;
+            cr_assert_eq(augur_solver_read_spec(a, &r, err, sizeof err), AUGUR_OK,
+                         "%s\n%s", err, a);
+            char *b = spec_of(r);
+            cr_assert_str_eq(a, b);
+            double x[3] = {0.7, -1.2, 0.4}, y[3] = {0.7, -1.2, 0.4};
+            augur_constraints_apply(augur_solver_constraints(s), x);
+            augur_constraints_apply(augur_solver_constraints(r), y);
+            cr_assert_eq(memcmp(x, y, sizeof x), 0);
+            double u = augur_penalty_value(augur_solver_penalty(s), x, 3, 2);
+            double v = augur_penalty_value(augur_solver_penalty(r), y, 3, 2);
+            cr_assert(memcmp(&u, &v, sizeof u) == 0, "%g vs %g", u, v);
+            free(a);
+            free(b);
+            augur_solver_destroy(s);
+            augur_solver_destroy(r);
+        }
+}
+
+static int callback(double *x, size_t n, void *data)
+{
+    (void)x, (void)n, (void)data;
+    return 0;
+}
+
+static double user_penalty(const double *x, size_t n, size_t gen, void *data)
+{
+    (void)x, (void)n, (void)gen, (void)data;
+    return 0;
+}
+
+Test(spec, callbacks_and_user_penalties_cannot_be_written)
+{
+    augur_solver *s = augur_solver_create("nelder-mead", 2);
+    augur_constraints *c = augur_constraints_create(2);
+    augur_constraints_add_mean(c, 1);
+    augur_constraints_add(c, callback, NULL);
+    augur_solver_set_constraints(s, c);
+    char *text = (char *)1;
+    cr_assert_eq(augur_solver_write_spec(s, &text), AUGUR_EUNSUP);
+    cr_assert_null(text);
+    cr_assert(strstr(augur_solver_errmsg(s), "nelder-mead: constraint 1 is a callback"),
+              "%s", augur_solver_errmsg(s));
+    augur_solver_set_constraints(s, NULL);
+    augur_solver_set_penalty(s, augur_penalty_user(user_penalty, NULL));
+    cr_assert_eq(augur_solver_write_spec(s, &text), AUGUR_EUNSUP);
+    cr_assert(strstr(augur_solver_errmsg(s), "nelder-mead: penalty: a user penalty"),
+              "%s", augur_solver_errmsg(s));
+    augur_solver *e = augur_solver_create("buckshot", 2);
+    augur_solver_set_nested(e, s);
+    cr_assert_eq(augur_solver_write_spec(e, &text), AUGUR_EUNSUP);
+    cr_assert(strstr(augur_solver_errmsg(e), "buckshot: nested solver: nelder-mead: "
+                                             "penalty: a user penalty"),
+              "%s", augur_solver_errmsg(e));
+    augur_solver_destroy(e);
 }
 
 Test(spec, every_termination_condition_round_trips)
@@ -219,6 +332,46 @@ Test(spec, malformed_specs_name_the_setting)
         {"type = \"pso\";\ndimension = ;", "spec (line 2)", AUGUR_EINVAL},
         {"type = \"pso\"; dimension = 2; nested = { type = \"powell\"; dimension = 3; };",
          "dimension 3, not 2", AUGUR_EINVAL},
+        {"type = \"pso\"; dimension = 2;\nconstraints = \"mean(5); x0 <= 1\";",
+         "constraints (line 2): relation 2 \"x0 <= 1\", column 1: this is a penalty "
+         "(an inequality), and only mappings are allowed here", AUGUR_EINVAL},
+        {"type = \"pso\"; dimension = 2;\nconstraints = \"mean(5); spread(-1)\";",
+         "constraints (line 2): relation 2 \"spread(-1)\", column 1: spread: -1 is "
+         "negative", AUGUR_EINVAL},
+        {"type = \"pso\"; dimension = 2; constraints = \"or(x0 <= 1; x1 <= 1)\";",
+         "this is a penalty (a group of relations), and only mappings", AUGUR_EINVAL},
+        {"type = \"pso\"; dimension = 2; constraints = 5;",
+         "constraints (line 1): expected a string", AUGUR_EINVAL},
+        {"type = \"pso\"; dimension = 2; constraints = \"linear(1; 2)\";",
+         "column 8: linear needs 2 coefficients", AUGUR_EINVAL},
+        {"type = \"pso\"; dimension = 2;\npenalty = { relations = \"x1 == 2*x0\"; };",
+         "penalty.relations (line 2): relation 1 \"x1 == 2*x0\", column 1: this is a "
+         "mapping", AUGUR_EINVAL},
+        {"type = \"pso\"; dimension = 2; penalty = { relations = \"mean(1)\"; };",
+         "this is a mapping, and only penalties are allowed here", AUGUR_EINVAL},
+        {"type = \"pso\"; dimension = 2;\npenalty = { relatons = \"x0 <= 1\"; };",
+         "penalty.relatons (line 2): unknown setting 'relatons' (did you mean "
+         "'relations'?)", AUGUR_ENOTFOUND},
+        {"type = \"pso\"; dimension = 2; penalty = { k = 3.0; };",
+         "penalty (line 1): a penalty needs its relations", AUGUR_EINVAL},
+        {"type = \"pso\"; dimension = 2;\npenalty = { relations = \"x0 <= 1\";\n"
+         "inequality = \"quadratik\"; };",
+         "penalty.inequality (line 3): no kind 'quadratik' (did you mean 'quadratic'?)",
+         AUGUR_ERANGE},
+        {"type = \"pso\"; dimension = 2; penalty = { relations = \"x0 <= 1\"; "
+         "equality = \"barrier\"; };", "penalty.equality (line 1): no kind 'barrier'",
+         AUGUR_ERANGE},
+        {"type = \"pso\"; dimension = 2; penalty = { relations = \"x0 <= 1\"; "
+         "k = -1.0; };", "penalty.k (line 1): expected a finite number >= 0",
+         AUGUR_ERANGE},
+        {"type = \"pso\"; dimension = 2; penalty = { relations = \"x0 <= 1\"; "
+         "h = \"inf\"; };", "penalty.h (line 1): expected a finite number >= 0",
+         AUGUR_ERANGE},
+        {"type = \"pso\"; dimension = 2; penalty = \"x0 <= 1\";",
+         "penalty (line 1): expected a group", AUGUR_EINVAL},
+        {"type = \"pso\"; dimension = 2; penalty = { relations = \"x0 <= x7\"; };",
+         "penalty.relations (line 1): relation 1 \"x0 <= x7\", column 7: unknown "
+         "variable 'x7'", AUGUR_EINVAL},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         char err[256] = "";

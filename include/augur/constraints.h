@@ -5,8 +5,10 @@
  * ordering, or any callback); the cost is then evaluated at x'. A penalty
  * is a number added to the cost that grows with the violation of a
  * relation g(x) <= 0 or h(x) == 0, for rules that cannot be written as a
- * mapping. Both may also be written as text ("x0 + x1 <= 5; x2 == 2*x1"),
- * parsed by augur_relations_parse.
+ * mapping. Both may also be written as text ("x0 + x1 <= 5; x2 == 2*x1;
+ * mean(5)"), parsed by augur_relations_parse, and written back
+ * (augur_constraints_write, augur_penalty_write): that text is how specs
+ * and ensembles carry them.
  *
  * Every solver applies them in one order, in its evaluation path:
  *
@@ -118,13 +120,23 @@ AUGUR_EXTERN int augur_constraints_apply(const augur_constraints *c, double *x);
 AUGUR_EXTERN int augur_constraints_satisfied(const augur_constraints *c,
                                              const double *x);
 /* Mapping k: its kind (CALLBACK when k is out of range), and its text
- * ("mean(5)", "integer(x2)", "discrete(x0; 0.5, 1, 2)", "linear(1, 2, 0;
- * 3)", "x2 == 2*x1", ...), numbers written so that they read back exactly;
- * describe returns AUGUR_ERANGE when k is out of range. */
+ * ("mean(5)", "integer(x2)", "discrete(x0; 0.5, 1, 2)", "fixed(x1; 0.1)",
+ * "linear(1, 2, 0; 3)", "sum(5)", "spread(5)", "ordering(x0, x2)", "x2 ==
+ * 2*x1" for a written relation, "callback"), numbers written with the
+ * shortest text that reads back exactly. augur_relations_parse reads every
+ * text but "callback" back into the same mapping. describe truncates to
+ * cap (always terminated) and returns AUGUR_ERANGE when k is out of
+ * range. */
 AUGUR_EXTERN augur_constraint_kind augur_constraints_kind(const augur_constraints *c,
                                                           size_t k);
 AUGUR_EXTERN int augur_constraints_describe(const augur_constraints *c, size_t k,
                                             char *buf, size_t cap);
+/* Every mapping's text joined with "; " into *text (malloc'd; free it),
+ * which augur_relations_parse reads back into the same mappings and
+ * describe -> parse -> describe gives the same text. AUGUR_EUNSUP when a
+ * mapping is a callback, which has no written form (the message, in
+ * augur_constraints_errmsg, names it); *text is then NULL. */
+AUGUR_EXTERN int augur_constraints_write(const augur_constraints *c, char **text);
 
 /* --- Penalties -------------------------------------------------------- */
 
@@ -194,11 +206,15 @@ AUGUR_EXTERN const augur_penalty *augur_solver_penalty(const augur_solver *s);
 /* --- The written form ------------------------------------------------- */
 
 /* How parsed relations become penalties. Zero-initialised means the
- * defaults: quadratic inequality penalties, k = AUGUR_PENALTY_K, h = 1. */
+ * defaults: quadratic inequality and quadratic equality penalties, k =
+ * AUGUR_PENALTY_K, h = 1. */
 typedef struct augur_relation_options {
     /* QUADRATIC_INEQUALITY, LINEAR_INEQUALITY or BARRIER */
     augur_penalty_kind inequality;
     double k, h;                    /* 0 = the defaults */
+    /* QUADRATIC_EQUALITY or LINEAR_EQUALITY; 0 (zero-initialised) means
+     * QUADRATIC_EQUALITY */
+    augur_penalty_kind equality;
 } augur_relation_options;
 
 /* Parse relations separated by newlines or ';' over the variables x0 ..
@@ -210,16 +226,40 @@ typedef struct augur_relation_options {
  *   - an inequality becomes a penalty of opt->inequality's kind;
  *   - an equality whose left side is one variable xk not used on the right
  *     becomes a mapping xk := rhs(x), added to the constraints in order;
- *   - any other equality becomes a quadratic equality penalty.
+ *   - any other equality becomes a penalty of opt->equality's kind.
+ * Besides relations, the text takes the built-in mappings exactly as
+ * augur_constraints_describe writes them ("integer(x2)", "discrete(x0;
+ * 0.5, 1, 2)", "fixed(x1; 0.1)", "linear(1, 2, 0; 3)", "sum(5)",
+ * "mean(5)", "spread(5)", "ordering(x0, x1)"), added in order with the
+ * others, and the penalty groups "or(a; b; ...)" and "and(a; b; ...)":
+ * two or more members, each a relation or a group, all penalties (an
+ * equality of a lone variable too), joined with augur_penalty_or / _and.
+ * Inside a form's parentheses ';' and newlines do not end it.
  * On success *c holds the mappings and *p the penalties (joined with and),
  * each NULL when the text has none of that kind; they are the caller's.
- * On failure both are NULL and err names the relation, its text and the
- * column: 'relation 2 "x0 + * x1 <= 5", column 6: ...'. Empty relations
+ * On failure both are NULL and err names the relation, its text (cut
+ * short past 72 characters) and the column: 'relation 2 "x0 + * x1 <=
+ * 5", column 6: ...'. Empty relations
  * (blank lines) are skipped; a text with no relation at all is an error. */
 AUGUR_EXTERN int augur_relations_parse(const char *text, size_t n,
                                        const augur_relation_options *opt,
                                        augur_constraints **c, augur_penalty **p,
                                        char *err, size_t cap);
+
+/* The text of a penalty read by augur_relations_parse (or a tree of
+ * such penalties joined with and/or) into *text (malloc'd; free it), and
+ * in *opt the kinds and weights it was read with, so that
+ * augur_relations_parse(*text, n, opt, ...) rebuilds it: the top-level and
+ * as relations joined by "; ", or as "or(a; b)", an and inside an or as
+ * "and(a; b)". AUGUR_EUNSUP, with a message in augur_penalty_errmsg, for a
+ * tree the text cannot express: a user penalty, a relation penalty on a
+ * function (not read from text), or relations that differ in their
+ * inequality kind, their equality kind, k or h (the options carry one of
+ * each). *text is then NULL. */
+AUGUR_EXTERN int augur_penalty_write(const augur_penalty *p, char **text,
+                                     augur_relation_options *opt);
+/* The message of the last failed augur_penalty_write on p, or "". */
+AUGUR_EXTERN const char *augur_penalty_errmsg(const augur_penalty *p);
 
 #ifdef __cplusplus
 }

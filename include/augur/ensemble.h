@@ -11,8 +11,15 @@
  *
  * Handed down to each inner run unless the inner solver has its own: the
  * bounds, the termination condition, the evaluation limits (which apply to
- * each run, not to the ensemble) and the maximize flag. Each run's seed is
- * derived from (run seed, batch, run index), never from the worker.
+ * each run, not to the ensemble), the maximize flag, the constraints and
+ * the penalty. Each run's seed is derived from (run seed, batch, run
+ * index), never from the worker. Runs rebuild the inner solver from its
+ * spec, so constraints and penalties go down as their written form: a
+ * callback constraint or a user penalty that would have to go down (or
+ * that the inner solver has) fails the start with AUGUR_EUNSUP and a
+ * message. The inner runs apply them; the ensemble reports what they
+ * evaluated (points x', energies with the penalty) without applying them
+ * again.
  *
  * Two levels of parallelism: the ensemble's map runs the inner runs, and
  * an inner solver may have a map of its own (a spec's `map = {...}`). The

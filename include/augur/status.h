@@ -24,7 +24,7 @@ extern "C" {
     XX(ERANGE,   -4,   "value out of range")                                   \
     XX(EBOUNDS,  -5,   "point outside the bounds")                             \
     XX(ESTATE,   -6,   "call not valid in the object's current state")         \
-    XX(EUNSUP,   -7,   "not supported in this build")                          \
+    XX(EUNSUP,   -7,   "not supported")                                        \
     XX(EIO,      -8,   "input/output error")                                   \
     XX(EFAILED,  -9,   "operation failed")
 
