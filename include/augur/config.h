@@ -1,0 +1,73 @@
+/* augur/config.h - config-driven runs: a libconfig file that names the
+ * problem, the solver (a spec: augur/spec.h), monitors, a map, a seed and
+ * where the results go; and the results file, which is itself a runnable
+ * config that reproduces the run bit for bit. docs/CONFIG.md is the
+ * reference for the file.
+ *
+ *     augur_job *job = NULL;
+ *     if (augur_job_load("fit.cfg", NULL, &job, err, sizeof err) != AUGUR_OK)
+ *         fprintf(stderr, "%s\n", err);          // "fit.cfg:12: ..."
+ *     augur_job_run(job);
+ *     augur_job_write_results(job, "fit.results.cfg");
+ *     augur_job_destroy(job);
+ *
+ * Every mistake in a file is reported with the file name and line and what
+ * was expected: an unknown key with the nearest valid name, a value of the
+ * wrong type or out of range, a missing file, a vector of the wrong length,
+ * lb > ub, an unknown solver or model, a formula that does not parse. */
+#ifndef AUGUR_CONFIG_H
+#define AUGUR_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "augur/export.h"
+#include "augur/solver.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct augur_job augur_job;
+
+/* Load a config file. overrides: NULL or a NULL-terminated list of
+ * "path=value" strings applied to the file's settings before anything is
+ * built ("solver.parameters.radius=0.1", "seed=7"). */
+AUGUR_EXTERN int augur_job_load(const char *path, const char *const *overrides,
+                                augur_job **out, char *err, size_t cap);
+/* The same from text; name is used in messages in place of a file name. */
+AUGUR_EXTERN int augur_job_load_string(const char *text, const char *name,
+                                       const char *const *overrides, augur_job **out,
+                                       char *err, size_t cap);
+AUGUR_EXTERN void augur_job_destroy(augur_job *j);
+
+/* Replace the seed, or the map ("serial", "threads:4", "fork:2", "mpi"). */
+AUGUR_EXTERN int augur_job_set_seed(augur_job *j, uint64_t seed);
+AUGUR_EXTERN int augur_job_set_map(augur_job *j, const char *map);
+/* Progress: called after every generation record (the CLI draws its
+ * progress line with it); NULL to stop. */
+typedef void (*augur_job_progress_fn)(const augur_record *r, size_t max_evaluations,
+                                      double elapsed, void *data);
+AUGUR_EXTERN int augur_job_set_progress(augur_job *j, augur_job_progress_fn fn,
+                                        void *data);
+
+/* Solve (and polish, for fits that ask for it). */
+AUGUR_EXTERN int augur_job_run(augur_job *j);
+/* A summary for people: the answer, f, counts, reason, and for fits the
+ * parameters with uncertainties and the reduced chi-square. */
+AUGUR_EXTERN int augur_job_print_summary(const augur_job *j, FILE *fp);
+/* The results file: the input with every default resolved, the seed used,
+ * the answer, counts, reason, timings, the version, inner runs of
+ * ensembles, and fit statistics. Written to a temporary file and renamed,
+ * so a failed write leaves nothing behind. */
+AUGUR_EXTERN int augur_job_write_results(const augur_job *j, const char *path);
+/* Where the file asked the results to go (output.results), or NULL. */
+AUGUR_EXTERN const char *augur_job_results_path(const augur_job *j);
+
+AUGUR_EXTERN augur_solver *augur_job_solver(augur_job *j);
+AUGUR_EXTERN const char *augur_job_errmsg(const augur_job *j);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,121 @@
+/* augur/fit.h - fitting models to data: the data, the fit models by name,
+ * the cost a solver minimises, and the report at the answer.
+ *
+ * A fit turns (model, data, metric) into an ordinary cost over the model's
+ * parameters, so any solver can fit anything:
+ *
+ *     augur_data *d = NULL;
+ *     augur_data_read_csv("decay.csv", "t", "counts", "sigma", &d, err, cap);
+ *     augur_fit *fit = NULL;
+ *     augur_fit_create("exponential-decays", 5, d, AUGUR_METRIC_CHI_SQUARE,
+ *                      &fit, err, cap);
+ *     augur_solve(s, augur_fit_cost, fit, NULL);   // s has dimension 5
+ *     augur_fit_report r;  augur_fit_report_at(fit, best, &r, err, cap);
+ *
+ * Data are rows of x (xdim columns) and y (ydim columns), with an optional
+ * sigma per y value (1 when absent). A model predicts all of y from the
+ * parameters and all of x at once, which suits models that integrate an
+ * ODE over time (Kuramoto) as well as pointwise ones. */
+#ifndef AUGUR_FIT_H
+#define AUGUR_FIT_H
+
+#include <stddef.h>
+#include "augur/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* --- Data ---------------------------------------------------------------- */
+
+typedef struct augur_data augur_data;
+
+/* Columns by header name or by 0-based index ("t", "2"); x and y may list
+ * several, comma-separated ("x,y"). sigma NULL: unit weights; else one
+ * column per y column, comma-separated. Lines starting with '#' and blank
+ * lines are skipped; the first other line is the header when any of its
+ * fields is not a number. Errors name the file, line and column. */
+AUGUR_EXTERN int augur_data_read_csv(const char *path, const char *x, const char *y,
+                                     const char *sigma, augur_data **out, char *err,
+                                     size_t cap);
+/* From arrays (copied): x is npoints x xdim, y and sigma npoints x ydim
+ * (sigma may be NULL). */
+AUGUR_EXTERN augur_data *augur_data_create(size_t npoints, size_t xdim, size_t ydim,
+                                           const double *x, const double *y,
+                                           const double *sigma);
+AUGUR_EXTERN void augur_data_destroy(augur_data *d);
+AUGUR_EXTERN size_t augur_data_points(const augur_data *d);
+AUGUR_EXTERN size_t augur_data_xdim(const augur_data *d);
+AUGUR_EXTERN size_t augur_data_ydim(const augur_data *d);
+AUGUR_EXTERN const double *augur_data_x(const augur_data *d);      /* npoints x xdim */
+AUGUR_EXTERN const double *augur_data_y(const augur_data *d);      /* npoints x ydim */
+AUGUR_EXTERN const double *augur_data_sigma(const augur_data *d);  /* npoints x ydim */
+
+/* --- Fit models ------------------------------------------------------------ */
+
+typedef struct augur_fit_model {
+    const char *name;             /* "polynomial", "lorentzian", ... */
+    const char *doc;              /* one line: the formula */
+    /* Parameters: fixed count, or 0 when the fit chooses it (polynomial
+     * degree + 1, number of peaks x 3 ...): see size_rule. */
+    size_t nparams;
+    const char *size_rule;        /* how a variable count is chosen, or NULL */
+    const char *const *param_names; /* NULL-terminated when nparams is fixed */
+    size_t xdim, ydim;            /* 0: any (the data decide) */
+    /* Predict yhat (npoints x ydim) from p and the data's x. 0, or a
+     * negative status (the prediction is impossible: counts as +inf). */
+    int (*predict)(const double *p, size_t np, const augur_data *d, double *yhat);
+} augur_fit_model;
+
+/* Every fit model, NULL-terminated, and lookup by name. */
+AUGUR_EXTERN const augur_fit_model *const *augur_fit_models(void);
+AUGUR_EXTERN const augur_fit_model *augur_fit_model_find(const char *name);
+
+/* --- Fits ---------------------------------------------------------------- */
+
+typedef enum augur_metric {
+    AUGUR_METRIC_CHI_SQUARE,      /* sum ((yhat - y) / sigma)^2 */
+    AUGUR_METRIC_SUM_OF_SQUARES,  /* sum (yhat - y)^2 */
+    AUGUR_METRIC_ABSOLUTE         /* sum |yhat - y| */
+} augur_metric;
+/* "chi-square", "sum-of-squares", "absolute"; NULL-terminated. */
+AUGUR_EXTERN extern const char *const augur_metric_names[];
+
+typedef struct augur_fit augur_fit;
+
+/* nparams 0 takes the model's fixed count; a variable-count model needs it.
+ * The fit borrows d (it must outlive the fit). */
+AUGUR_EXTERN int augur_fit_create(const char *model, size_t nparams,
+                                  const augur_data *d, augur_metric metric,
+                                  augur_fit **out, char *err, size_t cap);
+AUGUR_EXTERN void augur_fit_destroy(augur_fit *f);
+AUGUR_EXTERN size_t augur_fit_nparams(const augur_fit *f);
+/* The cost of parameters p (an augur_cost: pass the fit as data). NaN
+ * when the model cannot predict there (the solver counts it as +inf).
+ * Thread-safe: a fit may be evaluated from several threads. */
+AUGUR_EXTERN double augur_fit_cost(const double *p, size_t n, void *fit);
+
+typedef struct augur_fit_report {
+    double cost;                  /* the metric at p */
+    size_t dof;                   /* points x ydim - nparams */
+    double reduced_chi_square;    /* chi-square / dof (NaN when dof == 0) */
+    /* In: NULL or nparams doubles each; the caller owns them. Out: one
+     * standard error per parameter from the curvature of chi-square at p
+     * (covariance = 2 H^-1 for the chi-square metric; scaled by the reduced
+     * chi-square for unit weights), NaN where the curvature is singular. */
+    double *uncertainty;
+    double *covariance;           /* NULL, or nparams * nparams */
+} augur_fit_report;
+
+AUGUR_EXTERN int augur_fit_report_at(const augur_fit *f, const double *p,
+                                     augur_fit_report *r, char *err, size_t cap);
+/* Finish a global fit with Levenberg-Marquardt (augur/lm.h) from p, in
+ * place, within the bounds (NULL: none). Only for the chi-square and
+ * sum-of-squares metrics. */
+AUGUR_EXTERN int augur_fit_polish(const augur_fit *f, double *p, const double *lb,
+                                  const double *ub, char *err, size_t cap);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
