@@ -29,11 +29,33 @@ typedef struct table {
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static table tasks, spmds, costs;
 
+/* A fork while another thread holds the lock would leave the child's copy
+ * locked for ever, and fork workers look tasks up by name: take the lock
+ * around every fork so the child starts with it free. */
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+static void before_fork(void)
+{
+    pthread_mutex_lock(&lock);
+}
+
+static void after_fork(void)
+{
+    pthread_mutex_unlock(&lock);
+}
+
+static void install_atfork(void)
+{
+    pthread_atfork(before_fork, after_fork, after_fork);
+}
+
 static const struct {
     const char *name;
     augur_task_fn fn;
 } builtin_tasks[] = {
     {"augur.evaluate", augur__task_evaluate},
+    {"augur.nested", augur__task_nested},
+    {"augur.profile-bin", augur__task_profile_bin},
 };
 
 /* Add (name, fn, data) unless the name is taken by something else. */
@@ -42,6 +64,7 @@ static int add(table *t, const char *name, void (*fn)(void), void *data)
     if (!name || !name[0] || strlen(name) >= sizeof t->items[0].name || !fn)
         return AUGUR_EINVAL;
     int rc = AUGUR_OK;
+    pthread_once(&atfork_once, install_atfork);
     pthread_mutex_lock(&lock);
     size_t k = 0;
     while (k < t->count && strcmp(t->items[k].name, name) != 0)
@@ -63,6 +86,7 @@ static int add(table *t, const char *name, void (*fn)(void), void *data)
 static int get(table *t, const char *name, void (**fn)(void), void **data)
 {
     int found = 0;
+    pthread_once(&atfork_once, install_atfork);
     pthread_mutex_lock(&lock);
     for (size_t k = 0; name && k < t->count && !found; k++)
         if (strcmp(t->items[k].name, name) == 0) {
@@ -155,6 +179,8 @@ const char *augur_cost_name(augur_cost_fn cost, const void *data)
 
 static const augur_map_type *const backends[] = {
     &augur__map_serial,
+    &augur__map_threads,
+    &augur__map_fork,
 #ifdef AUGUR_HAVE_MPI
     &augur__map_mpi,
 #endif
@@ -162,6 +188,8 @@ static const augur_map_type *const backends[] = {
 
 static const char *const backend_names[] = {
     "serial",
+    "threads",
+    "fork",
 #ifdef AUGUR_HAVE_MPI
     "mpi",
 #endif
