@@ -22,5 +22,7 @@
 #include "augur/constraints.h"
 #include "augur/ensemble.h"
 #include "augur/spec.h"
+#include "augur/join.h"
+#include "augur/profile.h"
 
 #endif

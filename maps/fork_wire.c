@@ -267,25 +267,16 @@ static int take_job(worker *w, const wire_head *h)
 static int run_task(worker *w, size_t index, const char *in, char *out,
                     char *err, size_t cap)
 {
-    char why[AUGUR_ERRMSG_CAP] = "";
-    augur_task_call call = {
-        .index = index,
-        .seed = augur__mix_seed(w->seed, index),
-        .context = w->context_len ? w->context : NULL,
+    augur_map_job job = {
+        .task = w->task,
+        .context = w->context,
         .context_len = w->context_len,
-        .shared = w->shared,
-        .shared_len = w->shared_len,
-        .worker = w->slot,
-        .errmsg = why,
-        .errcap = sizeof why,
+        .in_len = w->in_len,
+        .out_len = w->out_len,
+        .seed = w->seed,
     };
-    int rc = w->fn(&call, in, w->in_len, out, w->out_len);
-    if (rc == AUGUR_OK)
-        return AUGUR_OK;
-    if (rc > 0)
-        rc = AUGUR_EFAILED;
-    return augur__fail_msg(err, cap, rc, "task '%s' #%zu failed: %s", w->task,
-                           index, why[0] ? why : augur_strerror(rc));
+    return augur__map_exec_at(&job, w->fn, index, w->slot, w->shared, w->shared_len,
+                              in, out, err, cap);
 }
 
 /* Report that a chunk's first task could not be run on this worker. */

@@ -192,15 +192,15 @@ size_t augur__map_chunk(const augur_map *m, size_t ntasks, int workers)
     return c ? c : 1;
 }
 
-int augur__map_exec(const augur_map_job *job, augur_task_fn fn, size_t index,
-                    int worker, const void *shared, size_t shared_len,
-                    char *err, size_t cap)
+int augur__map_exec_at(const augur_map_job *job, augur_task_fn fn, size_t index,
+                       int worker, const void *shared, size_t shared_len,
+                       const void *in, void *out, char *err, size_t cap)
 {
     char why[AUGUR_ERRMSG_CAP] = "";
     augur_task_call call = {
         .index = index,
         .seed = augur__mix_seed(job->seed, index),
-        .context = job->context,
+        .context = job->context_len ? job->context : NULL,
         .context_len = job->context_len,
         .shared = shared,
         .shared_len = shared_len,
@@ -208,8 +208,6 @@ int augur__map_exec(const augur_map_job *job, augur_task_fn fn, size_t index,
         .errmsg = why,
         .errcap = sizeof why,
     };
-    const char *in = (const char *)job->in + index * job->in_len;
-    char *out = (char *)job->out + index * job->out_len;
     int rc = fn(&call, in, job->in_len, out, job->out_len);
     if (rc == AUGUR_OK)
         return AUGUR_OK;
@@ -217,6 +215,16 @@ int augur__map_exec(const augur_map_job *job, augur_task_fn fn, size_t index,
         rc = AUGUR_EFAILED;
     return augur__fail_msg(err, cap, rc, "task '%s' #%zu failed: %s", job->task,
                            index, why[0] ? why : augur_strerror(rc));
+}
+
+int augur__map_exec(const augur_map_job *job, augur_task_fn fn, size_t index,
+                    int worker, const void *shared, size_t shared_len,
+                    char *err, size_t cap)
+{
+    const char *in = (const char *)job->in + index * job->in_len;
+    char *out = (char *)job->out + index * job->out_len;
+    return augur__map_exec_at(job, fn, index, worker, shared, shared_len, in, out,
+                              err, cap);
 }
 
 static int check_job(augur_map *m, const augur_map_job *job, augur_task_fn *fn)

@@ -73,6 +73,11 @@ struct augur_group {
 int augur__map_exec(const augur_map_job *job, augur_task_fn fn, size_t index,
                     int worker, const void *shared, size_t shared_len,
                     char *err, size_t cap);
+/* The same with the records given directly (a worker holding one chunk):
+ * job supplies the task's name, seed, context and record lengths. */
+int augur__map_exec_at(const augur_map_job *job, augur_task_fn fn, size_t index,
+                       int worker, const void *shared, size_t shared_len,
+                       const void *in, void *out, char *err, size_t cap);
 /* Tasks per message for this job (resolves chunk 0 as map.h says). */
 size_t augur__map_chunk(const augur_map *m, size_t ntasks, int workers);
 /* Record a failure on the map. */

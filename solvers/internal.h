@@ -72,6 +72,9 @@ int augur__map_crosses_images(const struct augur_map *m);
 /* "augur.nested": one inner run of an ensemble (solvers/ensemble.c). */
 int augur__task_nested(const struct augur_task_call *call, const void *in,
                        size_t in_len, void *out, size_t out_len);
+/* "augur.profile-bin": one bin of a profile scan (models/profile.c). */
+int augur__task_profile_bin(const struct augur_task_call *call, const void *in,
+                            size_t in_len, void *out, size_t out_len);
 
 /* --- Random streams and time (util.c) --------------------------------- */
 /* A well-mixed 64-bit value from (seed, index): the seed of stream `index`
