@@ -277,6 +277,15 @@ static int bracket(line *ln, double p[3], double fp[3])
         if (expand(ln, p, fp))
             break;
     }
+    if (fp[1] == fp[0] && fp[2] > fp[1]) {
+        /* a level pair (x = 0.5 +- 0.5 on a parabola): the minimum lies
+         * between them, where scipy's Brent would still look */
+        double w = 0.5 * (p[0] + p[1]), fw = line_eval(ln, w);
+        if (fw < fp[1]) {
+            p[2] = p[1], fp[2] = fp[1];
+            p[1] = w, fp[1] = fw;
+        }
+    }
     return checked(p, fp);
 }
 

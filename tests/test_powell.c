@@ -295,3 +295,23 @@ Test(powell, parameters_are_validated)
     cr_assert_eq(augur_solver_max_generations(s), 2000);
     augur_solver_destroy(s);
 }
+
+static double level_pair(const double *x, size_t n, void *data)
+{
+    (void)n;
+    (void)data;
+    return (x[0] - 0.5) * (x[0] - 0.5);
+}
+
+/* From 0 the first two points of the line search, alpha 0 and 1, cost the
+ * same (0.25): the search must still look between them. */
+Test(powell, level_first_pair_still_searches)
+{
+    augur_solver *s = augur_solver_create("powell", 1);
+    double x0[1] = {0};
+    augur_solver_set_initial_point(s, x0);
+    cr_assert_eq(augur_solve(s, level_pair, NULL, NULL), AUGUR_OK);
+    cr_assert_lt(augur_solver_best_energy(s), 1e-12, "f = %g", augur_solver_best_energy(s));
+    cr_assert(fabs(augur_solver_best_solution(s)[0] - 0.5) < 1e-6);
+    augur_solver_destroy(s);
+}
