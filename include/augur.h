@@ -3,8 +3,12 @@
  * augur is a C11 library for model-independent optimisation and fitting:
  * many solvers behind one interface (solver.h), with monitors (monitor.h),
  * termination conditions (termination.h) and bounds that attach to any of
- * them, and a registry of test problems (model.h). plugin.h is for those
- * who implement a solver. */
+ * them, a registry of test problems (model.h), maps that run work on
+ * threads, forked processes or MPI ranks (map.h), ensembles (ensemble.h),
+ * constraints and penalties (constraints.h), fits (fit.h), specs and
+ * config-driven jobs (spec.h, config.h). plugin.h is for those who
+ * implement a solver; map_mpi.h, the one header that includes mpi.h, for
+ * MPI programs. */
 #ifndef AUGUR_H
 #define AUGUR_H
 
@@ -24,5 +28,8 @@
 #include "augur/spec.h"
 #include "augur/join.h"
 #include "augur/profile.h"
+#include "augur/lm.h"
+#include "augur/fit.h"
+#include "augur/config.h"
 
 #endif

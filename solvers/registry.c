@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stddef.h>
 #include "solver_int.h"
+#include "thirdparty_int.h"
 
 extern const augur_solver_type augur_solver_nelder_mead;
 extern const augur_solver_type augur_solver_de;
@@ -29,6 +30,12 @@ static const augur_solver_type *const builtin[] = {
     &augur_solver_sparsity,
 };
 
+/* Then the NLopt and GSL types ("nlopt:LN_BOBYQA", "gsl:nmsimplex2"). */
+static const augur_solver_type *(*const thirdparty[])(size_t *count) = {
+    augur__nlopt_types,
+    augur__gsl_types,
+};
+
 #define MAX_TYPES 256
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -42,6 +49,12 @@ static void seed_builtins(void)
         return;
     for (size_t i = 0; i < AUGUR__ARRAY_SIZE(builtin); i++)
         all[count++] = builtin[i];
+    for (size_t p = 0; p < AUGUR__ARRAY_SIZE(thirdparty); p++) {
+        size_t m;
+        const augur_solver_type *types = thirdparty[p](&m);
+        for (size_t i = 0; i < m && count < MAX_TYPES; i++)
+            all[count++] = &types[i];
+    }
     all[count] = NULL;
 }
 

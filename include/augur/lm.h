@@ -1,0 +1,98 @@
+/* augur/lm.h - a Levenberg-Marquardt finish for least-squares fits.
+ *
+ * augur_lm_fit minimises chi^2 = sum_i r_i(p)^2 from a starting point (the
+ * best point of a global search, say) with GSL's trust-region
+ * Levenberg-Marquardt (gsl_multifit_nlinear, trust region "lm"), a
+ * finite-difference Jacobian, and optional box bounds. It returns the
+ * answer, chi^2, its counts, and the covariance matrix inv(J^T J) at the
+ * answer, so a fit can report uncertainties:
+ *
+ *     double cov[3 * 3];
+ *     augur_lm_result res = {.covariance = cov};
+ *     char err[256];
+ *     if (augur_lm_fit(resid, &data, 3, ndata, p, NULL, NULL, NULL, &res,
+ *                      err, sizeof err) < 0)
+ *         fprintf(stderr, "%s\n", err);
+ *     sigma_k = sqrt(cov[k * 3 + k]);
+ *
+ * Write the residuals as (model - y) / sigma and inv(J^T J) is the
+ * covariance of the parameters; with unit weights set scale_covariance
+ * and it is scaled by chi^2 / dof, the usual estimate of the noise.
+ *
+ * Bounds are kept by projection: the residuals are only ever computed at
+ * points inside the box (a trial step outside is evaluated at its
+ * projection, f(P(p))), the Jacobian's difference probes step inward at a
+ * bound, and when an accepted step has left the box the point is projected
+ * back and the trust region restarts there (residuals and Jacobian
+ * recomputed). A parameter on a bound that chi^2 would push further out is
+ * held there (its Jacobian column is zeroed: an active set), so the fit
+ * converges with it on the bound; its row and column of the covariance are
+ * then 0 (fixed), and the others' are conditional on it. Should the bounds
+ * still block a step entirely, the fit stops with "blocked by the bounds".
+ *
+ * GSL's error handler aborts by default: every argument is checked before
+ * GSL sees it, and residuals that are not finite reach GSL as a large
+ * finite wall (1e150) so that the step that produced them is rejected. */
+#ifndef AUGUR_LM_H
+#define AUGUR_LM_H
+
+#include <stddef.h>
+#include "augur/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Fill r[0..nresiduals) at the parameters p[0..nparams); return 0, or a
+ * non-zero value to abandon the fit (augur_lm_fit then returns
+ * AUGUR_EFAILED). data is the caller's. */
+typedef int (*augur_residual_fn)(const double *p, size_t nparams, double *r,
+                                 size_t nresiduals, void *data);
+
+/* Zero (or NULL options) asks for the default of each field. */
+typedef struct augur_lm_options {
+    size_t max_iterations;  /* trust-region iterations; default 200 */
+    double xtol;            /* GSL's test on the step, |dx_i| <= xtol (|x_i| +
+                               xtol); default 1e-8 */
+    double gtol;            /* on the gradient, ||g .* max(x, 1)||_inf <= gtol
+                               max(chi^2 / 2, 1); default 1e-8 */
+    int central;            /* 1: central differences (2 evaluations per column) */
+    double fd_step;         /* relative difference step; default sqrt(eps)
+                               forward, cbrt(eps) central */
+    int scale_covariance;   /* 1: multiply the covariance by chi^2 / dof */
+    double covar_epsrel;    /* rank tolerance of the covariance; default 1e-12 */
+} augur_lm_options;
+
+typedef struct augur_lm_result {
+    /* In: NULL, or nparams * nparams doubles (row-major) for the
+     * covariance; the caller owns them. */
+    double *covariance;
+    /* Out. */
+    double chi2;            /* sum of squared residuals at the answer */
+    size_t dof;             /* nresiduals - nparams */
+    size_t iterations;      /* accepted trust-region iterations */
+    size_t evaluations;     /* residual vectors computed (Jacobian probes too) */
+    size_t jacobians;       /* Jacobians computed */
+    int converged;          /* 1 when GSL's test passed */
+    char reason[64];        /* "small step (xtol)", "small gradient (gtol)",
+                               "no progress", "blocked by the bounds",
+                               "iteration limit" */
+} augur_lm_result;
+
+/* Fit p (in: the start, out: the answer; inside [lb, ub] when given) to
+ * nresiduals >= nparams >= 1 residuals. lb and ub may be NULL (unbounded)
+ * and hold -INFINITY / INFINITY where a side is open. Returns AUGUR_OK when
+ * a point was reached (converged or not: see res->converged and
+ * res->reason), or a negative status with a message in err (cap bytes):
+ * AUGUR_EINVAL for bad arguments, AUGUR_EBOUNDS for a start outside the
+ * bounds, AUGUR_EFAILED when the residual function gave up or the
+ * residuals at the start are not finite, AUGUR_ENOMEM. */
+AUGUR_EXTERN int augur_lm_fit(augur_residual_fn f, void *data, size_t nparams,
+                              size_t nresiduals, double *p, const double *lb,
+                              const double *ub, const augur_lm_options *opt,
+                              augur_lm_result *res, char *err, size_t cap);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
