@@ -4,7 +4,9 @@
  * Corana's parabola with flat pockets.
  *
  * Every minimum here is known in closed form, at a point whose coordinates
- * are all equal, so each model reports it with augur__const_minimum. Where
+ * are all equal, so most models state it as data in their table (min_x,
+ * min_f; the box likewise as box_lo, box_hi) and the registry reports it;
+ * step's value depends on n and keeps a small function. Where
  * floating point could leave a stray 1e-16 at the minimiser (ackley,
  * griewangk) the terms are grouped so the minimum evaluates to exactly 0:
  * tests and solvers compare against the reported value, and a minimum that
@@ -32,16 +34,6 @@ double augur_model_sphere(const double *x, size_t n, void *data)
     return f;
 }
 
-static void sphere_box(size_t n, double *lb, double *ub)
-{
-    augur__box_fill(n, lb, ub, -5.12, 5.12);
-}
-
-static int sphere_minimum(size_t n, double *fmin, double *xmin)
-{
-    return augur__const_minimum(&augur__model_sphere, n, 0.0, 0.0, fmin, xmin);
-}
-
 const augur_model augur__model_sphere = {
     .name = "sphere",
     .doc = "sum x_i^2 (De Jong 1)",
@@ -49,8 +41,11 @@ const augur_model augur__model_sphere = {
     .min_dim = 1,
     .max_dim = 0,
     .default_dim = 3,
-    .box = sphere_box,
-    .minimum = sphere_minimum,
+    .box_lo = -5.12,
+    .box_hi = 5.12,
+    .uniform_min = 1,
+    .min_x = 0.0,
+    .min_f = 0.0,
 };
 
 /* --- rosen: sum 100 (x_{i+1} - x_i^2)^2 + (1 - x_i)^2 ------------------ */
@@ -69,16 +64,6 @@ double augur_model_rosen(const double *x, size_t n, void *data)
     return f;
 }
 
-static void rosen_box(size_t n, double *lb, double *ub)
-{
-    augur__box_fill(n, lb, ub, -5.0, 5.0);
-}
-
-static int rosen_minimum(size_t n, double *fmin, double *xmin)
-{
-    return augur__const_minimum(&augur__model_rosen, n, 1.0, 0.0, fmin, xmin);
-}
-
 const augur_model augur__model_rosen = {
     .name = "rosen",
     .doc = "sum 100 (x_{i+1} - x_i^2)^2 + (1 - x_i)^2 (Rosenbrock, De Jong 2)",
@@ -86,8 +71,11 @@ const augur_model augur__model_rosen = {
     .min_dim = 2,
     .max_dim = 0,
     .default_dim = 2,
-    .box = rosen_box,
-    .minimum = rosen_minimum,
+    .box_lo = -5.0,
+    .box_hi = 5.0,
+    .uniform_min = 1,
+    .min_x = 1.0,
+    .min_f = 0.0,
 };
 
 /* --- step: 30 + sum floor(x_i) inside [-5.12, 5.12] ---------------------- */
@@ -113,11 +101,6 @@ double augur_model_step(const double *x, size_t n, void *data)
     return f;
 }
 
-static void step_box(size_t n, double *lb, double *ub)
-{
-    augur__box_fill(n, lb, ub, -5.12, 5.12);
-}
-
 /* The whole plateau [-5.12, -5)^n is minimal; we report its middle, which
  * is robust to rounding at either edge. */
 static int step_minimum(size_t n, double *fmin, double *xmin)
@@ -133,7 +116,8 @@ const augur_model augur__model_step = {
     .min_dim = 1,
     .max_dim = 0,
     .default_dim = 5,
-    .box = step_box,
+    .box_lo = -5.12,
+    .box_hi = 5.12,
     .minimum = step_minimum,
 };
 
@@ -157,18 +141,6 @@ double augur_model_quartic(const double *x, size_t n, void *data)
     return f;
 }
 
-static void quartic_box(size_t n, double *lb, double *ub)
-{
-    augur__box_fill(n, lb, ub, -1.28, 1.28);
-}
-
-/* The noise-free minimum: with noise the expected value at 0 is n/2 and any
- * single draw lies in [0, n). */
-static int quartic_minimum(size_t n, double *fmin, double *xmin)
-{
-    return augur__const_minimum(&augur__model_quartic, n, 0.0, 0.0, fmin, xmin);
-}
-
 const augur_model augur__model_quartic = {
     .name = "quartic",
     .doc = "sum (i+1) x_i^4 + u_i, u_i ~ U[0,1) from data (a gsl_rng *; NULL: no noise) (De Jong 4)",
@@ -176,8 +148,13 @@ const augur_model augur__model_quartic = {
     .min_dim = 1,
     .max_dim = 0,
     .default_dim = 30,
-    .box = quartic_box,
-    .minimum = quartic_minimum,
+    .box_lo = -1.28,
+    .box_hi = 1.28,
+    /* The noise-free minimum: with noise the expected value at 0 is n/2 and any
+     * single draw lies in [0, n). */
+    .uniform_min = 1,
+    .min_x = 0.0,
+    .min_f = 0.0,
 };
 
 /* --- ellipsoid: sum_i (sum_{j<=i} x_j)^2 --------------------------------- */
@@ -195,17 +172,6 @@ double augur_model_ellipsoid(const double *x, size_t n, void *data)
     return f;
 }
 
-static void ellipsoid_box(size_t n, double *lb, double *ub)
-{
-    augur__box_fill(n, lb, ub, -65.536, 65.536);
-}
-
-static int ellipsoid_minimum(size_t n, double *fmin, double *xmin)
-{
-    return augur__const_minimum(&augur__model_ellipsoid, n, 0.0, 0.0, fmin,
-                                xmin);
-}
-
 const augur_model augur__model_ellipsoid = {
     .name = "ellipsoid",
     .doc = "sum_i (sum_{j<=i} x_j)^2 (Pohlheim's rotated hyper-ellipsoid)",
@@ -213,8 +179,11 @@ const augur_model augur__model_ellipsoid = {
     .min_dim = 1,
     .max_dim = 0,
     .default_dim = 2,
-    .box = ellipsoid_box,
-    .minimum = ellipsoid_minimum,
+    .box_lo = -65.536,
+    .box_hi = 65.536,
+    .uniform_min = 1,
+    .min_x = 0.0,
+    .min_f = 0.0,
 };
 
 /* --- powers: sum |x_i|^(i+2) --------------------------------------------- */
@@ -230,16 +199,6 @@ double augur_model_powers(const double *x, size_t n, void *data)
     return f;
 }
 
-static void powers_box(size_t n, double *lb, double *ub)
-{
-    augur__box_fill(n, lb, ub, -1.0, 1.0);
-}
-
-static int powers_minimum(size_t n, double *fmin, double *xmin)
-{
-    return augur__const_minimum(&augur__model_powers, n, 0.0, 0.0, fmin, xmin);
-}
-
 const augur_model augur__model_powers = {
     .name = "powers",
     .doc = "sum |x_i|^(i+2) (Pohlheim's sum of different powers)",
@@ -247,8 +206,11 @@ const augur_model augur__model_powers = {
     .min_dim = 1,
     .max_dim = 0,
     .default_dim = 2,
-    .box = powers_box,
-    .minimum = powers_minimum,
+    .box_lo = -1.0,
+    .box_hi = 1.0,
+    .uniform_min = 1,
+    .min_x = 0.0,
+    .min_f = 0.0,
 };
 
 /* --- rastrigin: 10 n + sum (x_i^2 - 10 cos(2 pi x_i)) -------------------- */
@@ -264,17 +226,6 @@ double augur_model_rastrigin(const double *x, size_t n, void *data)
     return f;
 }
 
-static void rastrigin_box(size_t n, double *lb, double *ub)
-{
-    augur__box_fill(n, lb, ub, -5.12, 5.12);
-}
-
-static int rastrigin_minimum(size_t n, double *fmin, double *xmin)
-{
-    return augur__const_minimum(&augur__model_rastrigin, n, 0.0, 0.0, fmin,
-                                xmin);
-}
-
 const augur_model augur__model_rastrigin = {
     .name = "rastrigin",
     .doc = "10 n + sum (x_i^2 - 10 cos(2 pi x_i)) (Rastrigin; Pohlheim)",
@@ -282,8 +233,11 @@ const augur_model augur__model_rastrigin = {
     .min_dim = 1,
     .max_dim = 0,
     .default_dim = 2,
-    .box = rastrigin_box,
-    .minimum = rastrigin_minimum,
+    .box_lo = -5.12,
+    .box_hi = 5.12,
+    .uniform_min = 1,
+    .min_x = 0.0,
+    .min_f = 0.0,
 };
 
 /* --- ackley -------------------------------------------------------------- */
@@ -307,16 +261,6 @@ double augur_model_ackley(const double *x, size_t n, void *data)
     return 20.0 * (1.0 - exp(-0.2 * r)) + (exp(1.0) - exp(c));
 }
 
-static void ackley_box(size_t n, double *lb, double *ub)
-{
-    augur__box_fill(n, lb, ub, -32.768, 32.768);
-}
-
-static int ackley_minimum(size_t n, double *fmin, double *xmin)
-{
-    return augur__const_minimum(&augur__model_ackley, n, 0.0, 0.0, fmin, xmin);
-}
-
 const augur_model augur__model_ackley = {
     .name = "ackley",
     .doc = "-20 exp(-0.2 sqrt(mean x_i^2)) - exp(mean cos(2 pi x_i)) + 20 + e (Ackley's path)",
@@ -324,8 +268,11 @@ const augur_model augur__model_ackley = {
     .min_dim = 1,
     .max_dim = 0,
     .default_dim = 2,
-    .box = ackley_box,
-    .minimum = ackley_minimum,
+    .box_lo = -32.768,
+    .box_hi = 32.768,
+    .uniform_min = 1,
+    .min_x = 0.0,
+    .min_f = 0.0,
 };
 
 /* --- griewangk: sum x_i^2 / 4000 - prod cos(x_i / sqrt(i+1)) + 1 --------- */
@@ -344,17 +291,6 @@ double augur_model_griewangk(const double *x, size_t n, void *data)
     return (1.0 - prod) + sum / 4000.0;
 }
 
-static void griewangk_box(size_t n, double *lb, double *ub)
-{
-    augur__box_fill(n, lb, ub, -400.0, 400.0);
-}
-
-static int griewangk_minimum(size_t n, double *fmin, double *xmin)
-{
-    return augur__const_minimum(&augur__model_griewangk, n, 0.0, 0.0, fmin,
-                                xmin);
-}
-
 const augur_model augur__model_griewangk = {
     .name = "griewangk",
     .doc = "sum x_i^2/4000 - prod cos(x_i/sqrt(i+1)) + 1 (Griewank; Storn & Price)",
@@ -362,8 +298,11 @@ const augur_model augur__model_griewangk = {
     .min_dim = 1,
     .max_dim = 0,
     .default_dim = 10,
-    .box = griewangk_box,
-    .minimum = griewangk_minimum,
+    .box_lo = -400.0,
+    .box_hi = 400.0,
+    .uniform_min = 1,
+    .min_x = 0.0,
+    .min_f = 0.0,
 };
 
 /* --- corana -------------------------------------------------------------- */
@@ -405,17 +344,6 @@ double augur_model_corana(const double *x, size_t n, void *data)
     return f;
 }
 
-static void corana_box(size_t n, double *lb, double *ub)
-{
-    augur__box_fill(n, lb, ub, -1000.0, 1000.0);
-}
-
-/* Every point with all |x_i| < 0.05 is minimal; we report the centre. */
-static int corana_minimum(size_t n, double *fmin, double *xmin)
-{
-    return augur__const_minimum(&augur__model_corana, n, 0.0, 0.0, fmin, xmin);
-}
-
 const augur_model augur__model_corana = {
     .name = "corana",
     .doc = "sum d_j x_j^2 with flat pockets near multiples of 0.2, d = (1,1000,10,100) (Corana; Storn & Price)",
@@ -423,6 +351,10 @@ const augur_model augur__model_corana = {
     .min_dim = 1,
     .max_dim = 4,
     .default_dim = 4,
-    .box = corana_box,
-    .minimum = corana_minimum,
+    .box_lo = -1000.0,
+    .box_hi = 1000.0,
+    /* Every point with all |x_i| < 0.05 is minimal; we report the centre. */
+    .uniform_min = 1,
+    .min_x = 0.0,
+    .min_f = 0.0,
 };

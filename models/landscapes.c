@@ -43,11 +43,6 @@ double augur_model_shekel(const double *x, size_t n, void *data)
     return 1.0 / (0.002 + s);
 }
 
-static void shekel_box(size_t n, double *lb, double *ub)
-{
-    augur__box_fill(n, lb, ub, -65.536, 65.536);
-}
-
 /* Not exactly (-32,-32): the other holes pull the bottom of the deepest one
  * slightly inwards, and unequally, as the grid is walked row by row. */
 static int shekel_minimum(size_t n, double *fmin, double *xmin)
@@ -64,7 +59,8 @@ const augur_model augur__model_shekel = {
     .min_dim = 2,
     .max_dim = 2,
     .default_dim = 2,
-    .box = shekel_box,
+    .box_lo = -65.536,
+    .box_hi = 65.536,
     .minimum = shekel_minimum,
 };
 
@@ -94,13 +90,6 @@ double augur_model_zimmermann(const double *x, size_t n, void *data)
     return f;
 }
 
-/* mystic starts its solvers in [0,5]^2, which does not contain the
- * minimiser; [0,10]^2 does. */
-static void zimmermann_box(size_t n, double *lb, double *ub)
-{
-    augur__box_fill(n, lb, ub, 0.0, 10.0);
-}
-
 static int zimmermann_minimum(size_t n, double *fmin, double *xmin)
 {
     static const double xstar[2] = {7.0, 2.0};
@@ -114,7 +103,10 @@ const augur_model augur__model_zimmermann = {
     .min_dim = 2,
     .max_dim = 2,
     .default_dim = 2,
-    .box = zimmermann_box,
+    /* mystic starts its solvers in [0,5]^2, which does not contain the
+     * minimiser; [0,10]^2 does. */
+    .box_lo = 0.0,
+    .box_hi = 10.0,
     .minimum = zimmermann_minimum,
 };
 
@@ -130,11 +122,6 @@ double augur_model_fosc3d(const double *x, size_t n, void *data)
     if (x1 < 0.0)
         f += 100.0 * x1 * x1; /* parabolic wall below the x0 axis */
     return f;
-}
-
-static void fosc3d_box(size_t n, double *lb, double *ub)
-{
-    augur__box_fill(n, lb, ub, -2.0, 2.0);
 }
 
 /* Refined from mystic's (-0.215018, 0.240356); the minimum,
@@ -154,7 +141,8 @@ const augur_model augur__model_fosc3d = {
     .min_dim = 2,
     .max_dim = 2,
     .default_dim = 2,
-    .box = fosc3d_box,
+    .box_lo = -2.0,
+    .box_hi = 2.0,
     .minimum = fosc3d_minimum,
 };
 
@@ -169,11 +157,6 @@ double augur_model_nmin51(const double *x, size_t n, void *data)
     return exp(sin(50.0 * x0)) + sin(60.0 * exp(x1)) + sin(70.0 * sin(x0)) +
            sin(sin(80.0 * x1)) - sin(10.0 * (x0 + x1)) +
            (x0 * x0 + x1 * x1) / 4.0;
-}
-
-static void nmin51_box(size_t n, double *lb, double *ub)
-{
-    augur__box_fill(n, lb, ub, -1.0, 1.0);
 }
 
 /* The SIAM 100-digit challenge's problem 4: -3.3068686474752372... */
@@ -191,7 +174,8 @@ const augur_model augur__model_nmin51 = {
     .min_dim = 2,
     .max_dim = 2,
     .default_dim = 2,
-    .box = nmin51_box,
+    .box_lo = -1.0,
+    .box_hi = 1.0,
     .minimum = nmin51_minimum,
 };
 
@@ -211,11 +195,6 @@ double augur_model_peaks(const double *x, size_t n, void *data)
     return a - b - c;
 }
 
-static void peaks_box(size_t n, double *lb, double *ub)
-{
-    augur__box_fill(n, lb, ub, -3.0, 3.0);
-}
-
 static int peaks_minimum(size_t n, double *fmin, double *xmin)
 {
     static const double xstar[2] = {0.2282789205563690987876856,
@@ -230,7 +209,8 @@ const augur_model augur__model_peaks = {
     .min_dim = 2,
     .max_dim = 2,
     .default_dim = 2,
-    .box = peaks_box,
+    .box_lo = -3.0,
+    .box_hi = 3.0,
     .minimum = peaks_minimum,
 };
 
@@ -247,11 +227,6 @@ double augur_model_venkat91(const double *x, size_t n, void *data)
     return -20.0 * sin(r) / r;
 }
 
-static void venkat91_box(size_t n, double *lb, double *ub)
-{
-    augur__box_fill(n, lb, ub, -10.0, 10.0);
-}
-
 static int venkat91_minimum(size_t n, double *fmin, double *xmin)
 {
     static const double xstar[2] = {4.0, 4.0};
@@ -265,7 +240,8 @@ const augur_model augur__model_venkat91 = {
     .min_dim = 2,
     .max_dim = 2,
     .default_dim = 2,
-    .box = venkat91_box,
+    .box_lo = -10.0,
+    .box_hi = 10.0,
     .minimum = venkat91_minimum,
 };
 
@@ -323,11 +299,6 @@ double augur_model_easom(const double *x, size_t n, void *data)
     return -cos(x[0]) * cos(x[1]) * exp(-(d0 * d0 + d1 * d1));
 }
 
-static void easom_box(size_t n, double *lb, double *ub)
-{
-    augur__box_fill(n, lb, ub, -100.0, 100.0);
-}
-
 static int easom_minimum(size_t n, double *fmin, double *xmin)
 {
     static const double xstar[2] = {AUGUR__PI, AUGUR__PI};
@@ -341,7 +312,8 @@ const augur_model augur__model_easom = {
     .min_dim = 2,
     .max_dim = 2,
     .default_dim = 2,
-    .box = easom_box,
+    .box_lo = -100.0,
+    .box_hi = 100.0,
     .minimum = easom_minimum,
 };
 
@@ -361,11 +333,6 @@ double augur_model_goldstein(const double *x, size_t n, void *data)
     return (1.0 + s * s * p) * (30.0 + d * d * q);
 }
 
-static void goldstein_box(size_t n, double *lb, double *ub)
-{
-    augur__box_fill(n, lb, ub, -2.0, 2.0);
-}
-
 static int goldstein_minimum(size_t n, double *fmin, double *xmin)
 {
     static const double xstar[2] = {0.0, -1.0};
@@ -379,6 +346,7 @@ const augur_model augur__model_goldstein = {
     .min_dim = 2,
     .max_dim = 2,
     .default_dim = 2,
-    .box = goldstein_box,
+    .box_lo = -2.0,
+    .box_hi = 2.0,
     .minimum = goldstein_minimum,
 };

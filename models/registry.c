@@ -26,7 +26,8 @@ static const augur_model *const table[] = {
     &augur__model_ackley,     &augur__model_michalewicz,
     &augur__model_michal,     &augur__model_branins,
     &augur__model_easom,      &augur__model_goldstein,
-    &augur__model_paviani,    NULL,
+    &augur__model_paviani,    &augur__model_chebyshev8,
+    &augur__model_chebyshev16, NULL,
 };
 
 const augur_model *const *augur_models(void)
@@ -60,9 +61,10 @@ int augur_model_box(const augur_model *m, size_t n, double *lb, double *ub)
     int rc = augur_model_check_dim(m, n);
     if (rc != AUGUR_OK)
         return rc;
-    if (!m->box)
-        return AUGUR_EUNSUP;
-    m->box(n, lb, ub);
+    if (m->box)
+        m->box(n, lb, ub);
+    else
+        augur__box_fill(n, lb, ub, m->box_lo, m->box_hi);
     return AUGUR_OK;
 }
 
@@ -74,9 +76,11 @@ int augur_model_minimum(const augur_model *m, size_t n, double *fmin,
     int rc = augur_model_check_dim(m, n);
     if (rc != AUGUR_OK)
         return rc;
-    if (!m->minimum)
-        return AUGUR_EUNSUP;
-    return m->minimum(n, fmin, xmin);
+    if (m->minimum)
+        return m->minimum(n, fmin, xmin);
+    if (m->uniform_min)
+        return augur__const_minimum(m, n, m->min_x, m->min_f, fmin, xmin);
+    return AUGUR_EUNSUP;
 }
 
 /* --- Helpers for the model files --------------------------------------- */

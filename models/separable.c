@@ -78,11 +78,6 @@ double augur_model_schwefel(const double *x, size_t n, void *data)
     return f;
 }
 
-static void schwefel_box(size_t n, double *lb, double *ub)
-{
-    augur__box_fill(n, lb, ub, -500.0, 500.0);
-}
-
 /* Global within the box only: outside it the terms fall without bound. */
 static int schwefel_minimum(size_t n, double *fmin, double *xmin)
 {
@@ -106,7 +101,8 @@ const augur_model augur__model_schwefel = {
     .min_dim = 1,
     .max_dim = 0,
     .default_dim = 2,
-    .box = schwefel_box,
+    .box_lo = -500.0,
+    .box_hi = 500.0,
     .minimum = schwefel_minimum,
 };
 
@@ -135,11 +131,6 @@ double augur_model_michalewicz(const double *x, size_t n, void *data)
     for (size_t i = 0; i < n; i++)
         f += michal_term(x[i], (double)(i + 1));
     return f;
-}
-
-static void michal_box(size_t n, double *lb, double *ub)
-{
-    augur__box_fill(n, lb, ub, 0.0, AUGUR__PI);
 }
 
 /* Search hump m of coordinate k: [pi sqrt(m/k), pi sqrt((m+1)/k)], between
@@ -248,7 +239,8 @@ const augur_model augur__model_michalewicz = {
     .min_dim = 1,
     .max_dim = 0,
     .default_dim = 5,
-    .box = michal_box,
+    .box_lo = 0.0,
+    .box_hi = AUGUR__PI,
     .minimum = michalewicz_minimum,
 };
 
@@ -260,7 +252,8 @@ const augur_model augur__model_michal = {
     .min_dim = 1,
     .max_dim = 0,
     .default_dim = 5,
-    .box = michal_box,
+    .box_lo = 0.0,
+    .box_hi = AUGUR__PI,
     .minimum = michal_minimum,
 };
 
@@ -296,11 +289,6 @@ double augur_model_paviani(const double *x, size_t n, void *data)
         lsum += log(x[i]);
     }
     return f - exp(0.2 * lsum);
-}
-
-static void paviani_box(size_t n, double *lb, double *ub)
-{
-    augur__box_fill(n, lb, ub, 2.001, 9.999);
 }
 
 /* The cost at (c, ..., c) in closed form, for the 1-D search only. */
@@ -370,6 +358,7 @@ const augur_model augur__model_paviani = {
     .min_dim = 1,
     .max_dim = 0,
     .default_dim = 10,
-    .box = paviani_box,
+    .box_lo = 2.001,
+    .box_hi = 9.999,
     .minimum = paviani_minimum,
 };

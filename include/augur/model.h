@@ -23,17 +23,24 @@ typedef struct augur_model {
     size_t min_dim;               /* smallest n allowed */
     size_t max_dim;               /* largest n allowed; 0 = any */
     size_t default_dim;
-    /* Default box for dimension n (arrays of n). */
+    /* Default box for dimension n (arrays of n): box() when set, else
+     * every coordinate in [box_lo, box_hi]. */
     void (*box)(size_t n, double *lb, double *ub);
+    double box_lo, box_hi;
     /* Known global minimum for dimension n: writes f and (when xmin is not
      * NULL) one global minimiser; AUGUR_EUNSUP when not known for that n. */
     int (*minimum)(size_t n, double *fmin, double *xmin);
+    /* When minimum is NULL and uniform_min is set: the minimum is min_f, at
+     * the point whose every coordinate is min_x. */
+    int uniform_min;
+    double min_x, min_f;
 } augur_model;
 
 /* Every built-in model, NULL-terminated, and lookup by name (NULL if none). */
 AUGUR_EXTERN const augur_model *const *augur_models(void);
 AUGUR_EXTERN const augur_model *augur_model_find(const char *name);
-/* Checked wrappers: AUGUR_EINVAL for NULL arrays or an n the model does not
+/* Checked wrappers (use these rather than the hooks, which may be NULL
+ * where the table's data say it all): AUGUR_EINVAL for NULL arrays or an n the model does not
  * take, AUGUR_EUNSUP when the minimum is not known for that n. */
 AUGUR_EXTERN int augur_model_box(const augur_model *m, size_t n, double *lb,
                                  double *ub);
