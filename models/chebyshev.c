@@ -14,9 +14,9 @@
  * The grid points are computed as (2i - (M-1)) / (M-1) rather than by
  * accumulating 2/(M-1), so x = -1, 0 and 1 are exact: T_N is exactly 1
  * there (integer arithmetic in Horner's rule), every other grid value is
- * at least 0.0014 inside the band, and the cost at T_N is exactly 0. chebyshev8 takes 9 coefficients, chebyshev16
- * takes 17; the box is wide enough to hold T_N's largest coefficient
- * twice over. */
+ * at least 0.0014 inside the band, and the cost at T_N is exactly 0.
+ * chebyshev8 takes 9 coefficients, chebyshev16 takes 17; the box is wide
+ * enough to hold T_N's largest coefficient twice over. */
 #include <math.h>
 #include <stddef.h>
 

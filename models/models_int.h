@@ -41,6 +41,9 @@ extern const augur_model augur__model_venkat91;
 extern const augur_model augur__model_branins;
 extern const augur_model augur__model_easom;
 extern const augur_model augur__model_goldstein;
+/* chebyshev.c: Storn and Price's polynomial fitting (mystic's chebyshevNcost). */
+extern const augur_model augur__model_chebyshev8;
+extern const augur_model augur__model_chebyshev16;
 
 /* --- Helpers (registry.c) ---------------------------------------------- */
 /* Nonzero when a cost may evaluate x: x is not NULL and m takes n. Costs

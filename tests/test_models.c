@@ -1,8 +1,8 @@
 /* test_models.c - Criterion suite for the built-in models (models/).
  *
  * One parameterized case per registered model checks, for every dimension
- * the model takes among 1..5, 9, 10 and 17: the box, that cost(xmin) equals the
- * reported minimum, that xmin lies in the box, and that none of 10^4 seeded
+ * the model takes among 1..5, 9, 10 and 17: the box, that cost(xmin) equals
+ * the reported minimum, that xmin lies in the box, and that none of 10^4 seeded
  * uniform points in the box beats the minimum (a sanity check that it is
  * global). Named tests then pin the reference numbers from mystic and the
  * literature, re-verify every constant the library hard-codes (with GSL's

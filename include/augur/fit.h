@@ -39,7 +39,8 @@ AUGUR_EXTERN int augur_data_read_csv(const char *path, const char *x, const char
                                      const char *sigma, augur_data **out, char *err,
                                      size_t cap);
 /* From arrays (copied): x is npoints x xdim, y and sigma npoints x ydim
- * (sigma may be NULL). */
+ * (sigma may be NULL). NULL for a zero size, a value that is not finite, a
+ * sigma that is not positive, or no memory. */
 AUGUR_EXTERN augur_data *augur_data_create(size_t npoints, size_t xdim, size_t ydim,
                                            const double *x, const double *y,
                                            const double *sigma);
@@ -50,6 +51,9 @@ AUGUR_EXTERN size_t augur_data_ydim(const augur_data *d);
 AUGUR_EXTERN const double *augur_data_x(const augur_data *d);      /* npoints x xdim */
 AUGUR_EXTERN const double *augur_data_y(const augur_data *d);      /* npoints x ydim */
 AUGUR_EXTERN const double *augur_data_sigma(const augur_data *d);  /* npoints x ydim */
+/* 1 when sigma came with the data, 0 for unit weights (the report then
+ * scales the covariance by the reduced chi-square). */
+AUGUR_EXTERN int augur_data_weighted(const augur_data *d);
 
 /* --- Fit models ------------------------------------------------------------ */
 
@@ -65,6 +69,13 @@ typedef struct augur_fit_model {
     /* Predict yhat (npoints x ydim) from p and the data's x. 0, or a
      * negative status (the prediction is impossible: counts as +inf). */
     int (*predict)(const double *p, size_t np, const augur_data *d, double *yhat);
+    /* Variable counts and data rules: AUGUR_OK when the model takes np
+     * parameters on d, else a negative status with a message in err (cap
+     * bytes). NULL: only the fixed count and xdim/ydim are checked. */
+    int (*check)(size_t np, const augur_data *d, char *err, size_t cap);
+    /* The name of parameter i of np ("A2", "omega3"), for variable counts;
+     * NULL when param_names lists them. */
+    void (*param_name)(size_t i, size_t np, char *buf, size_t cap);
 } augur_fit_model;
 
 /* Every fit model, NULL-terminated, and lookup by name. */
@@ -90,6 +101,10 @@ AUGUR_EXTERN int augur_fit_create(const char *model, size_t nparams,
                                   augur_fit **out, char *err, size_t cap);
 AUGUR_EXTERN void augur_fit_destroy(augur_fit *f);
 AUGUR_EXTERN size_t augur_fit_nparams(const augur_fit *f);
+AUGUR_EXTERN const augur_fit_model *augur_fit_get_model(const augur_fit *f);
+/* The name of parameter i ("b", "tau2", "K"); AUGUR_EINVAL past the end. */
+AUGUR_EXTERN int augur_fit_param_name(const augur_fit *f, size_t i, char *buf,
+                                      size_t cap);
 /* The cost of parameters p (an augur_cost: pass the fit as data). NaN
  * when the model cannot predict there (the solver counts it as +inf).
  * Thread-safe: a fit may be evaluated from several threads. */
@@ -105,15 +120,31 @@ typedef struct augur_fit_report {
      * chi-square for unit weights), NaN where the curvature is singular. */
     double *uncertainty;
     double *covariance;           /* NULL, or nparams * nparams */
+    /* In: NULL, or nparams flags; a nonzero flag holds that parameter
+     * fixed (pinned by the fit's bounds, say): the curvature is taken over
+     * the others only, its uncertainty and its row and column of the
+     * covariance are 0, and dof counts only the free parameters. */
+    const int *fixed;
 } augur_fit_report;
 
 AUGUR_EXTERN int augur_fit_report_at(const augur_fit *f, const double *p,
                                      augur_fit_report *r, char *err, size_t cap);
 /* Finish a global fit with Levenberg-Marquardt (augur/lm.h) from p, in
  * place, within the bounds (NULL: none). Only for the chi-square and
- * sum-of-squares metrics. */
+ * sum-of-squares metrics. Coordinates with lb[i] == ub[i] stay fixed (LM
+ * sees only the others); p keeps the start if LM does not improve on it. */
 AUGUR_EXTERN int augur_fit_polish(const augur_fit *f, double *p, const double *lb,
                                   const double *ub, char *err, size_t cap);
+
+/* --- The minimal enclosing circle ----------------------------------------- */
+
+/* mystic's circle problem as an augur_cost over p = (x, y, r): data is a
+ * const augur_data * whose rows are the points (x, y) (xdim = ydim = 1, so
+ * a CSV file with columns x and y reads straight in). The cost is r plus,
+ * for every point at distance d > r from the centre, 1 + d - r; a negative
+ * r costs -999 r. Its minimum is exactly the smallest circle holding every
+ * point (docs/FITS.md). NaN for bad arguments. */
+AUGUR_EXTERN double augur_circle_cost(const double *p, size_t n, void *data);
 
 #ifdef __cplusplus
 }
