@@ -33,4 +33,15 @@ int augur__spec_read_constraints(const config_setting_t *m, augur_solver *s,
 int augur__spec_read_penalty(const config_setting_t *m, augur_solver *s, char *err,
                              size_t cap);
 
+/* A parameter's value as the reader takes it back (spec_write.c). */
+void augur__spec_emit_value(augur_strbuf *b, const augur_param *p, double v);
+/* The value of a parameter setting as the generic setter takes it: a
+ * number, true/false for a boolean, a choice's name (spec_read.c). */
+int augur__setting_param(const config_setting_t *m, const augur_param *p, double *v,
+                         char *err, size_t cap);
+/* map = { type = "threads"; workers = 2; }: made and handed to s, which
+ * then owns it (spec_read.c; the config file's top-level map too). */
+int augur__spec_read_map(const config_setting_t *m, augur_solver *s, char *err,
+                         size_t cap);
+
 #endif

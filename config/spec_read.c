@@ -15,8 +15,8 @@
 /* --- Parameters ---------------------------------------------------------- */
 
 /* The value of one parameter setting as the generic setter takes it. */
-static int param_value(const config_setting_t *m, const augur_param *p, double *v,
-                       char *err, size_t cap)
+int augur__setting_param(const config_setting_t *m, const augur_param *p, double *v,
+                         char *err, size_t cap)
 {
     int type = config_setting_type(m);
     if (p->kind == AUGUR_PARAM_BOOL && type == CONFIG_TYPE_BOOL) {
@@ -74,7 +74,7 @@ static int read_params(const config_setting_t *g, const augur_param *const table
                                        near ? "'?)" : "");
         }
         double v;
-        rc = param_value(m, p, &v, err, cap);
+        rc = augur__setting_param(m, p, &v, err, cap);
         if (rc == AUGUR_OK && (rc = set(obj, p->name, v)) != AUGUR_OK)
             rc = augur__setting_fail(m, err, cap, rc, "%s", errmsg(obj));
     }
@@ -169,7 +169,7 @@ int augur__spec_term_from(const config_setting_t *g, augur_termination **out,
             break;
         }
         double v;
-        rc = param_value(m, p, &v, err, cap);
+        rc = augur__setting_param(m, p, &v, err, cap);
         if (rc == AUGUR_OK && (rc = term_set(t, p->name, v)) != AUGUR_OK)
             rc = augur__setting_fail(m, err, cap, rc, "%s", term_errmsg(t));
     }
@@ -317,7 +317,8 @@ static int read_limits(const config_setting_t *m, augur_solver *s, char *err, si
 }
 
 /* map = { type = "threads"; workers = 2; }: the solver owns the map made. */
-static int read_map(const config_setting_t *m, augur_solver *s, char *err, size_t cap)
+int augur__spec_read_map(const config_setting_t *m, augur_solver *s, char *err,
+                         size_t cap)
 {
     static const char *const keys[2] = {"type", "workers"};
     int rc = augur__setting_group(m, err, cap);
@@ -362,7 +363,7 @@ static int read_member(const config_setting_t *m, augur_solver *s, char *err, si
         return rc == AUGUR_OK ? augur_solver_set_termination(s, t) : rc;
     }
     if (strcmp(name, "map") == 0)
-        return read_map(m, s, err, cap);
+        return augur__spec_read_map(m, s, err, cap);
     if (strcmp(name, "constraints") == 0)
         return augur__spec_read_constraints(m, s, err, cap);
     if (strcmp(name, "penalty") == 0)

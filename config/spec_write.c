@@ -16,7 +16,7 @@
 #include "solver_int.h"
 #include "spec_int.h"
 
-static void emit_value(augur_strbuf *b, const augur_param *p, double v)
+void augur__spec_emit_value(augur_strbuf *b, const augur_param *p, double v)
 {
     switch (p->kind) {
     case AUGUR_PARAM_BOOL:
@@ -41,7 +41,7 @@ static void emit_params(augur_strbuf *b, const augur_param *table, const void *s
     for (size_t k = 0; table && table[k].name; k++) {
         augur__sb_indent(b, depth);
         augur__sb_printf(b, "%s = ", table[k].name);
-        emit_value(b, &table[k], augur__param_value(state, &table[k]));
+        augur__spec_emit_value(b, &table[k], augur__param_value(state, &table[k]));
         augur__sb_printf(b, ";\n");
     }
 }
@@ -83,7 +83,7 @@ void augur__spec_emit_term(augur_strbuf *b, const augur_termination *t, int dept
         augur_term_get_param(t, type->params[k].name, &v);
         augur__sb_indent(b, depth);
         augur__sb_printf(b, "%s = ", type->params[k].name);
-        emit_value(b, &type->params[k], v);
+        augur__spec_emit_value(b, &type->params[k], v);
         augur__sb_printf(b, ";\n");
     }
     size_t nc = augur_term_child_count(t);

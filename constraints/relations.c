@@ -32,8 +32,6 @@
 
 /* --- Expressions through libmatheval ------------------------------------ */
 
-static pthread_mutex_t parser_lock = PTHREAD_MUTEX_INITIALIZER;
-
 typedef struct expr {
     void *ev;
     int count;                    /* variables the expression uses */
@@ -69,11 +67,11 @@ static int expr_create(const augur__relation *r, const char *source, expr **out)
     expr *e = calloc(1, sizeof *e);
     char *copy = source ? strdup(source) : NULL;
     if (e && copy) {
-        pthread_mutex_lock(&parser_lock);
+        augur__matheval_lock();
         e->ev = evaluator_create(copy);
         if (e->ev)
             evaluator_get_variables(e->ev, &e->names, &e->count);
-        pthread_mutex_unlock(&parser_lock);
+        augur__matheval_unlock();
     }
     free(copy);
     *out = NULL;

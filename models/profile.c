@@ -367,6 +367,50 @@ static int run_bins(const augur_solver *tmpl, augur_cost cost, void *data,
 
 /* --- The profile ---------------------------------------------------------------- */
 
+typedef struct point {
+    double x, y;
+} point;
+
+static int by_x_then_y(const void *a, const void *b)
+{
+    const point *p = a, *q = b;
+    if (p->x != q->x)
+        return p->x < q->x ? -1 : 1;
+    return (p->y > q->y) - (p->y < q->y);
+}
+
+/* The union of the bins' grid values, each with the lowest y any bin has
+ * there (bins share exact grid values: they cut one grid). */
+static int lowest(size_t bins, const double **xs, const double **ys,
+                  const size_t *lens, augur_joined *j, char *err, size_t cap)
+{
+    size_t total = 0;
+    for (size_t b = 0; b < bins; b++)
+        total += lens[b];
+    point *all = malloc((total ? total : 1) * sizeof *all);
+    j->x = malloc((total ? total : 1) * sizeof *j->x);
+    j->y = malloc((total ? total : 1) * sizeof *j->y);
+    j->offsets = calloc(bins ? bins : 1, sizeof *j->offsets);
+    if (!all || !j->x || !j->y || !j->offsets) {
+        free(all);
+        return augur__fail_msg(err, cap, AUGUR_ENOMEM, "profile: out of memory");
+    }
+    size_t k = 0;
+    for (size_t b = 0; b < bins; b++)
+        for (size_t i = 0; i < lens[b]; i++)
+            all[k++] = (point){xs[b][i], ys[b][i]};
+    qsort(all, total, sizeof *all, by_x_then_y);
+    j->m = bins;
+    j->n = 0;
+    for (size_t i = 0; i < total; i++)
+        if (j->n == 0 || all[i].x != j->x[j->n - 1]) {
+            j->x[j->n] = all[i].x;
+            j->y[j->n++] = all[i].y;   /* the first of equal x is the lowest */
+        }
+    free(all);
+    return AUGUR_OK;
+}
+
 static int join_bins(const augur_profile_options *o, augur_profile_result *res,
                      char *err, size_t cap)
 {
@@ -382,8 +426,10 @@ static int join_bins(const augur_profile_options *o, augur_profile_result *res,
         lens[b] = res->raw[b].n;
     }
     augur_joined j = {0};
-    if (rc == AUGUR_OK)
+    if (rc == AUGUR_OK && o->combine == AUGUR_PROFILE_JOIN)
         rc = augur_join_results(bins, xs, ys, lens, o->window, &j, err, cap);
+    else if (rc == AUGUR_OK)
+        rc = lowest(bins, xs, ys, lens, &j, err, cap);
     res->x = j.x;
     res->y = j.y;
     res->offsets = j.offsets;

@@ -76,6 +76,11 @@ int augur__task_nested(const struct augur_task_call *call, const void *in,
 int augur__task_profile_bin(const struct augur_task_call *call, const void *in,
                             size_t in_len, void *out, size_t out_len);
 
+/* libmatheval's parser keeps global state: every evaluator_create in the
+ * library runs under this one lock (util.c). */
+void augur__matheval_lock(void);
+void augur__matheval_unlock(void);
+
 /* --- Random streams and time (util.c) --------------------------------- */
 /* A well-mixed 64-bit value from (seed, index): the seed of stream `index`
  * of a run seeded with `seed` (SplitMix64 finaliser). */

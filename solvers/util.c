@@ -4,6 +4,7 @@
 #define _GNU_SOURCE /* getrandom */
 #endif
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <sys/random.h>
 #include <time.h>
@@ -68,4 +69,16 @@ double augur__now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static pthread_mutex_t matheval_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void augur__matheval_lock(void)
+{
+    pthread_mutex_lock(&matheval_lock);
+}
+
+void augur__matheval_unlock(void)
+{
+    pthread_mutex_unlock(&matheval_lock);
 }

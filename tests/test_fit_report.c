@@ -276,8 +276,8 @@ static void same(const double *a, const double *b, size_t n, const char *what)
 
 static void check_csv(const char *dir, const char *name, const gen *g)
 {
-    char path[512], err[512] = "";
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    char path[1024], err[512] = "";
+    cr_assert_lt((size_t)snprintf(path, sizeof path, "%s/%s", dir, name), sizeof path);
     augur_data *d = NULL;
     cr_assert_eq(augur_data_read_csv(path, g->xcols, g->ycols, g->scols, &d, err, sizeof err),
                  AUGUR_OK, "%s", err);

@@ -428,7 +428,7 @@ Test(gsl, lm_scaled_covariance_for_unit_weights)
 Test(gsl, lm_keeps_bounds)
 {
     const double starts[3][3] = {{1, 1, 0}, {1, 1.5, 0}, {1, 0.1, 0}};
-    double first[3];
+    double first[3] = {0, 0, 0};
     for (size_t k = 0; k < 6; k++) {
         decay d = make_decay(1);
         d.lb[1] = 0.1;

@@ -67,6 +67,48 @@ AUGUR_EXTERN const char *augur_job_results_path(const augur_job *j);
 AUGUR_EXTERN augur_solver *augur_job_solver(augur_job *j);
 AUGUR_EXTERN const char *augur_job_errmsg(const augur_job *j);
 
+/* Where the file's "verbose" monitors write (borrowed). NULL, the default,
+ * leaves them out: the library never picks a stream itself. */
+AUGUR_EXTERN int augur_job_set_stream(augur_job *j, FILE *fp);
+/* The answer of the run - after polishing, for fits that ask for it: x
+ * (*n doubles, valid while the job lives) and f. AUGUR_ESTATE before a
+ * run. */
+AUGUR_EXTERN int augur_job_answer(const augur_job *j, const double **x, size_t *n,
+                                  double *f);
+
+/* --- Monitor kinds a file can name ---------------------------------------- */
+
+/* A text setting of a monitor kind (a file name), with its doc. */
+typedef struct augur_text_setting {
+    const char *name;
+    const char *doc;
+    int required;
+} augur_text_setting;
+
+/* `monitors = ( { type = "verbose"; every = 10; }, ... );`: each kind's
+ * numbers, booleans and choices in a parameter table (checked like any
+ * other parameter), and its text settings. Used by the reader, `augur
+ * list monitors` and docs/CONFIG.md. */
+typedef struct augur_monitor_kind {
+    const char *name;             /* "verbose", "logging", "history" */
+    const char *doc;              /* one line */
+    const augur_param *params;    /* NULL-name terminated */
+    const augur_text_setting *texts; /* NULL-name terminated, may be NULL */
+} augur_monitor_kind;
+
+/* Every kind, NULL-terminated, and lookup by name (NULL if none). */
+AUGUR_EXTERN const augur_monitor_kind *const *augur_monitor_kinds(void);
+AUGUR_EXTERN const augur_monitor_kind *augur_monitor_kind_find(const char *name);
+
+/* --- Reference ------------------------------------------------------------- */
+
+/* The generated part of docs/CONFIG.md, as Markdown: every solver's
+ * parameters, termination condition, monitor kind, map, model and fit
+ * model, from their tables. tests/config_reference.c keeps the committed
+ * file in step with it (`cmake --build --preset dev --target config-docs`
+ * rewrites it; the ctest check config_docs fails when it is stale). */
+AUGUR_EXTERN int augur_config_reference(FILE *fp);
+
 #ifdef __cplusplus
 }
 #endif

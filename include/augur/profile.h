@@ -12,9 +12,14 @@
  * starting the first value from the template's starting point and each
  * later one from the previous value's answer (a warm start), seeded from
  * the task's seed and the value's place in the bin. The bins' curves are
- * then joined into one (augur_join_results), which aligns each bin with
- * the ones before it by an offset - 0 when the bins agree, so the offsets
- * are also a check that the bins found the same minima where they overlap.
+ * then combined into one. By default (AUGUR_PROFILE_LOWEST) a grid value
+ * two bins share takes the lower of their minima: a profile is a minimum,
+ * so where a local solver found a worse local minimum in one bin the other
+ * bin's answer is the better estimate, and averaging the two (or shifting
+ * whole bins to agree) would carry the worse one into the curve.
+ * AUGUR_PROFILE_JOIN uses the seed's windowed join instead
+ * (augur_join_results), for curves whose bins may differ by a constant;
+ * its offsets are then also a check that the bins agreed.
  *
  *     augur_solver *s = augur_solver_create("powell", 3);
  *     augur_solver_set_initial_point(s, x0);
@@ -47,6 +52,11 @@
 extern "C" {
 #endif
 
+typedef enum augur_profile_combine {
+    AUGUR_PROFILE_LOWEST,         /* where bins overlap, the lowest minimum */
+    AUGUR_PROFILE_JOIN            /* the windowed, offset-aligned join */
+} augur_profile_combine;
+
 typedef struct augur_profile_options {
     size_t parameter;             /* k, the coordinate scanned (0-based) */
     double from, to;              /* its range: finite, from < to */
@@ -57,7 +67,8 @@ typedef struct augur_profile_options {
                                      0 .. 1 */
     uint64_t seed;                /* every task's and grid value's seed
                                      derives from it */
-    augur_window window;          /* weights of the join; zeroed: Hann */
+    augur_profile_combine combine; /* zeroed: the lowest value per grid point */
+    augur_window window;          /* AUGUR_PROFILE_JOIN's weights; zeroed: Hann */
 } augur_profile_options;
 
 /* One bin's raw curve. */
@@ -73,7 +84,8 @@ typedef struct augur_profile_bin {
 typedef struct augur_profile_result {
     size_t n;                     /* the grid: options.points */
     double *x, *y;                /* the joined curve */
-    double *offsets;              /* bins: the join's offset of each bin */
+    double *offsets;              /* bins: the join's offset of each bin
+                                     (all 0 with AUGUR_PROFILE_LOWEST) */
     size_t bins;
     augur_profile_bin *raw;       /* bins raw curves */
     size_t dimension;

@@ -1,0 +1,196 @@
+/* job_int.h - private to augur's config area: the pieces of a config-file
+ * job, shared by job.c (loading, running), override.c (command-line
+ * overrides), problem.c (the cost), monitors.c (monitor kinds) and
+ * results.c (the results file and the summary).
+ *
+ * A job keeps what it read in resolved form - the problem's settings with
+ * defaults filled in, the monitors' settings - so that the results file
+ * can write the input back with every default resolved, and rebuilding
+ * from that file gives the same run bit for bit. */
+#ifndef AUGUR_JOB_INT_H
+#define AUGUR_JOB_INT_H
+
+#include <libconfig.h>
+#include <pthread.h>
+#include "augur/config.h"
+#include "augur/ensemble.h"
+#include "augur/fit.h"
+#include "augur/map.h"
+#include "augur/model.h"
+#include "augur/profile.h"
+#include "spec_int.h"
+
+/* Messages of a job: a path, a line and a reason, plus the file name. */
+#define AUGUR__JOB_ERRCAP 768
+
+/* --- The problem (problem.c) ---------------------------------------------- */
+
+enum {
+    AUGUR__PROBLEM_MODEL,
+    AUGUR__PROBLEM_FORMULA,
+    AUGUR__PROBLEM_PLUGIN,
+    AUGUR__PROBLEM_FIT
+};
+
+typedef struct augur__formula augur__formula;
+
+typedef struct augur__problem {
+    int kind;
+    size_t n;
+    /* What the solver calls: the slot's trampoline when the cost has a
+     * registered name, else the raw cost. */
+    augur_cost cost;
+    void *data;
+    const augur_model *model;     /* MODEL */
+    char *text;                   /* FORMULA: the formula */
+    augur__formula *formula;
+    char *path, *symbol;          /* PLUGIN: as written; dlopen handle: */
+    void *handle;
+    /* FIT: as written (data paths relative to the config's directory). */
+    char *fit_model, *data_file, *data_x, *data_y, *data_sigma;
+    size_t fit_params;
+    int metric, polish;
+    augur_data *d;
+    augur_fit *fit;
+    int slot;                     /* registered cost slot, or -1 */
+} augur__problem;
+
+/* Build from the `problem` group; dir is the config file's directory. */
+int augur__problem_read(const config_setting_t *g, const char *dir,
+                        augur__problem *p, char *err, size_t cap);
+void augur__problem_free(augur__problem *p);
+/* A string member of g: NULL with *rc AUGUR_OK when absent and not
+ * required, else an error naming g or the member. */
+const char *augur__job_string(const config_setting_t *g, const char *name, int required,
+                              char *err, size_t cap, int *rc);
+
+/* Fits (problem_fit.c): read the `fit` group (p->cost and p->data set to
+ * the raw fit cost), free what a fit holds, write the group back. */
+int augur__problem_read_fit(const config_setting_t *g, const char *dir,
+                            augur__problem *p, char *err, size_t cap);
+void augur__problem_free_fit(augur__problem *p);
+void augur__problem_emit_fit(augur_strbuf *b, const augur__problem *p,
+                             const char *data_file);
+/* After a fit's solve: polish x in place when asked (f follows), then the
+ * report at x: one uncertainty per parameter and the reduced chi-square. */
+int augur__problem_finish_fit(const augur__problem *p, const augur_solver *s,
+                              double *x, double *f, double *uncertainty,
+                              double *reduced_chi_square, char *err, size_t cap);
+/* The summary's lines for a fit: parameters by name, +- uncertainty. */
+void augur__problem_print_fit(const augur__problem *p, const double *x,
+                              const double *uncertainty, double reduced_chi_square,
+                              FILE *fp);
+/* docs/CONFIG.md's table of fit models and the metrics. */
+void augur__reference_fit_models(FILE *fp);
+/* The problem group, resolved, at depth 1 (for the results file); paths
+ * as path_for gives them. */
+void augur__problem_emit(augur_strbuf *b, const augur__problem *p,
+                         const char *(*path_for)(const void *ctx, const char *path,
+                                                 char *buf, size_t cap),
+                         const void *ctx);
+
+/* --- Monitors (monitors.c) ------------------------------------------------- */
+
+/* Every kind's numbers live in one struct of doubles, so the kinds'
+ * parameter tables can share offsets. */
+typedef struct augur__monitor_values {
+    double every, x, cap, records;
+} augur__monitor_values;
+
+typedef struct augur__monitor_setting {
+    const augur_monitor_kind *kind;
+    augur__monitor_values v;
+    char *file;                   /* as written, or NULL */
+} augur__monitor_setting;
+
+/* The `monitors` list, checked; *out is an array of *count settings. */
+int augur__monitors_read(const config_setting_t *list, augur__monitor_setting **out,
+                         size_t *count, char *err, size_t cap);
+void augur__monitors_free(augur__monitor_setting *m, size_t count);
+/* Make the monitors and attach them to s. stream: where verbose ones
+ * write (NULL leaves them out); dir: where relative file names start. */
+int augur__monitors_attach(const augur__monitor_setting *m, size_t count,
+                           augur_solver *s, FILE *stream, const char *dir,
+                           char *err, size_t cap);
+void augur__monitors_emit(augur_strbuf *b, const augur__monitor_setting *m,
+                          size_t count,
+                          const char *(*path_for)(const void *ctx, const char *path,
+                                                  char *buf, size_t cap),
+                          const void *ctx);
+
+/* --- Overrides (override.c) ------------------------------------------------- */
+
+/* Apply "a.b.c=value" strings to the parsed tree (see config.h). */
+int augur__overrides_apply(config_t *c, const char *const *overrides, char *err,
+                           size_t cap);
+
+/* --- Profile scans (profile.c) --------------------------------------------- */
+
+typedef struct augur__profile_values {
+    double parameter, from, to, points, bins, overlap, combine;
+} augur__profile_values;
+
+/* The `profile` group's settings, for the reader and docs/CONFIG.md. */
+extern const augur_param augur__profile_params[];
+int augur__profile_read(const config_setting_t *g, augur__profile_values *v, char *err,
+                        size_t cap);
+int augur__profile_resolve(const config_setting_t *g, augur__profile_values *v,
+                           const augur_solver *s, char *err, size_t cap);
+
+/* --- The job ----------------------------------------------------------------- */
+
+/* One inner run of an ensemble, copied out of the solver. */
+typedef struct augur__run_copy {
+    size_t batch, index, evaluations, generations;
+    double *start, *end;
+    double f;
+    char *reason;
+} augur__run_copy;
+
+struct augur_job {
+    char *name;                   /* the file name messages use */
+    char *dir;                    /* relative paths in the file start here */
+    augur__problem problem;
+    augur_solver *solver;
+    augur__monitor_setting *monitors;
+    size_t nmonitors;
+    char *results;                /* output.results as written, or NULL */
+    char *results_path;           /* the same from the current directory */
+    FILE *stream;
+    /* A profile scan in place of the solve; the map runs its bins. */
+    int has_profile;
+    augur__profile_values profile_values;
+    augur_map *map;
+    augur_job_progress_fn progress;
+    void *progress_data;
+    double t0;
+
+    /* The run. */
+    int ran;
+    double *x;
+    double f;
+    size_t evaluations, generations;
+    char *reason;
+    double seconds;
+    augur__run_copy *runs;
+    size_t nruns;
+    int has_report;
+    double *uncertainty;
+    double reduced_chi_square;
+    augur_profile_result profile;
+    int has_profile_result;
+
+    char errmsg[AUGUR__JOB_ERRCAP];
+};
+
+/* Profile jobs (profile.c): move the solver's map to the job, scan, and
+ * write the profile group (with the map) and the summary's lines. */
+void augur__profile_take_map(augur_job *j);
+int augur__profile_run(augur_job *j);
+void augur__profile_emit(augur_strbuf *b, const augur_job *j);
+void augur__profile_print(const augur_job *j, FILE *fp);
+
+/* dir/path for a relative path (malloc'd), path itself when absolute. */
+char *augur__job_join(const char *dir, const char *path);
+
+#endif

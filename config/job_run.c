@@ -1,0 +1,205 @@
+/* job_run.c - what is done with a loaded job: its settings from the
+ * caller (seed, map, progress, the monitors' stream), the run, and the
+ * outcome kept past the solver.
+ *
+ * A job runs once: its monitors are made and attached when it starts
+ * (a log file is not opened by a job that is only checked), the solve or
+ * the profile scan runs, and the answer - polished and reported, for a fit
+ * that asks - is copied out with every inner run of an ensemble, so the
+ * results file and the summary need nothing but the job. Settings that
+ * would change the run are refused once it has run: a results file must
+ * describe the run that made it. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "solver_int.h"
+#include "job_int.h"
+
+static int job_fail(augur_job *j, int code, const char *fmt, ...) AUGUR__PRINTF(3, 4);
+static int job_fail(augur_job *j, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = augur__vfail_msg(j->errmsg, sizeof j->errmsg, code, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* --- Settings ------------------------------------------------------------------ */
+
+int augur_job_set_seed(augur_job *j, uint64_t seed)
+{
+    if (!j)
+        return AUGUR_EINVAL;
+    j->errmsg[0] = '\0';
+    if (j->ran)
+        return job_fail(j, AUGUR_ESTATE, "the job has run: load it again to change it");
+    return augur_solver_set_seed(j->solver, seed);
+}
+
+/* "type" or "type:workers". */
+int augur_job_set_map(augur_job *j, const char *map)
+{
+    if (!j || !map)
+        return AUGUR_EINVAL;
+    j->errmsg[0] = '\0';
+    if (j->ran)
+        return job_fail(j, AUGUR_ESTATE, "the job has run: load it again to change it");
+    char type[64];
+    const char *colon = strchr(map, ':');
+    size_t len = colon ? (size_t)(colon - map) : strlen(map);
+    long workers = 0;
+    if (colon) {
+        char *end = NULL;
+        errno = 0;
+        workers = strtol(colon + 1, &end, 10);
+        if (end == colon + 1 || *end || errno || workers < 0 || workers > 1 << 20)
+            return job_fail(j, AUGUR_EINVAL, "map '%s': expected type:workers "
+                            "(e.g. threads:4)", map);
+    }
+    if (len == 0 || len >= sizeof type)
+        return job_fail(j, AUGUR_EINVAL, "map '%s': expected a type (serial, threads, "
+                        "fork, mpi)", map);
+    memcpy(type, map, len);
+    type[len] = '\0';
+    augur_map *m = NULL;
+    char why[AUGUR_ERRMSG_CAP];
+    int rc = augur_map_new(&m, type, (int)workers, why, sizeof why);
+    if (rc != AUGUR_OK)
+        return job_fail(j, rc, "map '%s': %s", map, why);
+    rc = augur__solver_own_map(j->solver, m);
+    if (rc != AUGUR_OK)
+        return job_fail(j, rc, "map '%s': %s", map, augur_solver_errmsg(j->solver));
+    if (j->has_profile)
+        augur__profile_take_map(j);
+    return AUGUR_OK;
+}
+
+int augur_job_set_progress(augur_job *j, augur_job_progress_fn fn, void *data)
+{
+    if (!j)
+        return AUGUR_EINVAL;
+    j->progress = fn;
+    j->progress_data = data;
+    return AUGUR_OK;
+}
+
+int augur_job_set_stream(augur_job *j, FILE *fp)
+{
+    if (!j)
+        return AUGUR_EINVAL;
+    j->stream = fp;
+    return AUGUR_OK;
+}
+
+const char *augur_job_results_path(const augur_job *j)
+{
+    return j ? j->results_path : NULL;
+}
+
+augur_solver *augur_job_solver(augur_job *j)
+{
+    return j ? j->solver : NULL;
+}
+
+const char *augur_job_errmsg(const augur_job *j)
+{
+    return j ? j->errmsg : "no job";
+}
+
+/* --- Running --------------------------------------------------------------------- */
+
+static int on_record(const augur_record *r, void *data)
+{
+    augur_job *j = data;
+    if (j->progress)
+        j->progress(r, augur_solver_max_evaluations(j->solver), augur__now() - j->t0,
+                    j->progress_data);
+    return 0;
+}
+
+/* Keep the outcome, and every inner run of an ensemble, past the solver. */
+static int keep_outcome(augur_job *j)
+{
+    augur_solver *s = j->solver;
+    size_t n = j->problem.n, count = 0;
+    const augur_inner_run *runs = augur_ensemble_runs(s, &count);
+    j->x = malloc(n * sizeof *j->x);
+    j->reason = strdup(augur_solver_termination_reason(s));
+    j->runs = count ? calloc(count, sizeof *j->runs) : NULL;
+    if (!j->x || !j->reason || (count && !j->runs))
+        return job_fail(j, AUGUR_ENOMEM, "out of memory");
+    memcpy(j->x, augur_solver_best_solution(s), n * sizeof *j->x);
+    j->f = augur_solver_best_energy(s);
+    j->evaluations = augur_solver_evaluations(s);
+    j->generations = augur_solver_generations(s);
+    j->seconds = augur_solver_elapsed(s);
+    for (size_t i = 0; i < count; i++, j->nruns++) {
+        augur__run_copy *c = &j->runs[i];
+        *c = (augur__run_copy){.batch = runs[i].batch, .index = runs[i].index,
+                               .evaluations = runs[i].evaluations,
+                               .generations = runs[i].generations, .f = runs[i].f,
+                               .start = malloc(n * sizeof(double)),
+                               .end = malloc(n * sizeof(double)),
+                               .reason = strdup(runs[i].reason ? runs[i].reason : "")};
+        if (!c->start || !c->end || !c->reason)
+            return job_fail(j, AUGUR_ENOMEM, "out of memory");
+        memcpy(c->start, runs[i].start, n * sizeof(double));
+        memcpy(c->end, runs[i].end, n * sizeof(double));
+    }
+    return AUGUR_OK;
+}
+
+static int finish_fit(augur_job *j)
+{
+    if (j->problem.kind != AUGUR__PROBLEM_FIT)
+        return AUGUR_OK;
+    if (!(j->uncertainty = malloc(j->problem.n * sizeof *j->uncertainty)))
+        return job_fail(j, AUGUR_ENOMEM, "out of memory");
+    int rc = augur__problem_finish_fit(&j->problem, j->solver, j->x, &j->f,
+                                       j->uncertainty, &j->reduced_chi_square,
+                                       j->errmsg, sizeof j->errmsg);
+    j->has_report = rc == AUGUR_OK;
+    return rc;
+}
+
+int augur_job_run(augur_job *j)
+{
+    if (!j)
+        return AUGUR_EINVAL;
+    j->errmsg[0] = '\0';
+    if (j->ran)
+        return job_fail(j, AUGUR_ESTATE, "the job has run: load it again to run again");
+    augur_solver *s = j->solver;
+    if (j->has_profile) {
+        j->ran = 1;
+        return augur__profile_run(j);
+    }
+    int rc = augur__monitors_attach(j->monitors, j->nmonitors, s, j->stream, j->dir,
+                                    j->errmsg, sizeof j->errmsg);
+    if (rc == AUGUR_OK && j->progress)
+        rc = augur_solver_add_generation_monitor(s, augur_monitor_callback(on_record, j));
+    if (rc != AUGUR_OK)
+        return j->errmsg[0] ? rc : job_fail(j, rc, "%s", augur_solver_errmsg(s));
+    j->t0 = augur__now();
+    j->ran = 1;
+    rc = augur_solve(s, j->problem.cost, j->problem.data, NULL);
+    if (rc < 0)
+        return job_fail(j, rc, "%s", augur_solver_errmsg(s));
+    int kept = keep_outcome(j);
+    if (kept == AUGUR_OK)
+        kept = finish_fit(j);
+    return kept != AUGUR_OK ? kept : rc;
+}
+
+int augur_job_answer(const augur_job *j, const double **x, size_t *n, double *f)
+{
+    if (!j || !x || !n || !f)
+        return AUGUR_EINVAL;
+    if (!j->x)
+        return AUGUR_ESTATE;
+    *x = j->x;
+    *n = j->problem.n;
+    *f = j->f;
+    return AUGUR_OK;
+}

@@ -1,0 +1,315 @@
+/* problem_fit.c - the `fit` kind of problem: a fit model, data from a CSV
+ * file and a metric, turned into a cost over the model's parameters.
+ *
+ *     problem = { fit = { model = "exponential-decays"; parameters = 5;
+ *                         data = { file = "br8.csv"; x = "t"; y = "counts";
+ *                                  sigma = "sigma"; };
+ *                         metric = "chi-square"; polish = true; }; };
+ *
+ * The data file is found from the config file's directory, so a config and
+ * its data move together. The dimension is the number of parameters (the
+ * model's fixed count, or `parameters` for a model whose count varies); a
+ * `dimension` given next to the fit must agree with it. After the solve a
+ * fit may be polished with Levenberg-Marquardt from the solver's answer,
+ * and is reported with one uncertainty per parameter and the reduced
+ * chi-square (augur/fit.h). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "augur/plugin.h"
+#include "job_int.h"
+
+static int unknown_model(const config_setting_t *ms, const char *name, char *err,
+                         size_t cap)
+{
+    const char *names[128];
+    size_t count = 0;
+    for (const augur_fit_model *const *m = augur_fit_models(); *m && count < 128; m++)
+        names[count++] = (*m)->name;
+    const char *near = augur__nearest(name, names, count);
+    return augur__setting_fail(ms, err, cap, AUGUR_ENOTFOUND,
+                               "no fit model '%s' (did you mean '%s'?)", name,
+                               near ? near : "?");
+}
+
+static int read_metric(const config_setting_t *f, augur__problem *p, char *err,
+                       size_t cap)
+{
+    int rc;
+    const char *name = augur__job_string(f, "metric", 0, err, cap, &rc);
+    p->metric = AUGUR_METRIC_CHI_SQUARE;
+    if (!name)
+        return rc;
+    size_t count = 0;
+    while (augur_metric_names[count])
+        count++;
+    for (size_t k = 0; k < count; k++)
+        if (augur__name_eq(augur_metric_names[k], name)) {
+            p->metric = (int)k;
+            return AUGUR_OK;
+        }
+    const char *near = augur__nearest(name, (const char *const *)augur_metric_names,
+                                      count);
+    return augur__setting_fail(config_setting_get_member(f, "metric"), err, cap,
+                               AUGUR_ENOTFOUND, "no metric '%s' (did you mean '%s'?)",
+                               name, near ? near : "?");
+}
+
+static int read_polish(const config_setting_t *f, augur__problem *p, char *err,
+                       size_t cap)
+{
+    const config_setting_t *m = config_setting_get_member(f, "polish");
+    if (!m)
+        return AUGUR_OK;
+    if (config_setting_type(m) != CONFIG_TYPE_BOOL)
+        return augur__setting_fail(m, err, cap, AUGUR_EINVAL, "expected true or false");
+    p->polish = config_setting_get_bool(m);
+    if (p->polish && p->metric == AUGUR_METRIC_ABSOLUTE)
+        return augur__setting_fail(m, err, cap, AUGUR_EINVAL,
+                                   "polishing needs the chi-square or sum-of-squares "
+                                   "metric");
+    return AUGUR_OK;
+}
+
+static char *dup_or(const char *s, const char *fallback)
+{
+    return s ? strdup(s) : fallback ? strdup(fallback) : NULL;
+}
+
+/* data = { file; x; y; sigma; }: the columns as written, then the file. */
+static int read_data(const config_setting_t *f, const char *dir, augur__problem *p,
+                     char *err, size_t cap)
+{
+    static const char *const keys[] = {"file", "x", "y", "sigma"};
+    const config_setting_t *g = config_setting_get_member(f, "data");
+    if (!g)
+        return augur__setting_fail(f, err, cap, AUGUR_EINVAL,
+                                   "needs data = { file = \"...\"; x = ...; y = ...; }");
+    int rc = augur__setting_group(g, err, cap);
+    if (rc == AUGUR_OK)
+        rc = augur__setting_only(g, keys, AUGUR__ARRAY_SIZE(keys), err, cap);
+    const char *v[4] = {NULL};
+    for (size_t k = 0; rc == AUGUR_OK && k < 4; k++)
+        v[k] = augur__job_string(g, keys[k], k == 0, err, cap, &rc);
+    if (rc != AUGUR_OK)
+        return rc;
+    p->data_file = strdup(v[0]);
+    p->data_x = dup_or(v[1], "0");
+    p->data_y = dup_or(v[2], "1");
+    p->data_sigma = dup_or(v[3], NULL);
+    char *full = augur__job_join(dir, v[0]);
+    if (!p->data_file || !p->data_x || !p->data_y || (v[3] && !p->data_sigma) || !full) {
+        free(full);
+        return augur__fail_msg(err, cap, AUGUR_ENOMEM, "out of memory");
+    }
+    /* a file that cannot be opened is the file setting's fault; anything
+     * else the reader finds (a column, a cell) the data group's */
+    FILE *fp = fopen(full, "r");
+    if (!fp)
+        rc = augur__setting_fail(config_setting_get_member(g, "file"), err, cap,
+                                 AUGUR_EIO, "cannot open '%s'", full);
+    else
+        fclose(fp);
+    char why[AUGUR_ERRMSG_CAP];
+    if (rc == AUGUR_OK &&
+        (rc = augur_data_read_csv(full, p->data_x, p->data_y, p->data_sigma, &p->d, why,
+                                  sizeof why)) != AUGUR_OK)
+        rc = augur__setting_fail(g, err, cap, rc, "%s", why);
+    free(full);
+    return rc;
+}
+
+static int read_params(const config_setting_t *f, augur__problem *p, char *err,
+                       size_t cap)
+{
+    const config_setting_t *ps = config_setting_get_member(f, "parameters");
+    int rc = ps ? augur__setting_count(ps, &p->fit_params, 0, err, cap) : AUGUR_OK;
+    if (rc != AUGUR_OK)
+        return rc;
+    char why[AUGUR_ERRMSG_CAP];
+    rc = augur_fit_create(p->fit_model, p->fit_params, p->d, (augur_metric)p->metric,
+                          &p->fit, why, sizeof why);
+    if (rc != AUGUR_OK)
+        return augur__setting_fail(ps ? ps : f, err, cap, rc, "%s", why);
+    p->fit_params = augur_fit_nparams(p->fit);
+    return AUGUR_OK;
+}
+
+int augur__problem_read_fit(const config_setting_t *g, const char *dir,
+                            augur__problem *p, char *err, size_t cap)
+{
+    static const char *const keys[] = {"model", "parameters", "data", "metric", "polish"};
+    const config_setting_t *f = config_setting_get_member(g, "fit");
+    int rc = augur__setting_group(f, err, cap);
+    if (rc == AUGUR_OK)
+        rc = augur__setting_only(f, keys, AUGUR__ARRAY_SIZE(keys), err, cap);
+    const char *model = rc ? NULL : augur__job_string(f, "model", 1, err, cap, &rc);
+    if (rc != AUGUR_OK)
+        return rc;
+    if (!augur_fit_model_find(model))
+        return unknown_model(config_setting_get_member(f, "model"), model, err, cap);
+    if (!(p->fit_model = strdup(model)))
+        return augur__fail_msg(err, cap, AUGUR_ENOMEM, "out of memory");
+    if ((rc = read_metric(f, p, err, cap)) != AUGUR_OK ||
+        (rc = read_polish(f, p, err, cap)) != AUGUR_OK ||
+        (rc = read_data(f, dir, p, err, cap)) != AUGUR_OK ||
+        (rc = read_params(f, p, err, cap)) != AUGUR_OK)
+        return rc;
+    p->n = p->fit_params;
+    const config_setting_t *d = config_setting_get_member(g, "dimension");
+    size_t n = 0;
+    if (d && (rc = augur__setting_count(d, &n, 0, err, cap)) != AUGUR_OK)
+        return rc;
+    if (d && n != p->n)
+        return augur__setting_fail(d, err, cap, AUGUR_EINVAL,
+                                   "the fit has %zu parameters: expected dimension = %zu",
+                                   p->n, p->n);
+    p->cost = augur_fit_cost;
+    p->data = p->fit;
+    return AUGUR_OK;
+}
+
+void augur__problem_free_fit(augur__problem *p)
+{
+    augur_fit_destroy(p->fit);
+    augur_data_destroy(p->d);
+    p->fit = NULL;
+    p->d = NULL;
+}
+
+void augur__problem_emit_fit(augur_strbuf *b, const augur__problem *p,
+                             const char *data_file)
+{
+    augur__sb_printf(b, "  fit = {\n    model = ");
+    augur__sb_string(b, p->fit_model);
+    augur__sb_printf(b, ";\n    parameters = %zu;\n    data = {\n      file = ",
+                     p->fit_params);
+    augur__sb_string(b, data_file);
+    augur__sb_printf(b, ";\n      x = ");
+    augur__sb_string(b, p->data_x);
+    augur__sb_printf(b, ";\n      y = ");
+    augur__sb_string(b, p->data_y);
+    if (p->data_sigma) {
+        augur__sb_printf(b, ";\n      sigma = ");
+        augur__sb_string(b, p->data_sigma);
+    }
+    augur__sb_printf(b, ";\n    };\n    metric = ");
+    augur__sb_string(b, augur_metric_names[p->metric]);
+    augur__sb_printf(b, ";\n    polish = %s;\n  };\n", p->polish ? "true" : "false");
+}
+
+/* The solver's bounds for the polish, or NULL when it has none. */
+static void polish_bounds(const augur_solver *s, const double **lb, const double **ub)
+{
+    size_t n = augur_solver_dimension(s);
+    *lb = augur_solver_lower(s);
+    *ub = augur_solver_upper(s);
+    int any = 0;
+    for (size_t i = 0; *lb && *ub && i < n; i++)
+        any |= isfinite((*lb)[i]) || isfinite((*ub)[i]);
+    if (!any)
+        *lb = *ub = NULL;
+}
+
+int augur__problem_finish_fit(const augur__problem *p, const augur_solver *s,
+                              double *x, double *f, double *uncertainty,
+                              double *reduced_chi_square, char *err, size_t cap)
+{
+    char why[AUGUR_ERRMSG_CAP];
+    int rc;
+    if (p->polish) {
+        double *y = malloc(p->n * sizeof *y);
+        if (!y)
+            return augur__fail_msg(err, cap, AUGUR_ENOMEM, "out of memory");
+        memcpy(y, x, p->n * sizeof *y);
+        const double *lb, *ub;
+        polish_bounds(s, &lb, &ub);
+        rc = augur_fit_polish(p->fit, y, lb, ub, why, sizeof why);
+        double fy = rc == AUGUR_OK ? augur_fit_cost(y, p->n, p->fit) : NAN;
+        /* the polish starts at the solver's answer; keep it only if it is
+         * better there (both are deterministic, so a rerun agrees) */
+        if (rc == AUGUR_OK && fy <= *f) {
+            memcpy(x, y, p->n * sizeof *y);
+            *f = fy;
+        }
+        free(y);
+        if (rc != AUGUR_OK)
+            return augur__fail_msg(err, cap, rc, "polish: %s", why);
+    }
+    /* a coordinate the bounds pin is no parameter of the fit's */
+    const double *lb = augur_solver_lower(s), *ub = augur_solver_upper(s);
+    int *fixed = calloc(p->n, sizeof *fixed);
+    if (!fixed)
+        return augur__fail_msg(err, cap, AUGUR_ENOMEM, "out of memory");
+    for (size_t i = 0; lb && ub && i < p->n; i++)
+        fixed[i] = lb[i] == ub[i];
+    augur_fit_report r = {.uncertainty = uncertainty, .fixed = fixed};
+    rc = augur_fit_report_at(p->fit, x, &r, why, sizeof why);
+    free(fixed);
+    if (rc != AUGUR_OK)
+        return augur__fail_msg(err, cap, rc, "fit report: %s", why);
+    *reduced_chi_square = r.reduced_chi_square;
+    return AUGUR_OK;
+}
+
+/* --- For people --------------------------------------------------------------- */
+
+void augur__problem_print_fit(const augur__problem *p, const double *x,
+                              const double *uncertainty, double reduced_chi_square,
+                              FILE *fp)
+{
+    fprintf(fp, "fit:         %s, %zu parameters, reduced chi-square %.6g\n",
+            p->fit_model, p->n, reduced_chi_square);
+    for (size_t i = 0; i < p->n; i++) {
+        char name[32];
+        if (augur_fit_param_name(p->fit, i, name, sizeof name) != AUGUR_OK)
+            snprintf(name, sizeof name, "p%zu", i);
+        fprintf(fp, "  %-10s %.10g +- %.3g\n", name, x[i], uncertainty[i]);
+    }
+}
+
+/* Markdown cell text: '|' would end the cell. */
+static void cell(FILE *fp, const char *s)
+{
+    for (; s && *s; s++) {
+        if (*s == '|')
+            fputs("\\|", fp);
+        else
+            fputc(*s == '\n' ? ' ' : *s, fp);
+    }
+}
+
+void augur__reference_fit_models(FILE *fp)
+{
+    fputs("### Fit models (`problem.fit.model`)\n\n"
+          "| model | parameters | x, y columns | description |\n|---|---|---|---|\n",
+          fp);
+    for (const augur_fit_model *const *m = augur_fit_models(); *m; m++) {
+        fprintf(fp, "| `%s` | ", (*m)->name);
+        if ((*m)->nparams) {
+            fprintf(fp, "%zu", (*m)->nparams);
+            for (size_t k = 0; (*m)->param_names && (*m)->param_names[k]; k++)
+                fprintf(fp, "%s`%s`", k ? ", " : ": ", (*m)->param_names[k]);
+        } else
+            cell(fp, (*m)->size_rule ? (*m)->size_rule : "set `parameters`");
+        fputs(" | ", fp);
+        if ((*m)->xdim)
+            fprintf(fp, "%zu", (*m)->xdim);
+        else
+            fputs("any", fp);
+        fputs(", ", fp);
+        if ((*m)->ydim)
+            fprintf(fp, "%zu", (*m)->ydim);
+        else
+            fputs("any", fp);
+        fputs(" | ", fp);
+        cell(fp, (*m)->doc);
+        fputs(" |\n", fp);
+    }
+    fputs("\nMetrics (`problem.fit.metric`):", fp);
+    for (size_t k = 0; augur_metric_names[k]; k++)
+        fprintf(fp, "%s `%s`", k ? "," : "", augur_metric_names[k]);
+    fputs(".\n", fp);
+}
+
