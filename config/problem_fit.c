@@ -265,7 +265,7 @@ void augur__problem_print_fit(const augur__problem *p, const double *x,
         char name[32];
         if (augur_fit_param_name(p->fit, i, name, sizeof name) != AUGUR_OK)
             snprintf(name, sizeof name, "p%zu", i);
-        fprintf(fp, "  %-10s %.10g +- %.3g\n", name, x[i], uncertainty[i]);
+        fprintf(fp, "  %-10s %.10g +- %#.3g\n", name, x[i], uncertainty[i]);
     }
 }
 
