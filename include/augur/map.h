@@ -90,7 +90,7 @@ typedef struct augur_map_job {
 } augur_map_job;
 
 /* "serial", "threads", "fork" or "mpi" (only in builds with MPI, after
- * augur_map_mpi_init). workers <= 0: one per online CPU (threads, fork);
+ * augur_mpi_init). workers <= 0: one per online CPU (threads, fork);
  * the MPI size comes from mpirun. NULL for an unknown type or bad input;
  * augur_map_new says why. */
 AUGUR_EXTERN augur_map *augur_map_create(const char *type, int workers);
