@@ -122,7 +122,7 @@ static int number(args *a, double *v)
     size_t b = a->pos = skip_space(t, a->pos, a->end), p = b;
     while (p < a->end && (isdigit((unsigned char)t[p]) || strchr("+-.eE", t[p])))
         p++;
-    char tok[64];
+    char tok[64] = "";   /* a token too long to copy reads as no number */
     char *stop = tok;
     if (p > b && p - b < sizeof tok) {
         memcpy(tok, t + b, p - b);

@@ -490,8 +490,9 @@ void augur_solver_finished(augur_solver *s, const char *reason)
     snprintf(s->reason, sizeof s->reason, "%s", reason ? reason : "finished");
 }
 
-static int start_monitors(augur_solver *s, int (*hook)(augur_monitor *, size_t),
-                          int (*end)(augur_monitor *))
+/* Start (starting = 1) or finish every monitor; the first failure is
+ * reported, and every monitor is still told. */
+static int tell_monitors(augur_solver *s, int starting)
 {
     augur_monitor **lists[2] = {s->gen_mons, s->eval_mons};
     size_t counts[2] = {s->n_gen_mons, s->n_eval_mons};
@@ -499,7 +500,7 @@ static int start_monitors(augur_solver *s, int (*hook)(augur_monitor *, size_t),
     for (size_t l = 0; l < 2; l++)
         for (size_t i = 0; i < counts[l]; i++) {
             augur_monitor *m = lists[l][i];
-            int rc = hook ? hook(m, s->n) : end(m);
+            int rc = starting ? augur_monitor_start(m, s->n) : augur_monitor_finish(m);
             if (rc < 0 && first == AUGUR_OK)
                 first = augur_solver_fail(s, rc, "%s", augur_monitor_errmsg(m));
         }
@@ -548,7 +549,7 @@ int augur_solve(augur_solver *s, augur_cost cost, void *data,
     if (rc == AUGUR_OK && s->map)
         rc = augur_map_reset(s->map);  /* fork workers see memory as it is now */
     if (rc == AUGUR_OK)
-        rc = start_monitors(s, augur_monitor_start, NULL);
+        rc = tell_monitors(s, 1);
     if (rc == AUGUR_OK && !s->started)
         rc = run_generation(s);
     while (rc == AUGUR_OK) {
@@ -559,7 +560,7 @@ int augur_solve(augur_solver *s, augur_cost cost, void *data,
         }
         rc = run_generation(s);
     }
-    int frc = start_monitors(s, NULL, augur_monitor_finish);
+    int frc = tell_monitors(s, 0);
     if (rc == AUGUR_OK && frc != AUGUR_OK)
         rc = frc;
     if (rc == AUGUR_OK && atomic_load(&s->stop_requested) && !limits_reached(s))

@@ -81,7 +81,6 @@ const augur_term_type augur__term_type_candidate_relative_tolerance = {
 
 /* --- SolutionImprovement ------------------------------------------------ */
 
-
 static const augur_param si_params[] = {
     PARAM_TOL("tolerance", tol_state, tolerance, 1e-5,
               "largest summed distance of a trial point from the best"),
