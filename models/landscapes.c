@@ -6,7 +6,7 @@
  * Each has one fixed global minimiser (Branin has three; we report one).
  * Where the literature gives it to about 8 digits we store it refined to
  * full double precision (solved to 25 digits in extended precision;
- * tests/test_models.c re-checks each with GSL's nmsimplex2), and the
+ * tests/test_models_2d.c re-checks each with GSL's nmsimplex2), and the
  * reported minimum is always this file's own cost at that point, so a
  * caller comparing cost(xmin) with fmin sees them agree exactly. Costs are
  * pure functions; n must be 2. Formulas and domains follow mystic's models;

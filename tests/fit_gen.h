@@ -11,8 +11,10 @@
  * and Robinson's published table, typed in, and the same test checks it
  * against BR8_COUNTS. The other data files in examples/data/ belong to the
  * example configs (examples/data/generate.py makes them); the recovery
- * tests use the recipes below, in memory. Everything here is static and
- * marked unused, since each suite uses only part of it. */
+ * tests use the recipes below, in memory; most of them start from
+ * gen_fit_make, a recipe's data with a fit on it, and end with gen_fit_free.
+ * Everything here is static and marked unused, since each suite uses only
+ * part of it. */
 #ifndef AUGUR_TESTS_FIT_GEN_H
 #define AUGUR_TESTS_FIT_GEN_H
 
@@ -21,10 +23,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <criterion/criterion.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
 #include "augur/fit.h"
+#include "augur/status.h"
 
 #define GEN_PI 3.14159265358979323846
 /* Each suite uses part of this file. */
@@ -56,6 +60,41 @@ GEN_STATIC void gen_free(gen *g)
 GEN_STATIC augur_data *gen_data(const gen *g)
 {
     return augur_data_create(g->n, g->xdim, g->ydim, g->x, g->y, g->s);
+}
+
+/* A fit of `model` with np parameters (0: the model's own count) on d, or
+ * the test fails with the reason. */
+GEN_STATIC augur_fit *gen_fit_on(augur_data *d, const char *model, size_t np,
+                                 augur_metric metric)
+{
+    augur_fit *f = NULL;
+    char err[256] = "";
+    cr_assert_eq(augur_fit_create(model, np, d, metric, &f, err, sizeof err), AUGUR_OK,
+                 "%s: %s", model, err);
+    return f;
+}
+
+/* A recipe's points, as augur_data, with a fit on them: what most fit tests
+ * start from. gen_fit_make takes the recipe over; gen_fit_free frees all
+ * three. */
+typedef struct gen_fit {
+    gen g;
+    augur_data *d;
+    augur_fit *f;
+} gen_fit;
+
+GEN_STATIC gen_fit gen_fit_make(gen g, const char *model, size_t np, augur_metric metric)
+{
+    gen_fit gf = {.g = g, .d = gen_data(&g)};
+    gf.f = gen_fit_on(gf.d, model, np, metric);
+    return gf;
+}
+
+GEN_STATIC void gen_fit_free(gen_fit *gf)
+{
+    augur_fit_destroy(gf->f);
+    augur_data_destroy(gf->d);
+    gen_free(&gf->g);
 }
 
 GEN_STATIC gsl_rng *gen_rng(unsigned long seed)

@@ -1,7 +1,7 @@
-/* plugin_cost.c - a cost in a shared library of its own, for test_config:
- * a config file names it by path and symbol (problem.plugin), and the job
- * opens it with dlopen. A shifted sphere, sum (x_i - (i + 1))^2: its
- * minimum 0 is at x = [1, 2, ..., n]. */
+/* plugin_cost.c - a cost in a shared library of its own, for the config
+ * suites (test_config_*.c): a config file names it by path and symbol
+ * (problem.plugin), and the job opens it with dlopen. A shifted sphere,
+ * sum (x_i - (i + 1))^2: its minimum 0 is at x = [1, 2, ..., n]. */
 #include <stddef.h>
 
 double cost(const double *x, size_t n, void *data);

@@ -6,13 +6,15 @@
  * (penalties and cost evaluated outside the bounds), #157 (points pushed
  * outside the box by constraints; here: pulled back or rejected, never
  * evaluated) and #159 (Powell from an out-of-bounds start gives inf and 0
- * evaluations). Unit tests of the built-ins, penalties and the written
- * form follow in test_relations.c. */
+ * evaluations). The Rosenbrock function is the library's augur_model_rosen.
+ * Unit tests of the built-ins, penalties and the written form follow in
+ * test_relations.c. */
 #include <criterion/criterion.h>
 #include <gsl/gsl_errno.h>
 #include <math.h>
 #include <string.h>
 #include "augur.h"
+#include "mean_spread.h"
 #include "augur/plugin.h"
 
 static void quiet_gsl(void)
@@ -21,38 +23,6 @@ static void quiet_gsl(void)
 }
 
 TestSuite(constraints, .init = quiet_gsl);
-
-static double abs_sum5(const double *x, size_t n, void *data)
-{
-    (void)data;
-    double s = 0;
-    for (size_t i = 0; i < n; i++)
-        s += x[i];
-    return fabs(s - 5);
-}
-
-static double rosen(const double *x, size_t n, void *data)
-{
-    (void)data;
-    double f = 0;
-    for (size_t i = 0; i + 1 < n; i++) {
-        double a = x[i + 1] - x[i] * x[i], b = 1 - x[i];
-        f += 100 * a * a + b * b;
-    }
-    return f;
-}
-
-static void mean_and_spread(const double *x, size_t n, double *mean, double *spread)
-{
-    double s = 0, lo = x[0], hi = x[0];
-    for (size_t i = 0; i < n; i++) {
-        s += x[i];
-        lo = fmin(lo, x[i]);
-        hi = fmax(hi, x[i]);
-    }
-    *mean = s / (double)n;
-    *spread = hi - lo;
-}
 
 static int inside(const double *x, size_t n, const double *lb, const double *ub)
 {
@@ -143,7 +113,7 @@ Test(constraints, rosenbrock_with_a_written_inequality)
 {
     static const char *const solvers[] = {"nelder-mead", "powell", "de", "de2", "pso"};
     double lb[3] = {1e-4, 1e-4, 1e-4}, ub[3] = {2e-4, 2e-4, 2e-4};
-    double fmin = rosen((double[]){2e-4, 2e-4, 1e-4}, 3, NULL);
+    double fmin = augur_model_rosen((double[]){2e-4, 2e-4, 1e-4}, 3, NULL);
     augur_relation_options linear = {.inequality = AUGUR_PENALTY_LINEAR_INEQUALITY};
     for (size_t k = 0; k < 5; k++) {
         augur_constraints *c;
@@ -160,8 +130,8 @@ Test(constraints, rosenbrock_with_a_written_inequality)
         augur_solver_set_evaluation_limits(s, 0, 20000);
         augur_termination *t =
             k == 0 ? augur_term_candidate_relative_tolerance(1e-12, 1e-12) : NULL;
-        cr_assert_geq(augur_solve(s, rosen, NULL, t), 0, "%s: %s", solvers[k],
-                      augur_solver_errmsg(s));
+        cr_assert_geq(augur_solve(s, augur_model_rosen, NULL, t), 0, "%s: %s",
+                      solvers[k], augur_solver_errmsg(s));
         const double *x = augur_solver_best_solution(s);
         double f = augur_solver_best_energy(s), sum = x[0] + x[1] + x[2];
         cr_assert(fabs(f - 1.999205) <= 5e-4, "%s: f = %.10g", solvers[k], f);
@@ -234,9 +204,10 @@ Test(constraints, mystic148_reported_f_is_cost_of_reported_x)
     augur_solver_set_bounds(s, lb, ub);
     augur_solver_set_seed(s, 5);
     augur_solver_set_evaluation_limits(s, 0, 4000);
-    cr_assert_geq(augur_solve(s, rosen, NULL, NULL), 0, "%s", augur_solver_errmsg(s));
+    cr_assert_geq(augur_solve(s, augur_model_rosen, NULL, NULL), 0, "%s",
+                  augur_solver_errmsg(s));
     const double *x = augur_solver_best_solution(s);
-    double want = rosen(x, 3, NULL) +
+    double want = augur_model_rosen(x, 3, NULL) +
                   augur_penalty_value(augur_solver_penalty(s), x, 3, 0);
     cr_assert_eq(augur_solver_best_energy(s), want, "f %.17g, cost + penalty %.17g",
                  augur_solver_best_energy(s), want);
@@ -259,7 +230,7 @@ static double watched_cost(const double *x, size_t n, void *data)
     (void)data;
     seen.calls++;
     seen.outside += !inside(x, n, seen.lb, seen.ub);
-    return rosen(x, n, NULL);
+    return augur_model_rosen(x, n, NULL);
 }
 
 static double watched_penalty(const double *x, size_t n, size_t generation, void *data)
@@ -380,9 +351,9 @@ Test(constraints, mystic157_pushed_outside_pulled_back_or_rejected)
     double a[2] = {4, 10}, b[2] = {3, 5};
     cr_assert_eq(memcmp(augur_history_x(log, 0), a, sizeof a), 0);
     cr_assert_eq(memcmp(augur_history_x(log, 1), b, sizeof b), 0);
-    cr_assert_eq(probe_f[0], rosen(a, 2, NULL));
+    cr_assert_eq(probe_f[0], augur_model_rosen(a, 2, NULL));
     cr_assert(isinf(probe_f[1]) && probe_f[1] > 0);
-    cr_assert_eq(probe_f[2], rosen(b, 2, NULL));
+    cr_assert_eq(probe_f[2], augur_model_rosen(b, 2, NULL));
     augur_solver_destroy(s);
     augur_monitor_destroy(log);
 }
@@ -398,7 +369,7 @@ Test(constraints, mystic159_powell_out_of_bounds_start_is_an_error)
     augur_solver_set_constraints(s, c);
     augur_solver_set_bounds(s, lb, ub);
     augur_solver_set_initial_point(s, x0);
-    cr_assert_eq(augur_solve(s, rosen, NULL, NULL), AUGUR_EBOUNDS);
+    cr_assert_eq(augur_solve(s, augur_model_rosen, NULL, NULL), AUGUR_EBOUNDS);
     cr_assert(strstr(augur_solver_errmsg(s), "x0[1] = 3 is outside the bounds [0, 1]"),
               "%s", augur_solver_errmsg(s));
     cr_assert_eq(augur_solver_evaluations(s), 0);
@@ -457,7 +428,8 @@ static void constrained_de2(augur_map *map, run *out)
     augur_solver_set_seed(s, 11);
     augur_solver_set_evaluation_limits(s, 0, 3000);
     augur_solver_set_map(s, map);
-    cr_assert_geq(augur_solve(s, rosen, NULL, NULL), 0, "%s", augur_solver_errmsg(s));
+    cr_assert_geq(augur_solve(s, augur_model_rosen, NULL, NULL), 0, "%s",
+                  augur_solver_errmsg(s));
     memset(out, 0, sizeof *out);
     memcpy(out->x, augur_solver_best_solution(s), sizeof out->x);
     out->f = augur_solver_best_energy(s);

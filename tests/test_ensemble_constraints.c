@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "augur.h"
+#include "mean_spread.h"
 
 static void quiet_gsl(void)
 {
@@ -22,27 +23,6 @@ TestSuite(ensemble_rules, .init = quiet_gsl);
 
 #define N 5
 #define NPTS 4
-
-static double abs_sum5(const double *x, size_t n, void *data)
-{
-    (void)data;
-    double s = 0;
-    for (size_t i = 0; i < n; i++)
-        s += x[i];
-    return fabs(s - 5);
-}
-
-static void mean_and_spread(const double *x, size_t n, double *mean, double *spread)
-{
-    double s = 0, lo = x[0], hi = x[0];
-    for (size_t i = 0; i < n; i++) {
-        s += x[i];
-        lo = fmin(lo, x[i]);
-        hi = fmax(hi, x[i]);
-    }
-    *mean = s / (double)n;
-    *spread = hi - lo;
-}
 
 /* x has mean 5 and spread 5 to 1e-12, lies in [0, 100]^5, and f is 20. */
 static void feasible(const char *what, const double *x, double f)

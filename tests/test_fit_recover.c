@@ -29,15 +29,6 @@ TestSuite(fit_recover, .init = quiet_gsl);
 
 #define MAXP 8
 
-static augur_fit *make_fit(const char *model, size_t np, augur_data *d)
-{
-    augur_fit *f = NULL;
-    char err[256] = "";
-    cr_assert_eq(augur_fit_create(model, np, d, AUGUR_METRIC_CHI_SQUARE, &f, err, sizeof err),
-                 AUGUR_OK, "%s: %s", model, err);
-    return f;
-}
-
 /* DE (best1bin, CR 0.9, F 0.8) for exactly gens generations of npop. */
 static double de_fit(augur_fit *f, const double *lb, const double *ub, size_t npop,
                      size_t gens, uint64_t seed, double *best)
@@ -109,7 +100,7 @@ Test(fit_recover, polynomial_exact_data)
         y[i] = ((truth[0] * x[i] + truth[1]) * x[i] + truth[2]) * x[i] + truth[3];
     }
     augur_data *d = augur_data_create(41, 1, 1, x, y, NULL);
-    augur_fit *f = make_fit("polynomial", 4, d);
+    augur_fit *f = gen_fit_on(d, "polynomial", 4, AUGUR_METRIC_CHI_SQUARE);
     double lb[4] = {-10, -10, -10, -10}, ub[4] = {10, 10, 10, 10}, p[4], unc[4];
     double e = de_fit(f, lb, ub, 40, 100, 1, p);
     polish(f, p, lb, ub);
@@ -131,9 +122,8 @@ Test(fit_recover, polynomial_exact_data)
  * only loosely, so the answer is put in centre order before comparing. */
 Test(fit_recover, gaussian_two_peaks)
 {
-    gen g = gen_peaks();
-    augur_data *d = gen_data(&g);
-    augur_fit *f = make_fit("gaussian-peaks", 7, d);
+    gen_fit gf = gen_fit_make(gen_peaks(), "gaussian-peaks", 7, AUGUR_METRIC_CHI_SQUARE);
+    augur_fit *f = gf.f;
     double lb[7] = {-1, 0, 0, 0.05, 0, 0, 0.05}, ub[7] = {2, 5, 8, 2, 5, 8, 2};
     double p[7], unc[7];
     de_fit(f, lb, ub, 70, 300, 2, p);
@@ -145,9 +135,7 @@ Test(fit_recover, gaussian_two_peaks)
         }
     augur_fit_report r = report(f, p, unc, NULL);
     within_3_se(f, "gaussian-peaks", p, unc, PEAKS_TRUE, &r);
-    augur_fit_destroy(f);
-    augur_data_destroy(d);
-    gen_free(&g);
+    gen_fit_free(&gf);
 }
 
 /* --- Lorentzian: n is a scale shared with the amplitudes ------------------ */
@@ -158,9 +146,8 @@ Test(fit_recover, gaussian_two_peaks)
  * report. With n free, the curvature is singular and the report says so. */
 Test(fit_recover, lorentzian_with_n_fixed)
 {
-    gen g = gen_lorentz();
-    augur_data *d = gen_data(&g);
-    augur_fit *f = make_fit("lorentzian", 0, d);
+    gen_fit gf = gen_fit_make(gen_lorentz(), "lorentzian", 0, AUGUR_METRIC_CHI_SQUARE);
+    augur_fit *f = gf.f;
     double lb[7] = {-10, 0, -50, 0, 0, 0.01, 1}, ub[7] = {10, 100, 0, 100, 3, 1, 1};
     double p[7], unc[7];
     de_fit(f, lb, ub, 70, 600, 3, p);
@@ -172,9 +159,7 @@ Test(fit_recover, lorentzian_with_n_fixed)
     report(f, p, unc, NULL);
     for (int i = 0; i < 7; i++)
         cr_assert(isnan(unc[i]), "all seven free: singular, so %d is NaN (%g)", i, unc[i]);
-    augur_fit_destroy(f);
-    augur_data_destroy(d);
-    gen_free(&g);
+    gen_fit_free(&gf);
 }
 
 /* --- Bevington & Robinson, chapter 8 -------------------------------------- */
@@ -189,9 +174,8 @@ Test(fit_recover, lorentzian_with_n_fixed)
  * residuals' second-derivative term of the true curvature is not small. */
 Test(fit_recover, br8_published_table)
 {
-    gen g = gen_br8();
-    augur_data *d = gen_data(&g);
-    augur_fit *f = make_fit("exponential-decays", 5, d);
+    gen_fit gf = gen_fit_make(gen_br8(), "exponential-decays", 5, AUGUR_METRIC_CHI_SQUARE);
+    augur_fit *f = gf.f;
     double lb[5] = {0, 0, 0, 50, 5}, ub[5] = {100, 1000, 5000, 1000, 100}, p[5], unc[5];
     de_fit(f, lb, ub, 50, 400, 4, p);
     polish(f, p, lb, ub);
@@ -209,9 +193,7 @@ Test(fit_recover, br8_published_table)
                 "a4 %.4f +- %.4f, a5 %.5f +- %.5f; chi2 %.6f, dof %zu, chi2_nu %.5f",
                 p[0], unc[0], p[1], unc[1], p[2], unc[2], p[3], unc[3], p[4], unc[4],
                 r.cost, r.dof, r.reduced_chi_square);
-    augur_fit_destroy(f);
-    augur_data_destroy(d);
-    gen_free(&g);
+    gen_fit_free(&gf);
 }
 
 /* Data drawn from the book's answer with Poisson noise (seed 8), so the
@@ -219,26 +201,23 @@ Test(fit_recover, br8_published_table)
 Test(fit_recover, br8_generated_from_the_published_answer)
 {
     const double truth[5] = {10.134098, 128.28114, 957.77051, 209.69078, 34.244285};
-    gen g = gen_br8_poisson(truth, 8);
-    augur_data *d = gen_data(&g);
-    augur_fit *f = make_fit("exponential-decays", 5, d);
+    gen_fit gf = gen_fit_make(gen_br8_poisson(truth, 8), "exponential-decays", 5,
+                              AUGUR_METRIC_CHI_SQUARE);
+    augur_fit *f = gf.f;
     double lb[5] = {0, 0, 0, 50, 5}, ub[5] = {100, 1000, 5000, 1000, 100}, p[5], unc[5];
     de_fit(f, lb, ub, 50, 400, 5, p);
     polish(f, p, lb, ub);
     augur_fit_report r = report(f, p, unc, NULL);
     within_3_se(f, "br8 (Poisson, seed 8)", p, unc, truth, &r);
-    augur_fit_destroy(f);
-    augur_data_destroy(d);
-    gen_free(&g);
+    gen_fit_free(&gf);
 }
 
 /* A rough start (DE stopped after 10 generations) polished reaches the
  * same optimum as a converged search, to 1e-6. */
 Test(fit_recover, polish_improves_a_rough_fit)
 {
-    gen g = gen_br8();
-    augur_data *d = gen_data(&g);
-    augur_fit *f = make_fit("exponential-decays", 5, d);
+    gen_fit gf = gen_fit_make(gen_br8(), "exponential-decays", 5, AUGUR_METRIC_CHI_SQUARE);
+    augur_fit *f = gf.f;
     double lb[5] = {0, 0, 0, 50, 5}, ub[5] = {100, 1000, 5000, 1000, 100}, rough[5];
     double good[5];
     double e_rough = de_fit(f, lb, ub, 50, 10, 6, rough);
@@ -253,26 +232,21 @@ Test(fit_recover, polish_improves_a_rough_fit)
         cr_assert_lt(fabs(rough[i] - good[i]), 1e-6 * fabs(good[i]),
                      "a%d: %.12g from %.6g, optimum %.12g", i + 1, rough[i], start[i], good[i]);
     cr_log_info("polish: chi2 %.4f (DE, 10 generations) -> %.6f", e_rough, e_polished);
-    augur_fit_destroy(f);
-    augur_data_destroy(d);
-    gen_free(&g);
+    gen_fit_free(&gf);
 }
 
 /* --- Mogi ----------------------------------------------------------------- */
 
 Test(fit_recover, mogi_source_from_20_stations)
 {
-    gen g = gen_mogi();
-    augur_data *d = gen_data(&g);
-    augur_fit *f = make_fit("mogi", 0, d);
+    gen_fit gf = gen_fit_make(gen_mogi(), "mogi", 0, AUGUR_METRIC_CHI_SQUARE);
+    augur_fit *f = gf.f;
     double lb[4] = {1200, -540, 1, 0.001}, ub[4] = {1270, -460, 50, 10}, p[4], unc[4];
     de_fit(f, lb, ub, 40, 300, 7, p);
     polish(f, p, lb, ub);
     augur_fit_report r = report(f, p, unc, NULL);
     within_3_se(f, "mogi", p, unc, MOGI_TRUE, &r);
-    augur_fit_destroy(f);
-    augur_data_destroy(d);
-    gen_free(&g);
+    gen_fit_free(&gf);
 }
 
 /* --- Chirp ---------------------------------------------------------------- */
@@ -281,9 +255,8 @@ Test(fit_recover, mogi_source_from_20_stations)
  * plain start stops in one of them; DE then LM finds the truth. */
 Test(fit_recover, chirp_needs_a_global_search)
 {
-    gen g = gen_chirp();
-    augur_data *d = gen_data(&g);
-    augur_fit *f = make_fit("chirp", 0, d);
+    gen_fit gf = gen_fit_make(gen_chirp(), "chirp", 0, AUGUR_METRIC_CHI_SQUARE);
+    augur_fit *f = gf.f;
     double lb[4] = {0, 0, 0, 0}, ub[4] = {10, 10, 2 * GEN_PI, 10}, p[4], unc[4];
     double local[4] = {1, 1, 0, 1};
     polish(f, local, lb, ub);
@@ -295,9 +268,7 @@ Test(fit_recover, chirp_needs_a_global_search)
                  local[0], local[1], local[2], local[3]);
     cr_log_info("chirp: LM alone from (1, 1, 0, 1) ends at chi2 %.1f", e_local);
     within_3_se(f, "chirp", p, unc, CHIRP_TRUE, &r);
-    augur_fit_destroy(f);
-    augur_data_destroy(d);
-    gen_free(&g);
+    gen_fit_free(&gf);
 }
 
 /* --- Kuramoto ------------------------------------------------------------- */
@@ -306,14 +277,12 @@ Test(fit_recover, chirp_needs_a_global_search)
  * Start: each omega from the mean phase velocity, K = 0; LM does the rest. */
 Test(fit_recover, kuramoto_three_oscillators)
 {
-    gen g = gen_kuramoto();
-    augur_data *d = gen_data(&g);
-    augur_fit *f = NULL;
-    cr_assert_eq(augur_fit_create("kuramoto", 4, d, AUGUR_METRIC_SUM_OF_SQUARES, &f, NULL, 0),
-                 AUGUR_OK);
-    double T = g.x[g.n - 1] - g.x[0], p[4], start[4];
+    gen_fit gf = gen_fit_make(gen_kuramoto(), "kuramoto", 4, AUGUR_METRIC_SUM_OF_SQUARES);
+    augur_fit *f = gf.f;
+    const gen *g = &gf.g;
+    double T = g->x[g->n - 1] - g->x[0], p[4], start[4];
     for (int i = 0; i < 3; i++)
-        p[i] = (g.y[3 * (g.n - 1) + i] - g.y[i]) / T;
+        p[i] = (g->y[3 * (g->n - 1) + i] - g->y[i]) / T;
     p[3] = 0;
     memcpy(start, p, sizeof start);
     cr_assert_lt(augur_fit_cost(KURA_TRUE, 4, f), 1e-15, "the model reproduces the data");
@@ -323,9 +292,7 @@ Test(fit_recover, kuramoto_three_oscillators)
     cr_log_info("kuramoto: start (%.4f, %.4f, %.4f, %.1f) -> omega (%.10f, %.10f, %.10f), "
                 "K %.10f; sum of squares %.3g", start[0], start[1], start[2], start[3],
                 p[0], p[1], p[2], p[3], augur_fit_cost(p, 4, f));
-    augur_fit_destroy(f);
-    augur_data_destroy(d);
-    gen_free(&g);
+    gen_fit_free(&gf);
 }
 
 /* --- Chebyshev (model registry costs) ------------------------------------- */

@@ -57,22 +57,23 @@ static line_ls line_fit(const double *x, const double *y, const double *s, size_
     return r;
 }
 
+/* A straight line, y = a x + b, fitted by chi-square. */
 static augur_fit *line(augur_data *d)
 {
-    augur_fit *f = NULL;
-    char err[256] = "";
-    cr_assert_eq(augur_fit_create("polynomial", 2, d, AUGUR_METRIC_CHI_SQUARE, &f, err,
-                                  sizeof err),
-                 AUGUR_OK, "%s", err);
-    return f;
+    return gen_fit_on(d, "polynomial", 2, AUGUR_METRIC_CHI_SQUARE);
+}
+
+static gen_fit line_data(void)
+{
+    return gen_fit_make(gen_line(), "polynomial", 2, AUGUR_METRIC_CHI_SQUARE);
 }
 
 Test(fit_report, line_with_sigmas_matches_least_squares)
 {
-    gen g = gen_line();
-    augur_data *d = gen_data(&g);
-    augur_fit *f = line(d);
-    line_ls ls = line_fit(g.x, g.y, g.s, g.n);
+    gen_fit gf = line_data();
+    augur_fit *f = gf.f;
+    const gen *g = &gf.g;
+    line_ls ls = line_fit(g->x, g->y, g->s, g->n);
     double p[2] = {ls.a, ls.b}, unc[2], cov[4];
     augur_fit_report r = {.uncertainty = unc, .covariance = cov};
     char err[256] = "";
@@ -89,9 +90,7 @@ Test(fit_report, line_with_sigmas_matches_least_squares)
     cr_log_info("line: slope %.6f +- %.6f (analytic %.6f), intercept %.6f +- %.6f "
                 "(analytic %.6f), chi2_nu %.4f", p[0], unc[0], sqrt(ls.var_a), p[1],
                 unc[1], sqrt(ls.var_b), r.reduced_chi_square);
-    augur_fit_destroy(f);
-    augur_data_destroy(d);
-    gen_free(&g);
+    gen_fit_free(&gf);
 }
 
 /* Unit weights: the noise is estimated, s^2 = chi2 / (n - 2). */
@@ -136,32 +135,26 @@ Test(fit_report, singular_curvature_gives_nan)
  * 1 / sqrt(sum w), and one more degree of freedom. */
 Test(fit_report, fixed_parameters)
 {
-    gen g = gen_line();
-    augur_data *d = gen_data(&g);
-    augur_fit *f = line(d);
-    line_ls ls = line_fit(g.x, g.y, g.s, g.n);
+    gen_fit gf = line_data();
+    augur_fit *f = gf.f;
+    const gen *g = &gf.g;
+    line_ls ls = line_fit(g->x, g->y, g->s, g->n);
     double p[2] = {ls.a, ls.b}, unc[2], cov[4], S = 0;
-    for (size_t i = 0; i < g.n; i++)
-        S += 1 / (g.s[i] * g.s[i]);
+    for (size_t i = 0; i < g->n; i++)
+        S += 1 / (g->s[i] * g->s[i]);
     augur_fit_report r = {.uncertainty = unc, .covariance = cov, .fixed = (int[]){1, 0}};
     cr_assert_eq(augur_fit_report_at(f, p, &r, NULL, 0), AUGUR_OK);
     cr_assert_eq(r.dof, 19);
     cr_assert_eq(unc[0], 0.0);
     cr_assert(cov[0] == 0 && cov[1] == 0 && cov[2] == 0);
     cr_assert(rel(unc[1], 1 / sqrt(S)) < 1e-6, "%.12g vs %.12g", unc[1], 1 / sqrt(S));
-    augur_fit_destroy(f);
-    augur_data_destroy(d);
-    gen_free(&g);
+    gen_fit_free(&gf);
 }
 
 Test(fit_report, errors)
 {
-    gen g = gen_line();
-    augur_data *d = gen_data(&g);
-    augur_fit *f = NULL;
-    cr_assert_eq(augur_fit_create("exponential-decays", 3, d, AUGUR_METRIC_ABSOLUTE, &f,
-                                  NULL, 0),
-                 AUGUR_OK);
+    gen_fit gf = gen_fit_make(gen_line(), "exponential-decays", 3, AUGUR_METRIC_ABSOLUTE);
+    augur_fit *f = gf.f;
     augur_fit_report r = {0};
     char err[256] = "";
     double p[3] = {1, 1, -1};
@@ -172,19 +165,17 @@ Test(fit_report, errors)
     p[2] = 10;
     cr_assert_eq(augur_fit_polish(f, p, NULL, NULL, err, sizeof err), AUGUR_EUNSUP);
     cr_assert_str_eq(err, "polish is least squares: not for the absolute metric");
-    augur_fit_destroy(f);
-    augur_data_destroy(d);
-    gen_free(&g);
+    gen_fit_free(&gf);
 }
 
 /* Polish solves a linear fit outright, leaves pinned coordinates alone,
  * and keeps the start when the bounds forbid a better point. */
 Test(fit_report, polish_line)
 {
-    gen g = gen_line();
-    augur_data *d = gen_data(&g);
-    augur_fit *f = line(d);
-    line_ls ls = line_fit(g.x, g.y, g.s, g.n);
+    gen_fit gf = line_data();
+    augur_fit *f = gf.f;
+    const gen *g = &gf.g;
+    line_ls ls = line_fit(g->x, g->y, g->s, g->n);
     double p[2] = {0, 0};
     char err[256] = "";
     cr_assert_eq(augur_fit_polish(f, p, NULL, NULL, err, sizeof err), AUGUR_OK, "%s", err);
@@ -193,14 +184,12 @@ Test(fit_report, polish_line)
     cr_assert_eq(augur_fit_polish(f, q, lb, ub, err, sizeof err), AUGUR_OK, "%s", err);
     cr_assert_eq(q[0], 2.5, "pinned");
     double S = 0, Sr = 0;         /* the best intercept for slope 2.5 */
-    for (size_t i = 0; i < g.n; i++) {
-        double w = 1 / (g.s[i] * g.s[i]);
-        S += w, Sr += w * (g.y[i] - 2.5 * g.x[i]);
+    for (size_t i = 0; i < g->n; i++) {
+        double w = 1 / (g->s[i] * g->s[i]);
+        S += w, Sr += w * (g->y[i] - 2.5 * g->x[i]);
     }
     cr_assert(rel(q[1], Sr / S) < 1e-9, "%.15g vs %.15g", q[1], Sr / S);
-    augur_fit_destroy(f);
-    augur_data_destroy(d);
-    gen_free(&g);
+    gen_fit_free(&gf);
 }
 
 /* With GSL's default handler (abort) back in place, the ODE and linear

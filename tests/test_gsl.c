@@ -32,6 +32,7 @@
 #include <string.h>
 #include "augur.h"
 #include "augur/lm.h"
+#include "counted_rosen.h"
 
 static void setup(void)
 {
@@ -39,38 +40,6 @@ static void setup(void)
 }
 
 TestSuite(gsl, .init = setup);
-
-typedef struct counted {
-    size_t calls, outside, nans, at_x0;
-    double lb, ub, nan_above, sign;
-    double x0[3];
-} counted;
-
-static double rosen3(const double *x)
-{
-    double f = 0;
-    for (size_t i = 0; i + 1 < 3; i++) {
-        double a = x[i + 1] - x[i] * x[i], b = 1 - x[i];
-        f += 100 * a * a + b * b;
-    }
-    return f;
-}
-
-static double cost(const double *x, size_t n, void *data)
-{
-    counted *c = data;
-    cr_assert_eq(n, 3);
-    c->calls++;
-    for (size_t i = 0; i < 3; i++)
-        c->outside += !(x[i] >= c->lb && x[i] <= c->ub);
-    if (memcmp(x, c->x0, sizeof c->x0) == 0)
-        c->at_x0++;
-    if (x[2] > c->nan_above) {
-        c->nans++;
-        return NAN;
-    }
-    return c->sign == -1 ? 10 - rosen3(x) : rosen3(x);
-}
 
 static counted box(double lb, double ub)
 {

@@ -11,40 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include "augur.h"
+#include "map_tasks.h"
 
 /* --- Tasks ----------------------------------------------------------------- */
 
-/* out = x^2 + offset (context) + scale (broadcast) * u, u from the task's seed */
-static int noisy_square(const augur_task_call *call, const void *in, size_t in_len,
-                        void *out, size_t out_len)
-{
-    (void)in_len, (void)out_len;
-    double x, offset = 0, scale = 0;
-    memcpy(&x, in, sizeof x);
-    if (call->context_len == sizeof offset)
-        memcpy(&offset, call->context, sizeof offset);
-    if (call->shared_len == sizeof scale)
-        memcpy(&scale, call->shared, sizeof scale);
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, (unsigned long)(call->seed & 0xffffffffu));
-    double y = x * x + offset + scale * gsl_rng_uniform(r);
-    gsl_rng_free(r);
-    memcpy(out, &y, sizeof y);
-    return 0;
-}
-
-static int fail_at_13(const augur_task_call *call, const void *in, size_t in_len,
-                      void *out, size_t out_len)
-{
-    (void)in, (void)in_len;
-    memset(out, 0, out_len);
-    if (call->index == 13) {
-        snprintf(call->errmsg, call->errcap, "thirteen is unlucky");
-        return AUGUR_EINVAL;
-    }
-    return 0;
-}
-
+/* noisy_square and fail_at_13 are in map_tasks.h, shared with test_maps_mpi.c. */
 static void setup(void)
 {
     gsl_set_error_handler_off();
@@ -80,14 +51,6 @@ static augur_map *open_map(backend b)
     cr_assert_eq(augur_map_new(&m, b.type, b.workers, err, sizeof err), AUGUR_OK,
                  "%s: %s", b.type, err);
     return m;
-}
-
-enum { N = 101 };
-
-static void fill_inputs(double *x, size_t n)
-{
-    for (size_t k = 0; k < n; k++)
-        x[k] = (double)k / 7.0 - 3.0;
 }
 
 static void run_square(augur_map *m, size_t ntasks, double *out, double offset,
@@ -242,19 +205,12 @@ Test(maps, bad_input)
 
 /* --- SPMD collectives -------------------------------------------------------- */
 
-enum { RECORDS = 103 };
-static double gathered[RECORDS];
-static size_t gathered_total;
-static double broadcast_seen;
-
 /* Rank 0 broadcasts a factor, scatters 103 records; every rank scales its
- * portion; rank 0 gathers them back into `gathered`. */
+ * portion; rank 0 gathers them back into `gathered` (map_tasks.h). */
 static int scale_portions(augur_group *g, const void *arg, size_t arg_len)
 {
-    double factor = 0;
-    if (augur_group_rank(g) == 0)
-        memcpy(&factor, arg, arg_len);
-    int rc = augur_group_broadcast(g, &factor, sizeof factor);
+    double factor;
+    int rc = spmd_factor(g, arg, arg_len, &factor);
     if (rc != AUGUR_OK)
         return rc;
     double all[RECORDS], mine[RECORDS];
@@ -268,11 +224,7 @@ static int scale_portions(augur_group *g, const void *arg, size_t arg_len)
     augur_group_portion(RECORDS, augur_group_size(g), augur_group_rank(g), &begin, &end);
     if (count != end - begin || (count && mine[0] != (double)begin))
         return AUGUR_EFAILED;
-    for (size_t k = 0; k < count; k++)
-        mine[k] *= factor;
-    if (augur_group_rank(g) == 0)
-        broadcast_seen = factor;
-    return augur_group_gather(g, mine, count, sizeof(double), gathered, &gathered_total);
+    return spmd_scale_and_gather(g, factor, mine, count);
 }
 
 Test(maps, spmd_broadcast_scatter_gather)

@@ -20,6 +20,7 @@
 #include <string.h>
 #include "augur.h"
 #include "augur/map_mpi.h"
+#include "map_tasks.h"
 
 static int passed, failed;
 
@@ -44,36 +45,7 @@ static int ranks;                 /* MPI_COMM_WORLD's size */
 
 /* --- Tasks (registered on every rank before augur_mpi_init) ------------------ */
 
-/* out = x^2 + offset (context) + scale (broadcast) * u, u from the task's seed */
-static int noisy_square(const augur_task_call *call, const void *in, size_t in_len,
-                        void *out, size_t out_len)
-{
-    (void)in_len, (void)out_len;
-    double x, offset = 0, scale = 0;
-    memcpy(&x, in, sizeof x);
-    if (call->context_len == sizeof offset)
-        memcpy(&offset, call->context, sizeof offset);
-    if (call->shared_len == sizeof scale)
-        memcpy(&scale, call->shared, sizeof scale);
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, (unsigned long)(call->seed & 0xffffffffu));
-    double y = x * x + offset + scale * gsl_rng_uniform(r);
-    gsl_rng_free(r);
-    memcpy(out, &y, sizeof y);
-    return 0;
-}
-
-static int fail_at_13(const augur_task_call *call, const void *in, size_t in_len,
-                      void *out, size_t out_len)
-{
-    (void)in, (void)in_len;
-    memset(out, 0, out_len);
-    if (call->index == 13) {
-        snprintf(call->errmsg, call->errcap, "thirteen is unlucky");
-        return AUGUR_EINVAL;
-    }
-    return 0;
-}
+/* noisy_square and fail_at_13 are in map_tasks.h, shared with test_maps.c. */
 
 /* Fails from index 13 on: every worker's portion fails, the lowest must win. */
 static int fail_from_13(const augur_task_call *call, const void *in, size_t in_len,
@@ -113,14 +85,6 @@ static int big_records(const augur_task_call *call, const void *in, size_t in_le
 }
 
 /* --- Helpers ------------------------------------------------------------------- */
-
-enum { N = 101 };
-
-static void fill_inputs(double *x, size_t n)
-{
-    for (size_t k = 0; k < n; k++)
-        x[k] = (double)k / 7.0 - 3.0;
-}
 
 static int run_task(augur_map *m, const char *task, size_t ntasks, double *out,
                     double offset, uint64_t seed)
@@ -381,19 +345,12 @@ static void records_larger_than_eager_messages(void)
 
 /* --- SPMD ------------------------------------------------------------------------ */
 
-enum { RECORDS = 103 };
-static double gathered[RECORDS];
-static size_t gathered_total;
-static double broadcast_seen;
-
 /* Rank 0 broadcasts a factor, scatters 103 records; every rank scales its
- * portion; rank 0 gathers them back into `gathered`. */
+ * portion; rank 0 gathers them back into `gathered` (map_tasks.h). */
 static int scale_portions(augur_group *g, const void *arg, size_t arg_len)
 {
-    double factor = 0;
-    if (augur_group_rank(g) == 0)
-        memcpy(&factor, arg, arg_len);
-    int rc = augur_group_broadcast(g, &factor, sizeof factor);
+    double factor;
+    int rc = spmd_factor(g, arg, arg_len, &factor);
     if (rc != AUGUR_OK)
         return rc;
     double all[RECORDS], mine[RECORDS];
@@ -411,11 +368,7 @@ static int scale_portions(augur_group *g, const void *arg, size_t arg_len)
     for (size_t k = 0; k < count; k++)
         if (mine[k] != (double)(begin + k))
             return AUGUR_EFAILED;
-    for (size_t k = 0; k < count; k++)
-        mine[k] *= factor;
-    if (augur_group_rank(g) == 0)
-        broadcast_seen = factor;
-    return augur_group_gather(g, mine, count, sizeof(double), gathered, &gathered_total);
+    return spmd_scale_and_gather(g, factor, mine, count);
 }
 
 /* Fails on the last rank only, after a collective. */

@@ -1,9 +1,10 @@
 /* test_powell.c - Powell's direction-set solver.
  *
  * Each solver test states its problem, seed, budget and the accuracy it
- * must reach. The reference run is scipy.optimize.fmin_powell (scipy 1.10)
- * on the 3-D Rosenbrock from the origin: f = 8.3e-23 after 885 evaluations.
- * Ours follows the same algorithm with GSL's Brent in the line searches, so
+ * must reach; the Rosenbrock function is the library's augur_model_rosen.
+ * The reference run is scipy.optimize.fmin_powell (scipy 1.10) on the 3-D
+ * Rosenbrock from the origin: f = 8.3e-23 after 885 evaluations. Ours
+ * follows the same algorithm with GSL's Brent in the line searches, so
  * its path differs; it must do at least as well in no more evaluations. */
 #include <criterion/criterion.h>
 #include <gsl/gsl_errno.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include "augur.h"
 #include "augur/plugin.h"
+#include "box_probe.h"
 
 static void setup(void)
 {
@@ -19,17 +21,6 @@ static void setup(void)
 }
 
 TestSuite(powell, .init = setup);
-
-static double rosen(const double *x, size_t n, void *data)
-{
-    (void)data;
-    double f = 0;
-    for (size_t i = 0; i + 1 < n; i++) {
-        double a = x[i + 1] - x[i] * x[i], b = 1 - x[i];
-        f += 100 * a * a + b * b;
-    }
-    return f;
-}
 
 static augur_solver *powell(size_t n)
 {
@@ -56,7 +47,7 @@ Test(powell, reference_rosen3_beats_scipy_fmin_powell)
     augur_solver *s = powell(3);
     double x0[3] = {0, 0, 0};
     augur_solver_set_initial_point(s, x0);
-    solve_ok(s, rosen, NULL);
+    solve_ok(s, augur_model_rosen, NULL);
     double f = augur_solver_best_energy(s);
     size_t evals = augur_solver_evaluations(s);
     cr_assert(f < 1e-20, "f = %g", f);
@@ -84,7 +75,7 @@ Test(powell, rosen2_from_random_starts)
         augur_solver_set_random_initial_points(s, lb, ub);
         augur_solver_set_seed(s, seed);
         augur_solver_set_evaluation_limits(s, 0, 20000);
-        solve_ok(s, rosen, NULL);
+        solve_ok(s, augur_model_rosen, NULL);
         double f = augur_solver_best_energy(s);
         cr_assert(f < 1e-10, "seed %llu: f = %g after %zu evaluations",
                   (unsigned long long)seed, f, augur_solver_evaluations(s));
@@ -101,7 +92,7 @@ Test(powell, rosen10_from_origin)
     double x0[10] = {0};
     augur_solver_set_initial_point(s, x0);
     augur_solver_set_evaluation_limits(s, 0, 30000);
-    solve_ok(s, rosen, NULL);
+    solve_ok(s, augur_model_rosen, NULL);
     double f = augur_solver_best_energy(s);
     cr_assert(f < 1e-8, "f = %g after %zu evaluations", f,
               augur_solver_evaluations(s));
@@ -111,21 +102,6 @@ Test(powell, rosen10_from_origin)
 
 /* --- Bounds -------------------------------------------------------------- */
 
-typedef struct {
-    double lb[2], ub[2];
-    size_t calls, outside;
-} boxed;
-
-static double rosen_boxed(const double *x, size_t n, void *data)
-{
-    boxed *b = data;
-    b->calls++;
-    for (size_t i = 0; i < n; i++)
-        if (!(x[i] >= b->lb[i] && x[i] <= b->ub[i]))
-            b->outside++;
-    return rosen(x, n, NULL);
-}
-
 /* Rosenbrock 2-D in [-1.5,0.5] x [-0.5,0.2], random starts in the box
  * (seeds 1..20), default termination and limits: the constrained minimum
  * f = 0.3018555166 at (0.4538897347, 0.2) to 1e-8 in f and 1e-4 in x, and
@@ -133,11 +109,12 @@ static double rosen_boxed(const double *x, size_t n, void *data)
 Test(powell, bounded_rosen2_never_leaves_the_box)
 {
     for (uint64_t seed = 1; seed <= 20; seed++) {
-        boxed b = {.lb = {-1.5, -0.5}, .ub = {0.5, 0.2}};
+        const double lb[2] = {-1.5, -0.5}, ub[2] = {0.5, 0.2};
+        box_probe b = {.lb = lb, .ub = ub};
         augur_solver *s = powell(2);
-        augur_solver_set_bounds(s, b.lb, b.ub);
+        augur_solver_set_bounds(s, lb, ub);
         augur_solver_set_seed(s, seed);
-        solve_ok(s, rosen_boxed, &b);
+        solve_ok(s, probed_rosen, &b);
         const double *x = augur_solver_best_solution(s);
         double f = augur_solver_best_energy(s);
         cr_assert_eq(b.outside, 0, "seed %llu: %zu calls outside the box",
@@ -165,7 +142,7 @@ Test(powell, custom_direction_set)
     augur_solver_set_initial_point(s, x0);
     cr_assert_eq(augur_powell_set_directions(s, dirs), AUGUR_OK, "%s",
                  augur_solver_errmsg(s));
-    solve_ok(s, rosen, NULL);
+    solve_ok(s, augur_model_rosen, NULL);
     cr_assert(augur_solver_best_energy(s) < 1e-12, "f = %g",
               augur_solver_best_energy(s));
     /* a different set takes a different path than the identity's 542 */
@@ -207,12 +184,12 @@ Test(powell, direction_set_survives_a_failed_start)
     double dirs[9] = {1, 1, 0, 1, -1, 0, 0, 1, 1}, x0[3] = {0, 0, 0};
     augur_solver *a = powell(3), *b = powell(3);
     augur_powell_set_directions(a, dirs);
-    cr_assert_eq(augur_solve(a, rosen, NULL, NULL), AUGUR_ESTATE);
+    cr_assert_eq(augur_solve(a, augur_model_rosen, NULL, NULL), AUGUR_ESTATE);
     augur_solver_set_initial_point(a, x0);
-    solve_ok(a, rosen, NULL);
+    solve_ok(a, augur_model_rosen, NULL);
     augur_powell_set_directions(b, dirs);
     augur_solver_set_initial_point(b, x0);
-    solve_ok(b, rosen, NULL);
+    solve_ok(b, augur_model_rosen, NULL);
     cr_assert_eq(augur_solver_evaluations(a), augur_solver_evaluations(b));
     cr_assert_eq(augur_solver_best_energy(a), augur_solver_best_energy(b));
     augur_solver_destroy(a);
@@ -248,7 +225,7 @@ Test(powell, candidate_relative_tolerance_is_an_error)
     augur_solver *s = powell(2);
     double x0[2] = {0, 0};
     augur_solver_set_initial_point(s, x0);
-    int rc = augur_solve(s, rosen, NULL,
+    int rc = augur_solve(s, augur_model_rosen, NULL,
                          augur_term_candidate_relative_tolerance(1e-4, 1e-4));
     cr_assert_eq(rc, AUGUR_EINVAL, "rc = %d", rc);
     cr_assert(strstr(augur_solver_errmsg(s), "CandidateRelativeTolerance"), "%s",
@@ -268,7 +245,7 @@ Test(powell, generations_match_records)
     augur_monitor *h = augur_monitor_history(0);
     augur_monitor_ref(h);
     cr_assert_eq(augur_solver_add_generation_monitor(s, h), AUGUR_OK);
-    solve_ok(s, rosen, NULL);
+    solve_ok(s, augur_model_rosen, NULL);
     size_t len = augur_history_length(h);
     cr_assert_eq(augur_solver_generations(s), len - 1);
     cr_assert_eq(augur_history_f(h, len - 1), augur_solver_best_energy(s));

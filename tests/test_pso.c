@@ -3,7 +3,9 @@
  * Each solver test states its problem, box, seed, budget and the accuracy
  * it must reach. Unless a test says otherwise the swarm runs with its
  * defaults: 40 particles, SPSO coefficients, global topology, clip, and the
- * default termination (no improvement over 1e-10 in 50 generations). */
+ * default termination (no improvement over 1e-10 in 50 generations). The
+ * sphere, Rosenbrock and Rastrigin problems are the library's models
+ * (augur_model_sphere, augur_model_rosen, augur_model_rastrigin). */
 #include <criterion/criterion.h>
 #include <gsl/gsl_errno.h>
 #include <math.h>
@@ -18,37 +20,6 @@ static void init_suite(void)
 }
 
 TestSuite(pso, .init = init_suite);
-
-#define PI 3.14159265358979323846
-
-static double sphere(const double *x, size_t n, void *data)
-{
-    (void)data;
-    double f = 0;
-    for (size_t i = 0; i < n; i++)
-        f += x[i] * x[i];
-    return f;
-}
-
-static double rosen(const double *x, size_t n, void *data)
-{
-    (void)data;
-    double f = 0;
-    for (size_t i = 0; i + 1 < n; i++) {
-        double a = x[i + 1] - x[i] * x[i], b = 1 - x[i];
-        f += 100 * a * a + b * b;
-    }
-    return f;
-}
-
-static double rastrigin(const double *x, size_t n, void *data)
-{
-    (void)data;
-    double f = 10 * (double)n;
-    for (size_t i = 0; i < n; i++)
-        f += x[i] * x[i] - 10 * cos(2 * PI * x[i]);
-    return f;
-}
 
 /* Calls and calls outside [-1, 1]^n of sum (x_i - 2)^2, whose minimum
  * (2, ..., 2) lies outside the box, so the swarm presses on the corner
@@ -73,7 +44,7 @@ static double outside_bowl(const double *x, size_t n, void *data)
 static double counted_sphere(const double *x, size_t n, void *data)
 {
     ((tally *)data)->calls++;
-    return sphere(x, n, NULL);
+    return augur_model_sphere(x, n, NULL);
 }
 
 /* A pso solver in [lo, hi]^n with the given seed. */
@@ -104,7 +75,7 @@ Test(pso, sphere5_reaches_1e_10)
 {
     augur_solver *s = swarm(5, -5, 5, 1);
     augur_solver_set_evaluation_limits(s, 0, 10000);
-    solve_ok(s, sphere, NULL);
+    solve_ok(s, augur_model_sphere, NULL);
     cr_assert(augur_solver_best_energy(s) < 1e-10, "f = %g",
               augur_solver_best_energy(s));
     cr_assert_leq(augur_solver_evaluations(s), 10000);
@@ -117,7 +88,7 @@ Test(pso, rosen2_reaches_1e_6)
 {
     augur_solver *s = swarm(2, -5, 5, 1);
     augur_solver_set_evaluation_limits(s, 0, 10000);
-    solve_ok(s, rosen, NULL);
+    solve_ok(s, augur_model_rosen, NULL);
     cr_assert(augur_solver_best_energy(s) < 1e-6, "f = %g",
               augur_solver_best_energy(s));
     const double *x = augur_solver_best_solution(s);
@@ -132,7 +103,7 @@ Test(pso, rastrigin2_finds_the_global_minimum)
 {
     augur_solver *s = swarm(2, -5.12, 5.12, 2);
     augur_solver_set_evaluation_limits(s, 0, 10000);
-    solve_ok(s, rastrigin, NULL);
+    solve_ok(s, augur_model_rastrigin, NULL);
     cr_assert(augur_solver_best_energy(s) < 1e-6, "f = %g",
               augur_solver_best_energy(s));
     const double *x = augur_solver_best_solution(s);
@@ -148,7 +119,7 @@ Test(pso, ring_topology_solves_sphere10)
     augur_solver *s = swarm(10, -5, 5, 1);
     cr_assert_eq(augur_solver_set_param_string(s, "topology", "ring"), AUGUR_OK);
     augur_solver_set_evaluation_limits(s, 0, 20000);
-    solve_ok(s, sphere, NULL);
+    solve_ok(s, augur_model_sphere, NULL);
     cr_assert(augur_solver_best_energy(s) < 1e-10, "f = %g",
               augur_solver_best_energy(s));
     augur_solver_destroy(s);
@@ -163,7 +134,7 @@ Test(pso, unbounded_run_from_an_initial_point)
     augur_solver_set_initial_point(s, x0);
     augur_solver_set_seed(s, 4);
     augur_solver_set_evaluation_limits(s, 0, 20000);
-    solve_ok(s, sphere, NULL);
+    solve_ok(s, augur_model_sphere, NULL);
     cr_assert(augur_solver_best_energy(s) < 1e-10, "f = %g",
               augur_solver_best_energy(s));
     augur_solver_destroy(s);
@@ -235,7 +206,7 @@ Test(pso, same_seed_is_bit_identical)
         augur_solver_set_param_string(s, "bound-policy", "periodic");
         augur_solver_set_param(s, "perturbation", 0.05);
         augur_solver_set_evaluation_limits(s, 200, 0);
-        solve_ok(s, rastrigin, NULL);
+        solve_ok(s, augur_model_rastrigin, NULL);
         const double *h = augur_solver_energy_history(s, &len[r]);
         hist[r] = malloc(len[r] * sizeof *hist[r]);
         memcpy(hist[r], h, len[r] * sizeof *h);
@@ -284,14 +255,14 @@ Test(pso, population_is_the_personal_bests)
 {
     augur_solver *s = swarm(2, -5, 5, 8);
     augur_solver_set_evaluation_limits(s, 20, 0);
-    solve_ok(s, sphere, NULL);
+    solve_ok(s, augur_model_sphere, NULL);
     size_t npop = 0;
     const double *pop = augur_solver_population(s, &npop);
     cr_assert_not_null(pop);
     cr_assert_eq(npop, 40);
     double lowest = INFINITY;
     for (size_t k = 0; k < npop; k++)
-        lowest = fmin(lowest, sphere(pop + 2 * k, 2, NULL));
+        lowest = fmin(lowest, augur_model_sphere(pop + 2 * k, 2, NULL));
     cr_assert_eq(lowest, augur_solver_best_energy(s));
     augur_solver_destroy(s);
 }
@@ -301,7 +272,7 @@ Test(pso, population_is_the_personal_bests)
 Test(pso, default_termination_is_no_improvement)
 {
     augur_solver *s = swarm(2, -5, 5, 1);
-    solve_ok(s, sphere, NULL);
+    solve_ok(s, augur_model_sphere, NULL);
     cr_assert(strstr(augur_solver_termination_reason(s), "NoImprovement"),
               "%s", augur_solver_termination_reason(s));
     cr_assert_str_eq(augur_solver_termination_reason(s),
@@ -361,7 +332,7 @@ Test(pso, no_box_and_no_start_is_an_error)
 {
     augur_solver *s = augur_solver_create("pso", 2);
     augur_solver_set_seed(s, 1);
-    cr_assert_eq(augur_solve(s, sphere, NULL, NULL), AUGUR_ESTATE);
+    cr_assert_eq(augur_solve(s, augur_model_sphere, NULL, NULL), AUGUR_ESTATE);
     cr_assert(strstr(augur_solver_errmsg(s), "no starting point"), "%s",
               augur_solver_errmsg(s));
     cr_assert_eq(augur_solver_evaluations(s), 0);

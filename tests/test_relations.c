@@ -11,6 +11,7 @@
 #include <math.h>
 #include <string.h>
 #include "augur.h"
+#include "relations_text.h"
 
 /* --- Built-in mappings -------------------------------------------------- */
 
@@ -128,17 +129,6 @@ Test(builtins, each_writes_itself_as_text)
 
 /* --- On a solver -------------------------------------------------------- */
 
-static double rosen(const double *x, size_t n, void *data)
-{
-    (void)data;
-    double f = 0;
-    for (size_t i = 0; i + 1 < n; i++) {
-        double a = x[i + 1] - x[i] * x[i], b = 1 - x[i];
-        f += 100 * a * a + b * b;
-    }
-    return f;
-}
-
 static int failing(double *x, size_t n, void *data)
 {
     (void)x;
@@ -155,7 +145,7 @@ Test(builtins, a_failing_callback_stops_the_run_with_its_status)
     augur_constraints_add(c, failing, NULL);
     augur_solver_set_constraints(s, c);
     augur_solver_set_initial_point(s, x0);
-    cr_assert_eq(augur_solve(s, rosen, NULL, NULL), AUGUR_ERANGE);
+    cr_assert_eq(augur_solve(s, augur_model_rosen, NULL, NULL), AUGUR_ERANGE);
     cr_assert(strstr(augur_solver_errmsg(s), "constraint 0 (a callback) failed"),
               "%s", augur_solver_errmsg(s));
     augur_solver_destroy(s);
@@ -300,12 +290,6 @@ Test(penalties, combinators_free_their_children_on_failure)
 
 /* --- The written form ---------------------------------------------------- */
 
-static int parse(const char *text, size_t n, const augur_relation_options *opt,
-                 augur_constraints **c, augur_penalty **p, char *err)
-{
-    return augur_relations_parse(text, n, opt, c, p, err, 256);
-}
-
 static double at(const augur_penalty *p, const double *x, size_t n)
 {
     return augur_penalty_value(p, x, n, 0);
@@ -379,17 +363,6 @@ Test(relations, a_mixed_text_with_functions_and_blank_lines)
     cr_assert_eq(at(p, x, 4), 800);    /* x0 + x1 = 7; x0 >= -1 holds */
     augur_constraints_destroy(c);
     augur_penalty_destroy(p);
-}
-
-static void refused(const char *text, size_t n, const char *message)
-{
-    augur_constraints *c = (augur_constraints *)1;
-    augur_penalty *p = (augur_penalty *)1;
-    char err[256];
-    cr_assert_lt(parse(text, n, NULL, &c, &p, err), 0, "\"%s\" was read", text);
-    cr_assert_null(c);
-    cr_assert_null(p);
-    cr_assert(strstr(err, message), "\"%s\": %s\nwant: %s", text, err, message);
 }
 
 Test(relations, each_error_names_the_relation_and_the_column)

@@ -11,12 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "augur.h"
-
-static int parse(const char *text, size_t n, const augur_relation_options *opt,
-                 augur_constraints **c, augur_penalty **p, char *err)
-{
-    return augur_relations_parse(text, n, opt, c, p, err, 256);
-}
+#include "relations_text.h"
 
 static char *written(const augur_constraints *c)
 {
@@ -150,17 +145,6 @@ Test(written, a_callback_has_no_written_form)
     cr_assert_eq(strncmp(whole, buf, strlen(buf)), 0);
     free(whole);
     augur_constraints_destroy(c);
-}
-
-static void refused(const char *text, size_t n, const char *message)
-{
-    augur_constraints *c = (augur_constraints *)1;
-    augur_penalty *p = (augur_penalty *)1;
-    char err[256];
-    cr_assert_lt(parse(text, n, NULL, &c, &p, err), 0, "\"%s\" was read", text);
-    cr_assert_null(c);
-    cr_assert_null(p);
-    cr_assert(strstr(err, message), "\"%s\": %s\nwant: %s", text, err, message);
 }
 
 Test(written, each_bad_form_is_named_with_its_column)
