@@ -4,8 +4,8 @@
  * computing; where static portions run; empty and single-task jobs;
  * failures named by the lowest failing index; tasks or SPMD functions
  * missing on some rank; submit/wait; broadcast bytes of two maps; records
- * larger than MPI's eager messages; the SPMD collectives with 103 records;
- * and a population solve that must match the serial map bit for bit.
+ * larger than MPI's eager messages; and the SPMD collectives with 103
+ * records. Solvers on the MPI map are test_solvers_mpi.c's.
  *
  * Criterion forks every test into a child process, which MPI does not
  * survive, so this is a plain program: rank 0 runs the checks, the other
@@ -21,27 +21,7 @@
 #include "augur.h"
 #include "augur/map_mpi.h"
 #include "map_tasks.h"
-
-static int passed, failed;
-
-static void check(int ok, int line, const char *what, const char *fmt, ...)
-{
-    if (ok) {
-        passed++;
-        return;
-    }
-    failed++;
-    printf("FAIL line %d: %s: ", line, what);
-    va_list ap;
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf("\n");
-}
-
-#define CHECK(cond, ...) check((cond) != 0, __LINE__, #cond, __VA_ARGS__)
-
-static int ranks;                 /* MPI_COMM_WORLD's size */
+#include "mpi_check.h"
 
 /* --- Tasks (registered on every rank before augur_mpi_init) ------------------ */
 
@@ -107,25 +87,6 @@ static void reference(double *out, double offset, uint64_t seed, double scale)
     int rc = run_task(s, "test.noisy-square", N, out, offset, seed);
     CHECK(rc == AUGUR_OK, "serial reference: %s", augur_map_errmsg(s));
     augur_map_destroy(s);
-}
-
-static augur_map *open_mpi(int onall)
-{
-    char err[256] = "";
-    augur_map *m = NULL;
-    int rc = augur_map_new(&m, "mpi", 0, err, sizeof err);
-    CHECK(rc == AUGUR_OK, "%s", err);
-    if (m && onall) {
-        rc = augur_map_mpi_set_onall(m, 1);
-        CHECK(rc == AUGUR_OK, "%s", augur_map_errmsg(m));
-    }
-    return m;
-}
-
-/* onall values worth testing: 0 needs another rank. */
-static int first_onall(void)
-{
-    return ranks == 1;
 }
 
 /* --- The suite ----------------------------------------------------------------- */
@@ -442,65 +403,6 @@ static int spmd_noop(augur_group *g, const void *arg, size_t arg_len)
     return AUGUR_OK;
 }
 
-/* --- A population solve ------------------------------------------------------- */
-
-typedef struct answer {
-    double x[3], f;
-    size_t evaluations;
-    int rc;
-} answer;
-
-static answer solve_on(const char *type, augur_map *map)
-{
-    answer a = {.rc = AUGUR_EFAILED};
-    augur_cost_fn rosen = NULL;
-    if (augur_cost_find("rosen", &rosen, NULL) != AUGUR_OK)
-        return a;
-    double lb[3] = {-2, -2, -2}, ub[3] = {2, 2, 2};
-    augur_solver *s = augur_solver_create(type, 3);
-    if (!s)
-        return a;
-    augur_solver_set_seed(s, 7);
-    augur_solver_set_bounds(s, lb, ub);
-    augur_solver_set_evaluation_limits(s, 40, 0);
-    augur_solver_set_map(s, map);
-    a.rc = augur_solve(s, rosen, NULL, NULL);
-    if (a.rc < 0)
-        printf("solve on %s: %s\n", augur_map_type_name(map), augur_solver_errmsg(s));
-    memcpy(a.x, augur_solver_best_solution(s), sizeof a.x);
-    a.f = augur_solver_best_energy(s);
-    a.evaluations = augur_solver_evaluations(s);
-    augur_solver_destroy(s);
-    return a;
-}
-
-static void population_solve_matches_serial(void)
-{
-    const char *type = augur_solver_type_find("de2") ? "de2"
-                     : augur_solver_type_find("pso") ? "pso" : NULL;
-    if (!type) {
-        printf("skip: population solve (neither de2 nor pso in this build)\n");
-        return;
-    }
-    augur_map *serial = augur_map_create("serial", 1);
-    answer want = solve_on(type, serial);
-    CHECK(want.rc >= 0, "%s on serial", type);
-    for (int onall = first_onall(); onall <= 1; onall++)
-        for (int sched = 0; sched < 2; sched++) {
-            augur_map *m = open_mpi(onall);
-            augur_map_set_schedule(m, (augur_schedule)sched);
-            answer got = solve_on(type, m);
-            CHECK(got.rc == want.rc && memcmp(got.x, want.x, sizeof got.x) == 0 &&
-                  memcmp(&got.f, &want.f, sizeof got.f) == 0 &&
-                  got.evaluations == want.evaluations,
-                  "%s onall %d schedule %d: f %.17g vs %.17g, %zu vs %zu evaluations",
-                  type, onall, sched, got.f, want.f, got.evaluations,
-                  want.evaluations);
-            augur_map_destroy(m);
-        }
-    augur_map_destroy(serial);
-}
-
 static void bad_use(void)
 {
     augur_map *s = augur_map_create("serial", 1);
@@ -559,7 +461,6 @@ int main(int argc, char **argv)
     broadcast_bytes_of_two_maps();
     records_larger_than_eager_messages();
     spmd_collectives(root_only);
-    population_solve_matches_serial();
     bad_use();
 
     CHECK(augur_mpi_finalize() == AUGUR_OK, "%s", augur_mpi_errmsg());
