@@ -2,8 +2,9 @@
  * DifferentialEvolutionSolver, scipy's updating='immediate').
  *
  * The population is updated in place: within a generation each member's
- * trial is built, evaluated at once with augur_solver_evaluate and selected
- * before the next member's trial is built, so later members mutate from
+ * trial is built, evaluated at once (as a batch of one row, which is
+ * augur_solver_evaluate without its copy of the row) and selected before
+ * the next member's trial is built, so later members mutate from
  * vectors (and a best) already improved in this generation. This
  * "asynchronous" form converges faster per evaluation but is serial; de2.c
  * is the synchronous form a map can evaluate in parallel.
@@ -36,8 +37,13 @@ static int de_step(augur_solver *s, void *state)
     if (rc != AUGUR_OK)
         return rc;
     for (size_t i = 0; i < st->np; i++) {
-        augur__de_trial(s, st, i, st->trials);
-        double f = augur_solver_evaluate(s, st->trials);
+        /* st->trials outlives the generation, so it can be the trial view
+         * without the copy augur_solver_evaluate makes; a failure is
+         * pending in the solver, which the solve loop reports after the
+         * step, as for augur_solver_evaluate */
+        st->inside[0] = (unsigned char)augur__de_trial(s, st, i, st->trials);
+        double f;
+        (void)augur__solver_evaluate_rows(s, st->trials, 1, &f, st->inside);
         augur__de_select(s, st, i, st->trials, f);
     }
     return augur__de_end_generation(s, st);

@@ -4,7 +4,8 @@
  *
  * A generation builds every member's trial from the unchanged population
  * (and its best at the start of the generation), evaluates all NP trials as
- * one batch with augur_solver_evaluate_batch, so a map can evaluate them in
+ * one batch (augur__solver_evaluate_rows: augur_solver_evaluate_batch,
+ * through the map when there is one), so a map can evaluate them in
  * parallel, and only then selects member by member. All random draws happen
  * while the trials are built, in member order, so the result for a seed
  * does not depend on how the batch is evaluated.
@@ -39,8 +40,10 @@ static int de2_step(augur_solver *s, void *state)
     if (rc != AUGUR_OK)
         return rc;
     for (size_t i = 0; i < st->np; i++)
-        augur__de_trial(s, st, i, st->trials + i * n);
-    rc = augur_solver_evaluate_batch(s, st->trials, st->np, st->ftrials);
+        st->inside[i] =
+            (unsigned char)augur__de_trial(s, st, i, st->trials + i * n);
+    rc = augur__solver_evaluate_rows(s, st->trials, st->np, st->ftrials,
+                                     st->inside);
     if (rc != AUGUR_OK)
         return rc;
     for (size_t i = 0; i < st->np; i++)

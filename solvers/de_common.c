@@ -1,6 +1,7 @@
 /* de_common.c - what the two differential evolution solvers share: the
- * parameter table, the strategies and crossovers, the population set-up,
- * selection, and the jDE and SHADE adaptation of F and CR.
+ * parameter table, the random draws, the strategies and crossovers, the
+ * population set-up, selection, and the jDE and SHADE adaptation of F and
+ * CR.
  *
  * A generation is one trial per member: a mutant from the strategy, crossed
  * with the member, repaired into the box, evaluated, and kept if it is no
@@ -48,6 +49,7 @@
  * 5-D; 100 seeds each). */
 #include <float.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_randist.h>
@@ -124,6 +126,171 @@ const augur_param augur__de_params[] = {
     {.name = NULL},
 };
 
+/* --- Draws ----------------------------------------------------------------
+ *
+ * A trial's draws are made as gsl_rng_uniform and gsl_rng_uniform_int make
+ * them - the same values in the same order, so every seed's run is
+ * unchanged - but cheaper: they were a third to a half of the time per
+ * evaluation with a trivial cost. libgsl is built without HAVE_INLINE, so
+ * each of those is an out-of-line call around the generator's own;
+ * uniform_int divides range / m again on every draw though m is np or n
+ * for the whole run; and GSL's MT19937 refills its 624 words with a branch
+ * on each word's random low bit, mispredicted half the time. So for the
+ * solvers' generator, mt19937, DE steps the generator itself, on GSL's
+ * state, with the same arithmetic and no branch; any other generator goes
+ * through its type's functions. The repair (bounds.c) and SHADE's Gaussian
+ * and Cauchy draws still go through GSL, on the same state, in the same
+ * order as ever. */
+
+/* MT19937's state as GSL's rng/mt.c keeps it: 624 words of 32 bits in
+ * unsigned longs, and the index of the next word to give out. That layout
+ * is GSL's own, not its API, so it is used only where mt_layout_known()
+ * has checked it against GSL's generator. */
+#define MT_N 624
+#define MT_M 397
+typedef struct mt_state {
+    unsigned long mt[MT_N];
+    int mti;
+} mt_state;
+
+typedef struct de_rng {
+    mt_state *mt;                 /* NULL: through the type's functions */
+    void *state;
+    unsigned long (*get)(void *);
+    double (*get_double)(void *);
+    unsigned long min, range;
+} de_rng;
+
+/* One word of the refill, Matsumoto and Nishimura's recurrence; the xor
+ * with the matrix's last row is masked in rather than branched on. */
+static inline unsigned long mt_word(unsigned long w, unsigned long next,
+                                    unsigned long far)
+{
+    unsigned long y = (w & 0x80000000UL) | (next & 0x7fffffffUL);
+    return far ^ (y >> 1) ^ ((0UL - (y & 1UL)) & 0x9908b0dfUL);
+}
+
+static void mt_refill(mt_state *st)
+{
+    unsigned long *mt = st->mt;
+    int k = 0;
+    for (; k < MT_N - MT_M; k++)
+        mt[k] = mt_word(mt[k], mt[k + 1], mt[k + MT_M]);
+    for (; k < MT_N - 1; k++)
+        mt[k] = mt_word(mt[k], mt[k + 1], mt[k + MT_M - MT_N]);
+    mt[MT_N - 1] = mt_word(mt[MT_N - 1], mt[0], mt[MT_M - 1]);
+    st->mti = 0;
+}
+
+/* An output from a word of the state. */
+static inline unsigned long mt_temper(unsigned long y)
+{
+    y ^= y >> 11;
+    y ^= (y << 7) & 0x9d2c5680UL;
+    y ^= (y << 15) & 0xefc60000UL;
+    return y ^ (y >> 18);
+}
+
+/* The next output: the next word, tempered. */
+static inline unsigned long mt_next(mt_state *st)
+{
+    if (st->mti >= MT_N)
+        mt_refill(st);
+    return mt_temper(st->mt[st->mti++]);
+}
+
+/* Whether GSL's mt19937 keeps the state mt_state describes: its state has
+ * that size, and from one seeded state GSL's own get and mt_next give the
+ * same outputs through three refills and leave the same words and index.
+ * Checked once per process, on two copies of a state rather than on a
+ * solver's generator, whose draws it must not use. */
+static int mt_layout_known(void)
+{
+    static atomic_int known;      /* 0 not yet checked, 1 yes, -1 no */
+    int k = atomic_load(&known);
+    if (k != 0)
+        return k > 0;
+    const gsl_rng_type *t = gsl_rng_mt19937;
+    int ok = t->size == sizeof(mt_state) && t->min == 0 &&
+             t->max == 0xffffffffUL;
+    mt_state *a = ok ? malloc(sizeof *a) : NULL;
+    mt_state *b = ok ? malloc(sizeof *b) : NULL;
+    ok = ok && a && b;
+    if (ok) {
+        t->set(a, 20250101UL);
+        memcpy(b, a, sizeof *a);
+        for (int i = 0; ok && i < 3 * MT_N + 7; i++) {
+            unsigned long theirs = t->get(a);
+            ok = theirs == mt_next(b);
+        }
+        ok = ok && a->mti == b->mti &&
+             memcmp(a->mt, b->mt, sizeof a->mt) == 0;
+    }
+    free(a);
+    free(b);
+    atomic_store(&known, ok ? 1 : -1);
+    return ok;
+}
+
+static de_rng rng_of(const gsl_rng *r, const de_state *st)
+{
+    return (de_rng){.mt = st->fast_mt ? r->state : NULL,
+                    .state = r->state, .get = r->type->get,
+                    .get_double = r->type->get_double, .min = r->type->min,
+                    .range = r->type->max - r->type->min};
+}
+
+/* gsl_rng_get */
+static inline unsigned long draw_raw(const de_rng *g)
+{
+    return g->mt ? mt_next(g->mt) : g->get(g->state);
+}
+
+/* gsl_rng_uniform: mt19937's get_double is its output / 2^32 */
+static inline double draw_uniform(const de_rng *g)
+{
+    return g->mt ? (double)mt_next(g->mt) / 4294967296.0
+                 : g->get_double(g->state);
+}
+
+/* m draws of gsl_rng_uniform in a row into out. For mt19937 the words are
+ * tempered in a loop of their own, whose iterations do not wait on one
+ * another (one at a time, each waits on the index the last one stored). */
+static void draw_uniforms(const de_rng *g, double *out, size_t m)
+{
+    mt_state *mt = g->mt;
+    if (!mt) {
+        for (size_t k = 0; k < m; k++)
+            out[k] = g->get_double(g->state);
+        return;
+    }
+    int t = mt->mti;
+    for (size_t k = 0; k < m; k++) {
+        if (t >= MT_N) {
+            mt_refill(mt);
+            t = 0;
+        }
+        out[k] = (double)mt_temper(mt->mt[t++]) / 4294967296.0;
+    }
+    mt->mti = t;
+}
+
+static de_scale scale_for(const de_rng *g, unsigned long m)
+{
+    return (de_scale){.m = m, .scale = g->range / m};
+}
+
+/* gsl_rng_uniform_int(r, sc->m): the generator's values scaled down by
+ * sc->scale, drawn again when they land at m or beyond. */
+static inline size_t draw_below(const de_rng *g, const de_scale *sc)
+{
+    unsigned long k;
+    do
+        k = (draw_raw(g) - g->min) / sc->scale;
+    while (k >= sc->m);
+    return (size_t)k;
+}
+
 /* --- Set-up ------------------------------------------------------------ */
 
 size_t augur__de_population_size(const void *state, size_t n)
@@ -143,8 +310,8 @@ augur_termination *augur__de_default_termination(const void *state, size_t n)
 
 /* Every workspace array, in the order of the sizes in allocate(). */
 #define DE_ARRAYS(st) {&(st)->pop, &(st)->fpop, &(st)->trials, &(st)->ftrials, \
-    &(st)->mutant, &(st)->ft, &(st)->crt, &(st)->fm, &(st)->crm, &(st)->sf,   \
-    &(st)->scr, &(st)->sw, &(st)->mf, &(st)->mcr, &(st)->archive}
+    &(st)->mutant, &(st)->draws, &(st)->ft, &(st)->crt, &(st)->fm, &(st)->crm, \
+    &(st)->sf, &(st)->scr, &(st)->sw, &(st)->mf, &(st)->mcr, &(st)->archive}
 
 void augur__de_free(void *state)
 {
@@ -156,6 +323,10 @@ void augur__de_free(void *state)
     }
     free(st->rank);
     st->rank = NULL;
+    free(st->inside);
+    st->inside = NULL;
+    free(st->outside);
+    st->outside = NULL;
 }
 
 static int allocate(de_state *st, size_t rows)
@@ -163,13 +334,15 @@ static int allocate(de_state *st, size_t rows)
     size_t n = st->n, np = st->np;
     double **arrays[] = DE_ARRAYS(st);
     const size_t sizes[AUGUR__ARRAY_SIZE(arrays)] = {
-        np * n, np, rows * n, rows, n, np, np, np, np, np, np, np, st->h, st->h,
-        (st->arch_cap + 1) * n};
+        np * n, np, rows * n, rows, n, n, np, np, np, np, np, np, np, st->h,
+        st->h, (st->arch_cap + 1) * n};
     int ok = 1;
     for (size_t k = 0; k < AUGUR__ARRAY_SIZE(arrays); k++)
         ok &= (*arrays[k] = malloc(sizes[k] * sizeof **arrays[k])) != NULL;
     st->rank = malloc(np * sizeof *st->rank);
-    return ok && st->rank;
+    st->inside = malloc(rows * sizeof *st->inside);
+    st->outside = malloc(n * sizeof *st->outside);
+    return ok && st->rank && st->inside && st->outside;
 }
 
 static const strategy *current_strategy(const de_state *st)
@@ -227,6 +400,11 @@ int augur__de_setup(augur_solver *s, de_state *st, int batch)
     if (!allocate(st, batch ? st->np : 1))
         return augur_solver_fail(s, AUGUR_ENOMEM, "%s: out of memory",
                                  augur_solver_type_name(s));
+    const gsl_rng *r = augur_solver_rng(s);
+    st->fast_mt = r->type == gsl_rng_mt19937 && mt_layout_known();
+    de_rng g = rng_of(r, st);
+    st->by_np = scale_for(&g, st->np);
+    st->by_n = scale_for(&g, st->n);
     reset_adaptation(st);
     return augur_solver_initial_points(s, st->pop, st->np, 0.05);
 }
@@ -274,13 +452,14 @@ int augur__de_begin_generation(augur_solver *s, de_state *st)
 
 /* k distinct members other than i, without replacement (rejection keeps
  * it O(k^2) and the draws identical for a seed). */
-static void draw_distinct(gsl_rng *rng, size_t np, size_t i, size_t k, size_t *out)
+static void draw_distinct(const de_rng *g, const de_state *st, size_t i,
+                          size_t k, size_t *out)
 {
     for (size_t a = 0; a < k; a++) {
         size_t r;
         int taken;
         do {
-            r = (size_t)gsl_rng_uniform_int(rng, np);
+            r = draw_below(g, &st->by_np);
             taken = r == i;
             for (size_t b = 0; b < a && !taken; b++)
                 taken = out[b] == r;
@@ -289,64 +468,104 @@ static void draw_distinct(gsl_rng *rng, size_t np, size_t i, size_t k, size_t *o
     }
 }
 
+/* The mutant row. One loop per operator rather than a switch per
+ * coordinate; each coordinate's expression is the same as ever, so the
+ * values are too. */
 static void mutate(const de_state *st, const strategy *sg, size_t i,
                    const size_t *p, double f)
 {
     size_t n = st->n;
     const double *x = st->pop + i * n, *b = st->pop + st->best * n;
     const double *q[5];
+    double *v = st->mutant;
     for (size_t a = 0; a < sg->draws; a++)
         q[a] = st->pop + p[a] * n;
-    for (size_t j = 0; j < n; j++) {
-        double v = 0;
-        switch (sg->mut) {
-        case MUT_BEST1: v = b[j] + f * (q[0][j] - q[1][j]); break;
-        case MUT_RAND1: v = q[0][j] + f * (q[1][j] - q[2][j]); break;
-        case MUT_CURRENT_TO_BEST1:
-            v = x[j] + f * (b[j] - x[j]) + f * (q[0][j] - q[1][j]);
-            break;
-        case MUT_BEST2: v = b[j] + f * (q[0][j] + q[1][j] - q[2][j] - q[3][j]); break;
-        case MUT_RAND2: v = q[0][j] + f * (q[1][j] + q[2][j] - q[3][j] - q[4][j]); break;
-        }
-        st->mutant[j] = v;
+    switch (sg->mut) {
+    case MUT_BEST1:
+        for (size_t j = 0; j < n; j++)
+            v[j] = b[j] + f * (q[0][j] - q[1][j]);
+        break;
+    case MUT_RAND1:
+        for (size_t j = 0; j < n; j++)
+            v[j] = q[0][j] + f * (q[1][j] - q[2][j]);
+        break;
+    case MUT_CURRENT_TO_BEST1:
+        for (size_t j = 0; j < n; j++)
+            v[j] = x[j] + f * (b[j] - x[j]) + f * (q[0][j] - q[1][j]);
+        break;
+    case MUT_BEST2:
+        for (size_t j = 0; j < n; j++)
+            v[j] = b[j] + f * (q[0][j] + q[1][j] - q[2][j] - q[3][j]);
+        break;
+    case MUT_RAND2:
+        for (size_t j = 0; j < n; j++)
+            v[j] = q[0][j] + f * (q[1][j] + q[2][j] - q[3][j] - q[4][j]);
+        break;
     }
 }
 
-static void crossover(gsl_rng *rng, const de_state *st, int exponential,
-                      double cr, const double *x, double *u)
+/* Whether v passes the test the repair and the evaluation path make of a
+ * coordinate, v >= lo && v <= hi (NaN fails it), without branches: in a
+ * population at a face of the box a trial's coordinates fall either side
+ * at random. */
+static inline int within(double v, double lo, double hi)
 {
-    size_t n = st->n, j = (size_t)gsl_rng_uniform_int(rng, n);
-    memcpy(u, x, n * sizeof *u);
+    return (v >= lo) & (v <= hi);
+}
+
+/* u from x and the mutant. The coordinates of u outside the box go to
+ * st->outside, in order; returns how many. */
+static size_t crossover(const de_rng *g, de_state *st, int exponential,
+                        double cr, const double *x, double *u, const double *lb,
+                        const double *ub)
+{
+    size_t n = st->n, j = draw_below(g, &st->by_n), nout = 0;
+    const double *m = st->mutant;
+    size_t *out = st->outside;
     if (exponential) {
+        memcpy(u, x, n * sizeof *u);
         size_t len = 0;
         do {
-            u[j] = st->mutant[j];
-            j = (j + 1) % n;
+            u[j] = m[j];
+            if (++j == n)
+                j = 0;
             len++;
-        } while (len < n && gsl_rng_uniform(rng) < cr);
-        return;
+        } while (len < n && draw_uniform(g) < cr);
+        for (size_t k = 0; k < n; k++) {
+            out[nout] = k;
+            nout += !within(u[k], lb[k], ub[k]);
+        }
+        return nout;
     }
-    for (size_t k = 0; k < n; k++)
-        if (gsl_rng_uniform(rng) < cr || k == j)
-            u[k] = st->mutant[k];
+    /* one draw for every k, j included, all before any repair's */
+    double *r = st->draws;
+    draw_uniforms(g, r, n);
+    for (size_t k = 0; k < n; k++) {
+        double v = r[k] < cr || k == j ? m[k] : x[k];
+        u[k] = v;
+        out[nout] = k;
+        nout += !within(v, lb[k], ub[k]);
+    }
+    return nout;
 }
 
 /* jDE: each trial redraws its member's F and CR with probability tau. */
-static void jde_params(gsl_rng *rng, de_state *st, size_t i)
+static void jde_params(const de_rng *g, de_state *st, size_t i)
 {
     st->ft[i] = st->fm[i];
     st->crt[i] = st->crm[i];
-    if (gsl_rng_uniform(rng) < JDE_TAU)
-        st->ft[i] = JDE_FL + JDE_FU * gsl_rng_uniform(rng);
-    if (gsl_rng_uniform(rng) < JDE_TAU)
-        st->crt[i] = gsl_rng_uniform(rng);
+    if (draw_uniform(g) < JDE_TAU)
+        st->ft[i] = JDE_FL + JDE_FU * draw_uniform(g);
+    if (draw_uniform(g) < JDE_TAU)
+        st->crt[i] = draw_uniform(g);
 }
 
 /* SHADE: CR ~ N(M_CR, 0.1) clipped to [0, 1]; F ~ Cauchy(M_F, 0.1), drawn
  * again while not positive, cut at 1. */
-static void shade_params(gsl_rng *rng, de_state *st, size_t i)
+static void shade_params(gsl_rng *rng, const de_rng *g, de_state *st, size_t i)
 {
-    size_t r = (size_t)gsl_rng_uniform_int(rng, st->h);
+    de_scale by_h = scale_for(g, st->h);
+    size_t r = draw_below(g, &by_h);
     double cr = st->mcr[r] + gsl_ran_gaussian(rng, 0.1);
     st->crt[i] = fmin(fmax(cr, 0), 1);
     double f = 0;
@@ -360,17 +579,19 @@ static void shade_params(gsl_rng *rng, de_state *st, size_t i)
 /* current-to-pbest/1: x + F(x_pbest - x) + F(x_r1 - x~_r2), pbest among the
  * best p NP members (p in [2/NP, pbest-rate]), r2 from population and
  * archive. */
-static void shade_mutate(gsl_rng *rng, de_state *st, size_t i)
+static void shade_mutate(const de_rng *g, de_state *st, size_t i)
 {
     size_t n = st->n, np = st->np;
     double pmin = 2.0 / (double)np, pmax = fmax(st->pbest_rate, pmin);
-    double p = pmin + (pmax - pmin) * gsl_rng_uniform(rng);
+    double p = pmin + (pmax - pmin) * draw_uniform(g);
     size_t top = (size_t)lround(p * (double)np);
     top = top < 1 ? 1 : top > np ? np : top;
-    size_t pb = st->rank[gsl_rng_uniform_int(rng, top)].i, r1, r2;
-    draw_distinct(rng, np, i, 1, &r1);
+    de_scale by_top = scale_for(g, top);
+    size_t pb = st->rank[draw_below(g, &by_top)].i, r1, r2;
+    draw_distinct(g, st, i, 1, &r1);
+    de_scale pool = scale_for(g, np + st->arch_n);
     do
-        r2 = (size_t)gsl_rng_uniform_int(rng, np + st->arch_n);
+        r2 = draw_below(g, &pool);
     while (r2 == i || r2 == r1);
     const double *x = st->pop + i * n, *xb = st->pop + pb * n;
     const double *x1 = st->pop + r1 * n;
@@ -380,28 +601,45 @@ static void shade_mutate(gsl_rng *rng, de_state *st, size_t i)
         st->mutant[j] = x[j] + f * (xb[j] - x[j]) + f * (x1[j] - x2[j]);
 }
 
-void augur__de_trial(augur_solver *s, de_state *st, size_t i, double *u)
+int augur__de_trial(augur_solver *s, de_state *st, size_t i, double *u)
 {
     gsl_rng *rng = augur_solver_rng(s);
+    de_rng g = rng_of(rng, st);
     const double *x = st->pop + i * st->n;
+    const double *lb = augur_solver_lower(s), *ub = augur_solver_upper(s);
+    size_t nout;
     if ((int)st->adaptation == DE_ADAPT_SHADE) {
-        shade_params(rng, st, i);
-        shade_mutate(rng, st, i);
-        crossover(rng, st, 0, st->crt[i], x, u);
+        shade_params(rng, &g, st, i);
+        shade_mutate(&g, st, i);
+        nout = crossover(&g, st, 0, st->crt[i], x, u, lb, ub);
     } else {
         const strategy *sg = current_strategy(st);
         size_t p[5];
         if ((int)st->adaptation == DE_ADAPT_JDE) {
-            jde_params(rng, st, i);
+            jde_params(&g, st, i);
         } else {
             st->ft[i] = st->gen_f;
             st->crt[i] = st->cross;
         }
-        draw_distinct(rng, st->np, i, sg->draws, p);
+        draw_distinct(&g, st, i, sg->draws, p);
         mutate(st, sg, i, p, st->ft[i]);
-        crossover(rng, st, sg->exponential, st->crt[i], x, u);
+        nout = crossover(&g, st, sg->exponential, st->crt[i], x, u, lb, ub);
     }
-    augur_solver_repair(s, u, (augur_bound_policy)st->policy);
+    /* The repair leaves a coordinate within the box as it is, without a
+     * draw, and the wall policy leaves every one: a trial within the box,
+     * or under the wall, needs no repair. After it, only the coordinates
+     * it changed need testing again (one repaired by reflection may round
+     * onto the far side of a bound). */
+    augur_bound_policy policy = (augur_bound_policy)st->policy;
+    if (nout == 0 || policy == AUGUR_BOUNDS_WALL)
+        return nout == 0;
+    augur_solver_repair(s, u, policy);
+    int in = 1;
+    for (size_t k = 0; k < nout; k++) {
+        size_t c = st->outside[k];
+        in &= within(u[c], lb[c], ub[c]);
+    }
+    return in;
 }
 
 /* SHADE: a parent beaten strictly goes to the archive (a random entry makes

@@ -16,6 +16,12 @@
 
 enum { DE_ADAPT_NONE, DE_ADAPT_JDE, DE_ADAPT_SHADE };
 
+/* gsl_rng_uniform_int(r, m)'s m and divisor scale = range / m, which it
+ * would otherwise compute again on every draw. */
+typedef struct de_scale {
+    unsigned long m, scale;
+} de_scale;
+
 /* A member's rank key for SHADE's p-best choice. */
 typedef struct de_rank {
     double f;
@@ -33,7 +39,12 @@ typedef struct de_state {
 
     double *pop, *fpop;       /* np rows of n and their energies */
     double *trials, *ftrials; /* the trial rows (1 for de, np for de2) */
+    unsigned char *inside;    /* per trial row: known to be within the box */
     double *mutant;           /* one row */
+    double *draws;            /* a crossover's n uniform draws */
+    size_t *outside;          /* a trial's coordinates outside the box */
+    de_scale by_np, by_n;     /* for draws of a member and of a coordinate */
+    int fast_mt;              /* the generator is stepped in de_common.c */
     size_t best;              /* index of the best member */
     double gen_f;             /* F of this generation (dither) */
 
@@ -62,8 +73,10 @@ void augur__de_started(augur_solver *s, de_state *st);
 /* Before a generation's trials: re-check the parameters, draw this
  * generation's F (dither), rank the members (SHADE). */
 int augur__de_begin_generation(augur_solver *s, de_state *st);
-/* Build member i's trial into u: mutation, crossover, bound repair. */
-void augur__de_trial(augur_solver *s, de_state *st, size_t i, double *u);
+/* Build member i's trial into u: mutation, crossover, bound repair.
+ * Returns 1 when u is known to be within the box (every coordinate passed
+ * the evaluation path's own bounds test as it was built), else 0. */
+int augur__de_trial(augur_solver *s, de_state *st, size_t i, double *u);
 /* Selection of member i against its trial u of energy f (ties go to the
  * trial), with the adaptation's bookkeeping. */
 void augur__de_select(augur_solver *s, de_state *st, size_t i, const double *u,
@@ -71,5 +84,13 @@ void augur__de_select(augur_solver *s, de_state *st, size_t i, const double *u,
 /* After the selections: SHADE's memory update, the restart (which
  * evaluates the redrawn members as one batch), the population exposed. */
 int augur__de_end_generation(augur_solver *s, de_state *st);
+
+/* augur_solver_evaluate_batch for rows the solver has already compared
+ * with the box: where inside[k] is set, row k is taken to be within the
+ * bounds and the evaluation path skips its own test of them. The rows are
+ * the trial view, not copied. Defined in run.c, beside the path it
+ * shortens; DE is its only user. */
+int augur__solver_evaluate_rows(augur_solver *s, const double *X, size_t m,
+                                double *F, const unsigned char *inside);
 
 #endif

@@ -10,7 +10,9 @@
  * constraints and its reported energy is exactly what it costs) and the
  * evaluation monitors are updated in call order. This is the hot path: it
  * does no allocation and touches constraints, penalties and monitors only
- * when there are some.
+ * when there are some, and a solver that tested its points against the box
+ * as it built them (DE) can say so (augur__solver_evaluate_rows) rather
+ * than have the test made twice.
  *
  * solve: generation 0 (the type's start), then steps; after every
  * generation a record goes to the history and the generation monitors, and
@@ -22,6 +24,7 @@
 #include <string.h>
 #include "solver_int.h"
 #include "constraints_int.h"
+#include "de_int.h"   /* augur__solver_evaluate_rows */
 
 /* --- Limits ------------------------------------------------------------ */
 
@@ -190,6 +193,26 @@ int augur_solver_evaluate_batch(augur_solver *s, const double *X, size_t m,
     } else {
         for (size_t k = 0; k < m; k++)
             F[k] = evaluate_one(s, X + k * s->n);
+    }
+    s->trial_view = X;
+    s->ntrial = m;
+    return s->pending;
+}
+
+int augur__solver_evaluate_rows(augur_solver *s, const double *X, size_t m,
+                                double *F, const unsigned char *inside)
+{
+    /* a map admits its rows in batch.c */
+    if (s->map && m > 1)
+        return augur_solver_evaluate_batch(s, X, m, F);
+    for (size_t k = 0; k < m; k++) {
+        const double *x = X + k * s->n;
+        /* without constraints (which bring x' back into the box
+         * themselves), admission passes a row within the box through as
+         * it is: what evaluate_one then does */
+        F[k] = inside[k] && !s->constraints
+                   ? augur__solver_account(s, x, s->cost(x, s->n, s->data))
+                   : evaluate_one(s, x);
     }
     s->trial_view = X;
     s->ntrial = m;
