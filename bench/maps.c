@@ -29,7 +29,8 @@
  * (MPI libraries do not survive fork), so the MPI rows come from a second
  * run under mpirun, with its own serial reference: with 3 ranks rank 0
  * deals and 2 ranks compute; with 2 ranks the map is "onall" (rank 0
- * computes between dealing). The load average is printed before and after:
+ * computes between dealing; start those with --bind-to none, or mpirun
+ * pins rank 0, and with it the control's threads, to one core). The load average is printed before and after:
  * on a shared machine the ratios are the figures to read. Benchmarks are
  * not tests: nothing here asserts a time. */
 #define _DEFAULT_SOURCE 1             /* getloadavg is a BSD call, not POSIX */
@@ -156,21 +157,6 @@ static void print_machine(const options *o)
            "on their thread's CPU time: a read %.0f ns, spin excess %.0f ns "
            "(corrected)\n", o->reps, o->seconds, work_clock_read_ns(),
            work_spin_excess_ns());
-}
-
-/* How close a spin comes to its target, measured on this process. */
-static void print_spin_check(void)
-{
-    double t[3] = {10e-6, 1e-3, 10e-3};
-    printf("spin check (mean CPU per task):");
-    for (int k = 0; k < 3; k++) {
-        int n = k == 0 ? 2000 : k == 1 ? 100 : 10;
-        double t0 = work_cpu_now();
-        for (int i = 0; i < n; i++)
-            work_spin(t[k]);
-        printf(" %.4g us for %.4g us", 1e6 * (work_cpu_now() - t0) / n, 1e6 * t[k]);
-    }
-    printf("\n");
 }
 
 /* --- Medians --------------------------------------------------------------- */
@@ -458,8 +444,10 @@ static void print_mpi_note(void)
     printf("\nthe MPI rows come from a run under mpirun (fork and MPI never share "
            "a process):\n  mpirun -np 3 --allow-run-as-root --oversubscribe "
            "build/release/bench/bench_maps --mpi   (rank 0 deals, 2 compute)\n"
-           "  mpirun -np 2 --allow-run-as-root build/release/bench/bench_maps "
-           "--mpi   (onall: both compute)\n");
+           "  mpirun -np 2 --bind-to none --allow-run-as-root "
+           "build/release/bench/bench_maps --mpi   (onall: both compute)\n"
+           "(with 2 ranks mpirun binds each to a core unless told not to, and the "
+           "bare control on rank 0 would get one core)\n");
 }
 
 /* Started by mpirun without --mpi, every rank would run the whole bench. */
@@ -513,7 +501,7 @@ int main(int argc, char **argv)
     }
     print_machine(&o);
     print_load("before");
-    print_spin_check();
+    work_print_spin_check(stdout);
     fflush(stdout);
     int rc = bench(&o);
     if (o.mpi)

@@ -95,6 +95,21 @@ double work_spin_excess_ns(void)
     return 1e9 * excess;
 }
 
+void work_print_spin_check(FILE *to)
+{
+    static const double target[] = {10e-6, 1e-3, 10e-3};
+    static const int count[] = {2000, 100, 10};
+    fprintf(to, "spin check (mean CPU per task):");
+    for (int k = 0; k < 3; k++) {
+        double t0 = work_cpu_now();
+        for (int i = 0; i < count[k]; i++)
+            work_spin(target[k]);
+        fprintf(to, " %.4g us for %.4g us", 1e6 * (work_cpu_now() - t0) / count[k],
+                1e6 * target[k]);
+    }
+    fprintf(to, "\n");
+}
+
 /* --- Tasks and the cost ----------------------------------------------------- */
 
 static int spin_task(const augur_task_call *call, const void *in, size_t in_len,

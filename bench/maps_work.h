@@ -14,6 +14,7 @@
 #define AUGUR_BENCH_MAPS_WORK_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <augur.h>
 
 #define WORK_SPIN_TASK "bench.spin"   /* in: the seconds to spin; out: echoed */
@@ -38,6 +39,9 @@ double work_spin_excess_ns(void);
 double work_spin(double seconds);
 /* This thread's CPU time in seconds. */
 double work_cpu_now(void);
+/* One line on `to`: how close spins of 10 us, 1 ms and 10 ms come to
+ * their targets on this process. */
+void work_print_spin_check(FILE *to);
 
 /* One backend under test, or the control: type WORK_BARE, no map at all
  * but `workers` plain threads that share each batch in equal halves with
