@@ -3,6 +3,8 @@
  *     bench_maps [--quick]                          serial, threads, fork
  *     mpirun -np 3 --allow-run-as-root --oversubscribe bench_maps --mpi
  *                                                   serial, mpi
+ *     mpirun -np 2 --bind-to none --allow-run-as-root bench_maps --mpi
+ *                                                   serial, mpi onall
  *
  * Three tables, every figure the median of 5 measurements of about 0.5 s,
  * each measurement on a fresh map, the repetitions taking turns across the
@@ -30,9 +32,10 @@
  * run under mpirun, with its own serial reference: with 3 ranks rank 0
  * deals and 2 ranks compute; with 2 ranks the map is "onall" (rank 0
  * computes between dealing; start those with --bind-to none, or mpirun
- * pins rank 0, and with it the control's threads, to one core). The load average is printed before and after:
- * on a shared machine the ratios are the figures to read. Benchmarks are
- * not tests: nothing here asserts a time. */
+ * pins rank 0, and with it the control's threads, to one core). The load
+ * average is printed before and after: on a shared machine the ratios are
+ * the figures to read. Benchmarks are not tests: nothing here asserts a
+ * time. docs/BENCHMARKS.md has the results and what they mean. */
 #define _DEFAULT_SOURCE 1             /* getloadavg is a BSD call, not POSIX */
 #include <math.h>
 #include <stdio.h>
@@ -50,12 +53,18 @@
 #include "bench_util.h"
 #include "maps_work.h"
 
+#ifdef __VERSION__
+#define COMPILER __VERSION__          /* GCC's and Clang's version string */
+#else
+#define COMPILER "unknown"
+#endif
+
 #define WORKERS 2
 #define REPS 5
 #define QUICK_REPS 1
 #define CELL_SECONDS 0.5              /* each measurement, about */
 #define QUICK_SECONDS 0.1
-#define MAX_BACKENDS 4           /* the maps and the control */
+#define MAX_BACKENDS 4                /* the maps and the control */
 #define BUCKSHOT_NPTS 32
 #define BUCKSHOT_EVALS 60
 /* The targets of issue 4 (map backends) and issue 5 (nested solvers). */
@@ -141,12 +150,7 @@ static void print_machine(const options *o)
         snprintf(u.release, sizeof u.release, "unknown");
     printf("bench_maps: augur %s; CPU %s, %ld online; kernel %s; compiler %s\n",
            AUGUR_VERSION_STRING, cpu, sysconf(_SC_NPROCESSORS_ONLN), u.release,
-#ifdef __VERSION__
-           __VERSION__
-#else
-           "unknown"
-#endif
-    );
+           COMPILER);
 #ifdef AUGUR_HAVE_MPI
     char lib[MPI_MAX_LIBRARY_VERSION_STRING];
     int len = 0;

@@ -7,7 +7,7 @@
  * threads, forked processes or MPI ranks (map.h), ensembles (ensemble.h),
  * constraints and penalties (constraints.h), fits (fit.h), specs and
  * config-driven jobs (spec.h, config.h). plugin.h is for those who
- * implement a solver; map_mpi.h, the one header that includes mpi.h, for
+ * implement a solver; map_mpi.h (built with MPI only) for
  * MPI programs. */
 #ifndef AUGUR_H
 #define AUGUR_H
