@@ -49,10 +49,10 @@
  * 5-D; 100 seeds each). */
 #include <float.h>
 #include <math.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_randist.h>
+#include "de_draws.h"
 #include "de_int.h"
 #include "internal.h"
 
@@ -125,171 +125,6 @@ const augur_param augur__de_params[] = {
             "is below this fraction of the box (and of max(1, |f|))"},
     {.name = NULL},
 };
-
-/* --- Draws ----------------------------------------------------------------
- *
- * A trial's draws are made as gsl_rng_uniform and gsl_rng_uniform_int make
- * them - the same values in the same order, so every seed's run is
- * unchanged - but cheaper: they were a third to a half of the time per
- * evaluation with a trivial cost. libgsl is built without HAVE_INLINE, so
- * each of those is an out-of-line call around the generator's own;
- * uniform_int divides range / m again on every draw though m is np or n
- * for the whole run; and GSL's MT19937 refills its 624 words with a branch
- * on each word's random low bit, mispredicted half the time. So for the
- * solvers' generator, mt19937, DE steps the generator itself, on GSL's
- * state, with the same arithmetic and no branch; any other generator goes
- * through its type's functions. The repair (bounds.c) and SHADE's Gaussian
- * and Cauchy draws still go through GSL, on the same state, in the same
- * order as ever. */
-
-/* MT19937's state as GSL's rng/mt.c keeps it: 624 words of 32 bits in
- * unsigned longs, and the index of the next word to give out. That layout
- * is GSL's own, not its API, so it is used only where mt_layout_known()
- * has checked it against GSL's generator. */
-#define MT_N 624
-#define MT_M 397
-typedef struct mt_state {
-    unsigned long mt[MT_N];
-    int mti;
-} mt_state;
-
-typedef struct de_rng {
-    mt_state *mt;                 /* NULL: through the type's functions */
-    void *state;
-    unsigned long (*get)(void *);
-    double (*get_double)(void *);
-    unsigned long min, range;
-} de_rng;
-
-/* One word of the refill, Matsumoto and Nishimura's recurrence; the xor
- * with the matrix's last row is masked in rather than branched on. */
-static inline unsigned long mt_word(unsigned long w, unsigned long next,
-                                    unsigned long far)
-{
-    unsigned long y = (w & 0x80000000UL) | (next & 0x7fffffffUL);
-    return far ^ (y >> 1) ^ ((0UL - (y & 1UL)) & 0x9908b0dfUL);
-}
-
-static void mt_refill(mt_state *st)
-{
-    unsigned long *mt = st->mt;
-    int k = 0;
-    for (; k < MT_N - MT_M; k++)
-        mt[k] = mt_word(mt[k], mt[k + 1], mt[k + MT_M]);
-    for (; k < MT_N - 1; k++)
-        mt[k] = mt_word(mt[k], mt[k + 1], mt[k + MT_M - MT_N]);
-    mt[MT_N - 1] = mt_word(mt[MT_N - 1], mt[0], mt[MT_M - 1]);
-    st->mti = 0;
-}
-
-/* An output from a word of the state. */
-static inline unsigned long mt_temper(unsigned long y)
-{
-    y ^= y >> 11;
-    y ^= (y << 7) & 0x9d2c5680UL;
-    y ^= (y << 15) & 0xefc60000UL;
-    return y ^ (y >> 18);
-}
-
-/* The next output: the next word, tempered. */
-static inline unsigned long mt_next(mt_state *st)
-{
-    if (st->mti >= MT_N)
-        mt_refill(st);
-    return mt_temper(st->mt[st->mti++]);
-}
-
-/* Whether GSL's mt19937 keeps the state mt_state describes: its state has
- * that size, and from one seeded state GSL's own get and mt_next give the
- * same outputs through three refills and leave the same words and index.
- * Checked once per process, on two copies of a state rather than on a
- * solver's generator, whose draws it must not use. */
-static int mt_layout_known(void)
-{
-    static atomic_int known;      /* 0 not yet checked, 1 yes, -1 no */
-    int k = atomic_load(&known);
-    if (k != 0)
-        return k > 0;
-    const gsl_rng_type *t = gsl_rng_mt19937;
-    int ok = t->size == sizeof(mt_state) && t->min == 0 &&
-             t->max == 0xffffffffUL;
-    mt_state *a = ok ? malloc(sizeof *a) : NULL;
-    mt_state *b = ok ? malloc(sizeof *b) : NULL;
-    ok = ok && a && b;
-    if (ok) {
-        t->set(a, 20250101UL);
-        memcpy(b, a, sizeof *a);
-        for (int i = 0; ok && i < 3 * MT_N + 7; i++) {
-            unsigned long theirs = t->get(a);
-            ok = theirs == mt_next(b);
-        }
-        ok = ok && a->mti == b->mti &&
-             memcmp(a->mt, b->mt, sizeof a->mt) == 0;
-    }
-    free(a);
-    free(b);
-    atomic_store(&known, ok ? 1 : -1);
-    return ok;
-}
-
-static de_rng rng_of(const gsl_rng *r, const de_state *st)
-{
-    return (de_rng){.mt = st->fast_mt ? r->state : NULL,
-                    .state = r->state, .get = r->type->get,
-                    .get_double = r->type->get_double, .min = r->type->min,
-                    .range = r->type->max - r->type->min};
-}
-
-/* gsl_rng_get */
-static inline unsigned long draw_raw(const de_rng *g)
-{
-    return g->mt ? mt_next(g->mt) : g->get(g->state);
-}
-
-/* gsl_rng_uniform: mt19937's get_double is its output / 2^32 */
-static inline double draw_uniform(const de_rng *g)
-{
-    return g->mt ? (double)mt_next(g->mt) / 4294967296.0
-                 : g->get_double(g->state);
-}
-
-/* m draws of gsl_rng_uniform in a row into out. For mt19937 the words are
- * tempered in a loop of their own, whose iterations do not wait on one
- * another (one at a time, each waits on the index the last one stored). */
-static void draw_uniforms(const de_rng *g, double *out, size_t m)
-{
-    mt_state *mt = g->mt;
-    if (!mt) {
-        for (size_t k = 0; k < m; k++)
-            out[k] = g->get_double(g->state);
-        return;
-    }
-    int t = mt->mti;
-    for (size_t k = 0; k < m; k++) {
-        if (t >= MT_N) {
-            mt_refill(mt);
-            t = 0;
-        }
-        out[k] = (double)mt_temper(mt->mt[t++]) / 4294967296.0;
-    }
-    mt->mti = t;
-}
-
-static de_scale scale_for(const de_rng *g, unsigned long m)
-{
-    return (de_scale){.m = m, .scale = g->range / m};
-}
-
-/* gsl_rng_uniform_int(r, sc->m): the generator's values scaled down by
- * sc->scale, drawn again when they land at m or beyond. */
-static inline size_t draw_below(const de_rng *g, const de_scale *sc)
-{
-    unsigned long k;
-    do
-        k = (draw_raw(g) - g->min) / sc->scale;
-    while (k >= sc->m);
-    return (size_t)k;
-}
 
 /* --- Set-up ------------------------------------------------------------ */
 
@@ -401,7 +236,7 @@ int augur__de_setup(augur_solver *s, de_state *st, int batch)
         return augur_solver_fail(s, AUGUR_ENOMEM, "%s: out of memory",
                                  augur_solver_type_name(s));
     const gsl_rng *r = augur_solver_rng(s);
-    st->fast_mt = r->type == gsl_rng_mt19937 && mt_layout_known();
+    st->fast_mt = r->type == gsl_rng_mt19937 && augur__de_mt_layout_known();
     de_rng g = rng_of(r, st);
     st->by_np = scale_for(&g, st->np);
     st->by_n = scale_for(&g, st->n);
@@ -539,7 +374,7 @@ static size_t crossover(const de_rng *g, de_state *st, int exponential,
     }
     /* one draw for every k, j included, all before any repair's */
     double *r = st->draws;
-    draw_uniforms(g, r, n);
+    augur__de_draw_uniforms(g, r, n);
     for (size_t k = 0; k < n; k++) {
         double v = r[k] < cr || k == j ? m[k] : x[k];
         u[k] = v;
