@@ -20,19 +20,6 @@
 #include "solver_int.h"
 #include "job_int.h"
 
-char *augur__job_join(const char *dir, const char *path)
-{
-    if (!path)
-        return NULL;
-    if (path[0] == '/' || !dir || strcmp(dir, ".") == 0)
-        return strdup(path);
-    size_t ld = strlen(dir), lp = strlen(path);
-    char *full = malloc(ld + lp + 2);
-    if (full)
-        snprintf(full, ld + lp + 2, "%s/%s", dir, path);
-    return full;
-}
-
 static char *dir_of(const char *path)
 {
     const char *slash = strrchr(path, '/');
@@ -163,12 +150,12 @@ static int read_output(augur_job *j, const config_setting_t *g, char *err, size_
     int rc = augur__setting_group(g, err, cap);
     if (rc == AUGUR_OK)
         rc = augur__setting_only(g, keys, 1, err, cap);
-    const char *r = rc ? NULL : augur__job_string(g, "results", 0, err, cap, &rc);
+    const char *r = rc ? NULL : augur__setting_member_string(g, "results", 0, err, cap, &rc);
     if (r && !*r)
         return augur__setting_fail(config_setting_get_member(g, "results"), err, cap,
                                    AUGUR_EINVAL, "expected a file name");
     if (r && (!(j->results = strdup(r)) ||
-              !(j->results_path = augur__job_join(j->dir, r))))
+              !(j->results_path = augur__path_join(j->dir, r))))
         return augur__fail_msg(err, cap, AUGUR_ENOMEM, "out of memory");
     return rc;
 }

@@ -59,10 +59,6 @@ typedef struct augur__problem {
 int augur__problem_read(const config_setting_t *g, const char *dir,
                         augur__problem *p, char *err, size_t cap);
 void augur__problem_free(augur__problem *p);
-/* A string member of g: NULL with *rc AUGUR_OK when absent and not
- * required, else an error naming g or the member. */
-const char *augur__job_string(const config_setting_t *g, const char *name, int required,
-                              char *err, size_t cap, int *rc);
 
 /* Fits (problem_fit.c): read the `fit` group (p->cost and p->data set to
  * the raw fit cost), free what a fit holds, write the group back. */
@@ -190,7 +186,5 @@ int augur__profile_run(augur_job *j);
 void augur__profile_emit(augur_strbuf *b, const augur_job *j);
 void augur__profile_print(const augur_job *j, FILE *fp);
 
-/* dir/path for a relative path (malloc'd), path itself when absolute. */
-char *augur__job_join(const char *dir, const char *path);
 
 #endif

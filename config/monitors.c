@@ -137,7 +137,7 @@ static int read_values(const config_setting_t *g, augur__monitor_setting *m, cha
             rc = augur__setting_fail(s, err, cap, rc, "%s", why);
     }
     for (size_t i = 0; rc == AUGUR_OK && k->texts && k->texts[i].name; i++) {
-        const char *t = augur__job_string(g, k->texts[i].name, k->texts[i].required, err,
+        const char *t = augur__setting_member_string(g, k->texts[i].name, k->texts[i].required, err,
                                           cap, &rc);
         if (t && !*t)
             rc = augur__setting_fail(config_setting_get_member(g, k->texts[i].name), err,
@@ -208,7 +208,7 @@ static augur_monitor *make(const augur__monitor_setting *m, FILE *stream,
         return augur_monitor_verbose(stream, (size_t)v->every, v->x != 0);
     if (m->kind == &history)
         return augur_monitor_history((size_t)v->cap);
-    char *full = augur__job_join(dir, m->file);
+    char *full = augur__path_join(dir, m->file);
     augur_monitor *mon = full ? augur_monitor_logging(full, (size_t)v->every) : NULL;
     free(full);
     return mon;

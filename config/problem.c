@@ -81,20 +81,6 @@ static void release_slot(augur__problem *p)
 /* --- Shared readers -------------------------------------------------------- */
 
 /* A string member of g, or an error at g (missing) or at it (wrong type). */
-const char *augur__job_string(const config_setting_t *g, const char *name, int required,
-                              char *err, size_t cap, int *rc)
-{
-    const config_setting_t *m = config_setting_get_member(g, name);
-    *rc = AUGUR_OK;
-    if (!m) {
-        if (required)
-            *rc = augur__setting_fail(g, err, cap, AUGUR_EINVAL, "needs '%s' (a string)",
-                                      name);
-        return NULL;
-    }
-    return augur__setting_string(m, err, cap, rc);
-}
-
 /* problem.dimension: required, optional (0 when absent), checked >= 1. */
 static int read_dimension(const config_setting_t *g, int required, size_t *n,
                           char *err, size_t cap)
@@ -272,15 +258,15 @@ static int read_plugin(const config_setting_t *g, const char *dir, augur__proble
     int rc = augur__setting_group(ps, err, cap);
     if (rc == AUGUR_OK)
         rc = augur__setting_only(ps, keys, AUGUR__ARRAY_SIZE(keys), err, cap);
-    const char *path = rc ? NULL : augur__job_string(ps, "path", 1, err, cap, &rc);
-    const char *symbol = rc ? NULL : augur__job_string(ps, "symbol", 1, err, cap, &rc);
+    const char *path = rc ? NULL : augur__setting_member_string(ps, "path", 1, err, cap, &rc);
+    const char *symbol = rc ? NULL : augur__setting_member_string(ps, "symbol", 1, err, cap, &rc);
     if (rc == AUGUR_OK)
         rc = read_dimension(g, 1, &p->n, err, cap);
     if (rc != AUGUR_OK)
         return rc;
     p->path = strdup(path);
     p->symbol = strdup(symbol);
-    char *full = augur__job_join(dir, path);
+    char *full = augur__path_join(dir, path);
     if (!p->path || !p->symbol || !full) {
         free(full);
         return augur__fail_msg(err, cap, AUGUR_ENOMEM, "out of memory");

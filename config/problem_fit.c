@@ -37,7 +37,7 @@ static int read_metric(const config_setting_t *f, augur__problem *p, char *err,
                        size_t cap)
 {
     int rc;
-    const char *name = augur__job_string(f, "metric", 0, err, cap, &rc);
+    const char *name = augur__setting_member_string(f, "metric", 0, err, cap, &rc);
     p->metric = AUGUR_METRIC_CHI_SQUARE;
     if (!name)
         return rc;
@@ -91,14 +91,14 @@ static int read_data(const config_setting_t *f, const char *dir, augur__problem 
         rc = augur__setting_only(g, keys, AUGUR__ARRAY_SIZE(keys), err, cap);
     const char *v[4] = {NULL};
     for (size_t k = 0; rc == AUGUR_OK && k < 4; k++)
-        v[k] = augur__job_string(g, keys[k], k == 0, err, cap, &rc);
+        v[k] = augur__setting_member_string(g, keys[k], k == 0, err, cap, &rc);
     if (rc != AUGUR_OK)
         return rc;
     p->data_file = strdup(v[0]);
     p->data_x = dup_or(v[1], "0");
     p->data_y = dup_or(v[2], "1");
     p->data_sigma = dup_or(v[3], NULL);
-    char *full = augur__job_join(dir, v[0]);
+    char *full = augur__path_join(dir, v[0]);
     if (!p->data_file || !p->data_x || !p->data_y || (v[3] && !p->data_sigma) || !full) {
         free(full);
         return augur__fail_msg(err, cap, AUGUR_ENOMEM, "out of memory");
@@ -144,7 +144,7 @@ int augur__problem_read_fit(const config_setting_t *g, const char *dir,
     int rc = augur__setting_group(f, err, cap);
     if (rc == AUGUR_OK)
         rc = augur__setting_only(f, keys, AUGUR__ARRAY_SIZE(keys), err, cap);
-    const char *model = rc ? NULL : augur__job_string(f, "model", 1, err, cap, &rc);
+    const char *model = rc ? NULL : augur__setting_member_string(f, "model", 1, err, cap, &rc);
     if (rc != AUGUR_OK)
         return rc;
     if (!augur_fit_model_find(model))

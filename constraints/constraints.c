@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "constraints_int.h"
-#include "solver_int.h"
 
 /* --- Life cycle -------------------------------------------------------- */
 
@@ -357,34 +356,4 @@ int augur__constraints_admit(const augur_constraints *c, const double *lb,
             clip(out, lb, ub, c->n);
     }
     return 1;
-}
-
-/* --- The solver's setter ----------------------------------------------- */
-
-int augur_solver_set_constraints(augur_solver *s, augur_constraints *c)
-{
-    if (!s) {
-        augur_constraints_destroy(c);
-        return AUGUR_EINVAL;
-    }
-    augur__solver_clear(s);
-    if (c && c->n != s->n) {
-        size_t cn = c->n;
-        augur_constraints_destroy(c);
-        return augur_solver_fail(s, AUGUR_EINVAL, "%s: constraints for %zu "
-                                 "coordinates on a solver of %zu", s->type->name,
-                                 cn, s->n);
-    }
-    if (c && !s->cx && !(s->cx = malloc(2 * s->n * sizeof *s->cx))) {
-        augur_constraints_destroy(c);
-        return augur_solver_fail(s, AUGUR_ENOMEM, "out of memory");
-    }
-    augur_constraints_destroy(s->constraints);
-    s->constraints = c;
-    return AUGUR_OK;
-}
-
-const augur_constraints *augur_solver_constraints(const augur_solver *s)
-{
-    return s ? s->constraints : NULL;
 }

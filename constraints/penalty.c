@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "constraints_int.h"
-#include "solver_int.h"
 
 /* --- Constructors ------------------------------------------------------ */
 
@@ -192,23 +191,4 @@ double augur_penalty_value(const augur_penalty *p, const double *x, size_t n,
     if (p->kind == AUGUR__PENALTY_AND)
         return a + b;
     return isnan(a) || isnan(b) ? NAN : fmin(a, b);
-}
-
-/* --- The solver's setter ----------------------------------------------- */
-
-int augur_solver_set_penalty(augur_solver *s, augur_penalty *p)
-{
-    if (!s) {
-        augur_penalty_destroy(p);
-        return AUGUR_EINVAL;
-    }
-    augur__solver_clear(s);
-    augur_penalty_destroy(s->penalty);
-    s->penalty = p;
-    return AUGUR_OK;
-}
-
-const augur_penalty *augur_solver_penalty(const augur_solver *s)
-{
-    return s ? s->penalty : NULL;
 }

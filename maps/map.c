@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "map_hooks.h"
 #include "map_int.h"
 
 int augur__map_fail(augur_map *m, int code, const char *fmt, ...)

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "augur/model.h"
+#include "map_hooks.h"
 #include "map_int.h"
 
 #define MAX_NAMED 256
@@ -27,7 +28,7 @@ typedef struct table {
 } table;
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static table tasks, spmds, costs;
+static table builtin_tasks, tasks, spmds, costs;
 
 /* A fork while another thread holds the lock would leave the child's copy
  * locked for ever, and fork workers look tasks up by name: take the lock
@@ -49,14 +50,6 @@ static void install_atfork(void)
     pthread_atfork(before_fork, after_fork, after_fork);
 }
 
-static const struct {
-    const char *name;
-    augur_task_fn fn;
-} builtin_tasks[] = {
-    {"augur.evaluate", augur__task_evaluate},
-    {"augur.nested", augur__task_nested},
-    {"augur.profile-bin", augur__task_profile_bin},
-};
 
 /* Add (name, fn, data) unless the name is taken by something else. */
 static int add(table *t, const char *name, void (*fn)(void), void *data)
@@ -101,21 +94,33 @@ static int get(table *t, const char *name, void (**fn)(void), void **data)
 
 /* --- Tasks ------------------------------------------------------------- */
 
+/* Built-in tasks live in their own table, filled at load time by the areas
+ * that own them (map_hooks.h), so a user registration can never shadow
+ * one. */
+int augur__task_builtin(const char *name, augur_task_fn fn)
+{
+    return add(&builtin_tasks, name, (void (*)(void))fn, NULL);
+}
+
+/* Names beginning "augur." are the library's own: a user registration
+ * under one is refused even when the area that owns it is not linked in (a
+ * static program that never uses it), so a name never changes meaning. */
 int augur_task_register(const char *name, augur_task_fn fn)
 {
-    for (size_t k = 0; name && k < AUGUR__ARRAY_SIZE(builtin_tasks); k++)
-        if (strcmp(builtin_tasks[k].name, name) == 0)
-            return builtin_tasks[k].fn == fn ? AUGUR_OK : AUGUR_EINVAL;
+    void (*have)(void) = NULL;
+    if (get(&builtin_tasks, name, &have, NULL))
+        return have == (void (*)(void))fn ? AUGUR_OK : AUGUR_EINVAL;
+    if (name && strncmp(name, "augur.", 6) == 0)
+        return AUGUR_EINVAL;
     return add(&tasks, name, (void (*)(void))fn, NULL);
 }
 
 augur_task_fn augur_task_find(const char *name)
 {
-    for (size_t k = 0; name && k < AUGUR__ARRAY_SIZE(builtin_tasks); k++)
-        if (strcmp(builtin_tasks[k].name, name) == 0)
-            return builtin_tasks[k].fn;
     void (*fn)(void) = NULL;
-    return get(&tasks, name, &fn, NULL) ? (augur_task_fn)fn : NULL;
+    if (get(&builtin_tasks, name, &fn, NULL) || get(&tasks, name, &fn, NULL))
+        return (augur_task_fn)fn;
+    return NULL;
 }
 
 /* --- SPMD functions ------------------------------------------------------ */

@@ -9,10 +9,8 @@
 #include <stddef.h>
 #include "augur/model.h"
 #include "augur/status.h"
+#include "internal.h"
 
-/* Our own pi: the library builds as strict C11 + POSIX, where <math.h> need
- * not define M_PI. */
-#define AUGUR__PI 3.14159265358979323846
 
 /* --- Descriptors, grouped by the file that defines them -------------- */
 /* classic.c: De Jong's suite and the smooth n-dimensional bowls. */

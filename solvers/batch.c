@@ -18,6 +18,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "map_hooks.h"
 #include "solver_int.h"
 
 typedef struct eval_context {
@@ -27,7 +28,7 @@ typedef struct eval_context {
     char name[64];                /* registered name, or "" */
 } eval_context;
 
-int augur__task_evaluate(const augur_task_call *call, const void *in,
+static int task_evaluate(const augur_task_call *call, const void *in,
                          size_t in_len, void *out, size_t out_len)
 {
     const eval_context *ctx = call->context;
@@ -46,6 +47,11 @@ int augur__task_evaluate(const augur_task_call *call, const void *in,
     double f = cost((const double *)in, (size_t)ctx->n, data);
     memcpy(out, &f, sizeof f);
     return AUGUR_OK;
+}
+
+AUGUR__AT_LOAD(register_task_evaluate)
+{
+    augur__task_builtin("augur.evaluate", task_evaluate);
 }
 
 static int grow(augur_solver *s, size_t m)

@@ -24,6 +24,7 @@
 #include <string.h>
 #include "augur/spec.h"
 #include "ensemble_int.h"
+#include "map_hooks.h"
 
 /* --- The task --------------------------------------------------------------- */
 
@@ -88,7 +89,7 @@ static int prepare_run(augur_solver *inner, const augur_task_call *call,
     return rc;
 }
 
-int augur__task_nested(const augur_task_call *call, const void *in, size_t in_len,
+static int task_nested(const augur_task_call *call, const void *in, size_t in_len,
                        void *out, size_t out_len)
 {
     const nested_context *ctx = call->context;
@@ -131,6 +132,11 @@ int augur__task_nested(const augur_task_call *call, const void *in, size_t in_le
     }
     augur_solver_destroy(inner);
     return rc < 0 ? nested_fail(call, rc, why) : AUGUR_OK;
+}
+
+AUGUR__AT_LOAD(register_task_nested)
+{
+    augur__task_builtin("augur.nested", task_nested);
 }
 
 /* --- Batches ------------------------------------------------------------------ */

@@ -287,6 +287,22 @@ int augur_solver_set_random_initial_points(augur_solver *s, const double *lb,
     return rc;
 }
 
+const double *augur_solver_start_point(const augur_solver *s)
+{
+    return s ? s->x0 : NULL;
+}
+
+int augur_solver_start_box(const augur_solver *s, const double **lb,
+                           const double **ub)
+{
+    int have = s && s->init_lb;
+    if (lb)
+        *lb = have ? s->init_lb : NULL;
+    if (ub)
+        *ub = have ? s->init_ub : NULL;
+    return have;
+}
+
 static void update_has_bounds(augur_solver *s)
 {
     s->has_bounds = 0;

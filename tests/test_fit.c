@@ -1,4 +1,4 @@
-/* test_fit.c - Criterion suite for the data and fit machinery (models/
+/* test_fit.c - Criterion suite for the data and fit machinery (fits/
  * data.c, data_csv.c, fit.c, fit_report.c, fit_models.c, fit_kuramoto.c):
  * reading CSV files (names, indices, sigma, comments, header detection,
  * and every error with its file:line:column), data from arrays, each fit

@@ -98,3 +98,25 @@ Test(solver, bad_run_setup)
                  AUGUR_EINVAL, "the condition is freed (ASan checks)");
     augur_solver_destroy(s);
 }
+
+/* The starting point and the random box read back as set; setting one
+ * clears the other, as the setters document. */
+Test(solver, start_getters)
+{
+    augur_solver *s = augur_solver_create("nelder-mead", 2);
+    const double *lb = NULL, *ub = NULL;
+    cr_assert_null(augur_solver_start_point(s));
+    cr_assert_eq(augur_solver_start_box(s, &lb, &ub), 0);
+    cr_assert(lb == NULL && ub == NULL);
+    double x0[2] = {1.5, -2}, lo[2] = {-1, -3}, hi[2] = {1, 3};
+    cr_assert_eq(augur_solver_set_initial_point(s, x0), AUGUR_OK);
+    const double *got = augur_solver_start_point(s);
+    cr_assert(got && got[0] == 1.5 && got[1] == -2);
+    cr_assert_eq(augur_solver_set_random_initial_points(s, lo, hi), AUGUR_OK);
+    cr_assert_null(augur_solver_start_point(s));
+    cr_assert_eq(augur_solver_start_box(s, &lb, &ub), 1);
+    cr_assert(lb[0] == -1 && lb[1] == -3 && ub[0] == 1 && ub[1] == 3);
+    cr_assert_null(augur_solver_start_point(NULL));
+    cr_assert_eq(augur_solver_start_box(NULL, &lb, &ub), 0);
+    augur_solver_destroy(s);
+}

@@ -75,6 +75,12 @@ AUGUR_EXTERN int augur_solver_set_initial_point(augur_solver *s, const double *x
 AUGUR_EXTERN int augur_solver_set_random_initial_points(augur_solver *s,
                                                         const double *lb,
                                                         const double *ub);
+/* The starting point as set (n values), or NULL when none is. */
+AUGUR_EXTERN const double *augur_solver_start_point(const augur_solver *s);
+/* The box random starting points are drawn from, as set: 1 with *lb and *ub
+ * pointing at n values each, or 0 (and NULLs) when none is. */
+AUGUR_EXTERN int augur_solver_start_box(const augur_solver *s, const double **lb,
+                                        const double **ub);
 /* Box bounds (copied); entries may be -INFINITY / INFINITY. lb[i] == ub[i]
  * pins a coordinate. The cost is never called outside them. */
 AUGUR_EXTERN int augur_solver_set_bounds(augur_solver *s, const double *lb,

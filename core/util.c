@@ -1,11 +1,13 @@
 /* util.c - small helpers every area shares: message formatting, name
- * matching, seed mixing and the clock. */
+ * matching, seed mixing, the clock and joining paths. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* getrandom */
 #endif
 #include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
@@ -81,4 +83,17 @@ void augur__matheval_lock(void)
 void augur__matheval_unlock(void)
 {
     pthread_mutex_unlock(&matheval_lock);
+}
+
+char *augur__path_join(const char *dir, const char *path)
+{
+    if (!path)
+        return NULL;
+    if (path[0] == '/' || !dir || strcmp(dir, ".") == 0)
+        return strdup(path);
+    size_t ld = strlen(dir), lp = strlen(path);
+    char *full = malloc(ld + lp + 2);
+    if (full)
+        snprintf(full, ld + lp + 2, "%s/%s", dir, path);
+    return full;
 }

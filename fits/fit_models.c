@@ -17,7 +17,6 @@
 
 #include "internal.h"
 #include "fit_int.h"
-#include "models_int.h"
 
 /* --- Shared checks and names ---------------------------------------------- */
 

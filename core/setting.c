@@ -218,3 +218,17 @@ int augur__setting_only(const config_setting_t *g, const char *const *allowed,
     }
     return AUGUR_OK;
 }
+
+const char *augur__setting_member_string(const config_setting_t *g, const char *name, int required,
+                              char *err, size_t cap, int *rc)
+{
+    const config_setting_t *m = config_setting_get_member(g, name);
+    *rc = AUGUR_OK;
+    if (!m) {
+        if (required)
+            *rc = augur__setting_fail(g, err, cap, AUGUR_EINVAL, "needs '%s' (a string)",
+                                      name);
+        return NULL;
+    }
+    return augur__setting_string(m, err, cap, rc);
+}

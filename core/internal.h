@@ -1,6 +1,9 @@
-/* internal.h - private to augur: helpers shared by the areas (solvers,
- * termination, monitors, maps, models). Nothing here is installed or part
- * of the API. Internal non-static names carry the augur__ prefix. */
+/* internal.h - private to augur: the ground floor every area shares
+ * (core/). Status messages, name matching, parameter tables, exact number
+ * text, seeds, the clock, the libmatheval lock. It includes nothing of the
+ * project above core/ (public headers in include/ only), so any area may
+ * include it and it depends on none. Nothing here is installed or part of
+ * the API. Internal non-static names carry the augur__ prefix. */
 #ifndef AUGUR_INTERNAL_H
 #define AUGUR_INTERNAL_H
 
@@ -20,6 +23,20 @@
 #endif
 
 #define AUGUR__ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Our own pi: the library builds as strict C11 + POSIX, where <math.h> need
+ * not define M_PI. */
+#define AUGUR__PI 3.14159265358979323846
+
+/* A function run when the library is loaded, before main: how an upper
+ * area fills a hook that a lower one owns (a built-in map task), so the
+ * lower area never names the upper. */
+#if defined(__GNUC__)
+#define AUGUR__AT_LOAD(fn) static void fn(void) __attribute__((constructor)); \
+    static void fn(void)
+#else
+#error "augur needs a compiler with __attribute__((constructor)) (GCC, Clang)"
+#endif
 
 /* Format into buf (always terminated, truncated if need be) and return code:
  * the one way every area records a failure. */
@@ -59,23 +76,6 @@ static inline double augur__param_value(const void *state, const augur_param *p)
     return *(const double *)((const char *)state + p->offset);
 }
 
-/* --- Built-in map tasks ------------------------------------------------ */
-struct augur_task_call;
-/* "augur.evaluate": one cost evaluation (solvers/batch.c). */
-int augur__task_evaluate(const struct augur_task_call *call, const void *in,
-                         size_t in_len, void *out, size_t out_len);
-
-struct augur_map;
-/* 1 when the map's workers cannot use the caller's pointers (maps/map.c). */
-int augur__map_crosses_images(const struct augur_map *m);
-
-/* "augur.nested": one inner run of an ensemble (solvers/ensemble.c). */
-int augur__task_nested(const struct augur_task_call *call, const void *in,
-                       size_t in_len, void *out, size_t out_len);
-/* "augur.profile-bin": one bin of a profile scan (models/profile.c). */
-int augur__task_profile_bin(const struct augur_task_call *call, const void *in,
-                            size_t in_len, void *out, size_t out_len);
-
 /* libmatheval's parser keeps global state: every evaluator_create in the
  * library runs under this one lock (util.c). */
 void augur__matheval_lock(void);
@@ -89,5 +89,7 @@ uint64_t augur__mix_seed(uint64_t seed, uint64_t index);
 uint64_t augur__os_seed(void);
 /* Monotonic seconds. */
 double augur__now(void);
+/* dir/path for a relative path (malloc'd), path itself when absolute. */
+char *augur__path_join(const char *dir, const char *path);
 
 #endif

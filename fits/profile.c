@@ -21,7 +21,9 @@
 #include <string.h>
 #include "augur/profile.h"
 #include "augur/spec.h"
-#include "solver_int.h"   /* a rebuilt solver's bounds and start: no public getters */
+#include "augur/plugin.h"
+#include "internal.h"
+#include "map_hooks.h"
 
 /* --- The task --------------------------------------------------------------- */
 
@@ -68,18 +70,19 @@ static size_t out_record(size_t cap, size_t n)
 static int pin(augur_solver *s, const scan *sc, double v, const double *prev)
 {
     size_t n = sc->n;
-    memcpy(sc->lb, s->lb, n * sizeof *sc->lb);
-    memcpy(sc->ub, s->ub, n * sizeof *sc->ub);
+    const double *box_lb = NULL, *box_ub = NULL;
+    memcpy(sc->lb, augur_solver_lower(s), n * sizeof *sc->lb);
+    memcpy(sc->ub, augur_solver_upper(s), n * sizeof *sc->ub);
     sc->lb[sc->k] = sc->ub[sc->k] = v;
     int rc = augur_solver_set_bounds(s, sc->lb, sc->ub);
-    const double *start = prev ? prev : s->x0;
+    const double *start = prev ? prev : augur_solver_start_point(s);
     if (rc == AUGUR_OK && start) {
         memcpy(sc->x, start, n * sizeof *sc->x);
         sc->x[sc->k] = v;
         rc = augur_solver_set_initial_point(s, sc->x);
-    } else if (rc == AUGUR_OK && s->init_lb) {
-        memcpy(sc->lb, s->init_lb, n * sizeof *sc->lb);
-        memcpy(sc->ub, s->init_ub, n * sizeof *sc->ub);
+    } else if (rc == AUGUR_OK && augur_solver_start_box(s, &box_lb, &box_ub)) {
+        memcpy(sc->lb, box_lb, n * sizeof *sc->lb);
+        memcpy(sc->ub, box_ub, n * sizeof *sc->ub);
         sc->lb[sc->k] = sc->ub[sc->k] = v;
         rc = augur_solver_set_random_initial_points(s, sc->lb, sc->ub);
     }
@@ -146,7 +149,7 @@ static int scan_bin(scan *sc, const augur_task_call *call, const double *values,
     return rc;
 }
 
-int augur__task_profile_bin(const augur_task_call *call, const void *in,
+static int task_profile_bin(const augur_task_call *call, const void *in,
                             size_t in_len, void *out, size_t out_len)
 {
     const bin_context *ctx = call->context;
@@ -176,6 +179,11 @@ int augur__task_profile_bin(const augur_task_call *call, const void *in,
                       out);
     free(scratch);
     return rc;
+}
+
+AUGUR__AT_LOAD(register_task_profile_bin)
+{
+    augur__task_builtin("augur.profile-bin", task_profile_bin);
 }
 
 /* --- Checks and the plan ------------------------------------------------------ */

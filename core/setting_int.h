@@ -1,5 +1,6 @@
-/* setting_int.h - private to augur's config area: typed reads of libconfig
- * settings with messages naming the setting's path and line. */
+/* setting_int.h - private to augur (core/): typed reads of libconfig
+ * settings with messages naming the setting's path and line, shared by the
+ * specs (solvers/spec_*.c) and the config files (config/). */
 #ifndef AUGUR_SETTING_INT_H
 #define AUGUR_SETTING_INT_H
 
@@ -29,5 +30,10 @@ int augur__setting_group(const config_setting_t *s, char *err, size_t cap);
  * nearest. */
 int augur__setting_only(const config_setting_t *g, const char *const *allowed,
                         size_t count, char *err, size_t cap);
+
+/* A string member of g: NULL with *rc AUGUR_OK when absent and not
+ * required, else an error naming g or the member. */
+const char *augur__setting_member_string(const config_setting_t *g, const char *name,
+                                         int required, char *err, size_t cap, int *rc);
 
 #endif
