@@ -15,6 +15,7 @@ extern const augur_solver_type augur_solver_de;
 extern const augur_solver_type augur_solver_de2;
 extern const augur_solver_type augur_solver_powell;
 extern const augur_solver_type augur_solver_pso;
+extern const augur_solver_type augur_solver_cmaes;
 extern const augur_solver_type augur_solver_buckshot;
 extern const augur_solver_type augur_solver_lattice;
 extern const augur_solver_type augur_solver_sparsity;
@@ -25,6 +26,7 @@ static const augur_solver_type *const builtin[] = {
     &augur_solver_de,
     &augur_solver_de2,
     &augur_solver_pso,
+    &augur_solver_cmaes,
     &augur_solver_buckshot,
     &augur_solver_lattice,
     &augur_solver_sparsity,
