@@ -19,6 +19,7 @@ extern const augur_solver_type augur_solver_cmaes;
 extern const augur_solver_type augur_solver_buckshot;
 extern const augur_solver_type augur_solver_lattice;
 extern const augur_solver_type augur_solver_sparsity;
+extern const augur_solver_type augur_solver_ipop;
 
 static const augur_solver_type *const builtin[] = {
     &augur_solver_nelder_mead,
@@ -30,6 +31,7 @@ static const augur_solver_type *const builtin[] = {
     &augur_solver_buckshot,
     &augur_solver_lattice,
     &augur_solver_sparsity,
+    &augur_solver_ipop,
 };
 
 /* Then the NLopt and GSL types ("nlopt:LN_BOBYQA", "gsl:nmsimplex2"). */

@@ -479,3 +479,83 @@ Test(cmaes, population_of_one_is_refused)
               augur_solver_errmsg(s));
     augur_solver_destroy(s);
 }
+
+/* --- IPOP restarts -------------------------------------------------------- */
+
+/* An ipop solver over cmaes in [-5.12, 5.12]^n, seeded, with a budget. */
+static augur_solver *ipop(size_t n, uint64_t seed, size_t budget)
+{
+    augur_solver *s = augur_solver_create("ipop", n);
+    cr_assert_not_null(s);
+    double lb[NMAX], ub[NMAX];
+    for (size_t i = 0; i < n; i++) {
+        lb[i] = -5.12;
+        ub[i] = 5.12;
+    }
+    augur_solver_set_bounds(s, lb, ub);
+    augur_solver_set_seed(s, seed);
+    augur_solver_set_evaluation_limits(s, 0, budget);
+    cr_assert_eq(augur_solver_set_nested(s, augur_solver_create("cmaes", n)), AUGUR_OK);
+    return s;
+}
+
+/* Rastrigin-5 in [-5.12, 5.12]^5, seed 1, budget 20,000: a single
+ * default run ends in a local minimum (f = 14.92 after 2296 evaluations);
+ * IPOP's runs of 8, 16, 32, 64 points end at 14.92, 5.97, 0.995 and 0,
+ * the global minimum, after 17,944 evaluations in all. */
+Test(cmaes, ipop_solves_rastrigin5)
+{
+    augur_solver *s = ipop(5, 1, 20000);
+    solve_ok(s, augur_model_rastrigin, NULL, NULL);
+    cr_assert(augur_solver_best_energy(s) < 1e-8, "f = %g",
+              augur_solver_best_energy(s));
+    cr_assert_leq(augur_solver_evaluations(s), 20000);
+    size_t count = 0;
+    const augur_inner_run *runs = augur_ensemble_runs(s, &count);
+    cr_assert_geq(count, 2, "the first run should miss");
+    cr_assert_gt(runs[0].f, 0.5, "first run f = %g", runs[0].f);
+    size_t total = 0;
+    for (size_t k = 0; k < count; k++) {
+        size_t lambda = (size_t)8 << k;
+        /* generation 0 samples too: generations + 1 of lambda */
+        cr_assert_eq(runs[k].evaluations, lambda * (runs[k].generations + 1),
+                     "run %zu: %zu evaluations in %zu generations", k,
+                     runs[k].evaluations, runs[k].generations);
+        total += runs[k].evaluations;
+    }
+    cr_assert_eq(total, augur_solver_evaluations(s));
+    augur_solver_destroy(s);
+}
+
+/* A small budget (3000) ends the restarts: the runs share it. */
+Test(cmaes, ipop_shares_one_budget)
+{
+    augur_solver *s = ipop(5, 1, 3000);
+    solve_ok(s, augur_model_rastrigin, NULL, NULL);
+    cr_assert_leq(augur_solver_evaluations(s), 3000);
+    cr_assert(strstr(augur_solver_termination_reason(s), "budget spent"), "%s",
+              augur_solver_termination_reason(s));
+    augur_solver_destroy(s);
+}
+
+/* The same restarts on serial, threads:2 and fork:2. */
+Test(cmaes, ipop_same_on_every_map)
+{
+    double ref_f = 0;
+    size_t ref_evals = 0;
+    const char *maps[] = {NULL, "threads", "fork"};
+    for (size_t k = 0; k < 3; k++) {
+        augur_solver *s = ipop(3, 2, 20000);
+        augur_map *map = maps[k] ? augur_map_create(maps[k], 2) : NULL;
+        augur_solver_set_map(s, map);
+        solve_ok(s, augur_model_rastrigin, NULL, NULL);
+        if (k == 0) {
+            ref_f = augur_solver_best_energy(s);
+            ref_evals = augur_solver_evaluations(s);
+        }
+        cr_assert_eq(augur_solver_best_energy(s), ref_f, "%s", maps[k]);
+        cr_assert_eq(augur_solver_evaluations(s), ref_evals, "%s", maps[k]);
+        augur_solver_destroy(s);
+        augur_map_destroy(map);
+    }
+}
