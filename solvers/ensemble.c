@@ -344,10 +344,11 @@ double augur__scaled_dist2(const double *a, const double *b, const double *lo,
 extern const augur_solver_type augur_solver_buckshot;
 extern const augur_solver_type augur_solver_lattice;
 extern const augur_solver_type augur_solver_sparsity;
+extern const augur_solver_type augur_solver_ipop;
 
 int augur__is_ensemble(const augur_solver *s)
 {
     const augur_solver_type *t = s ? s->type : NULL;
     return t && (t == &augur_solver_buckshot || t == &augur_solver_lattice ||
-                 t == &augur_solver_sparsity);
+                 t == &augur_solver_sparsity || t == &augur_solver_ipop);
 }

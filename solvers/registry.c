@@ -15,9 +15,11 @@ extern const augur_solver_type augur_solver_de;
 extern const augur_solver_type augur_solver_de2;
 extern const augur_solver_type augur_solver_powell;
 extern const augur_solver_type augur_solver_pso;
+extern const augur_solver_type augur_solver_cmaes;
 extern const augur_solver_type augur_solver_buckshot;
 extern const augur_solver_type augur_solver_lattice;
 extern const augur_solver_type augur_solver_sparsity;
+extern const augur_solver_type augur_solver_ipop;
 
 static const augur_solver_type *const builtin[] = {
     &augur_solver_nelder_mead,
@@ -25,9 +27,11 @@ static const augur_solver_type *const builtin[] = {
     &augur_solver_de,
     &augur_solver_de2,
     &augur_solver_pso,
+    &augur_solver_cmaes,
     &augur_solver_buckshot,
     &augur_solver_lattice,
     &augur_solver_sparsity,
+    &augur_solver_ipop,
 };
 
 /* Then the NLopt and GSL types ("nlopt:LN_BOBYQA", "gsl:nmsimplex2"). */

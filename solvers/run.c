@@ -378,6 +378,7 @@ static void fill_info(augur_solver *s, augur_info *info)
         .objective = uncounted_objective,
         .objective_ctx = s,
         .solver = s,
+        .strategy = s->type->strategy ? s->type->strategy(s->state) : NULL,
     };
 }
 

@@ -40,10 +40,11 @@ static int inside(const double *x, size_t n, const double *lb, const double *ub)
  * wrappers, a few representatives. */
 static int wanted(const char *name)
 {
-    static const char *const skipped[] = {"test-", "buckshot", "lattice", "sparsity"};
+    static const char *const skipped[] = {"test-", "buckshot", "lattice", "sparsity",
+                                          "ipop"};
     static const char *const wrapped[] = {"nlopt:LN_BOBYQA", "nlopt:LN_COBYLA",
                                           "gsl:nmsimplex2"};
-    for (size_t k = 0; k < 4; k++)
+    for (size_t k = 0; k < 5; k++)
         if (strncmp(name, skipped[k], strlen(skipped[k])) == 0)
             return 0;
     for (size_t k = 0; k < 3; k++)

@@ -1,8 +1,8 @@
 /* test_determinism.c - the same seed gives the same answer on every map
  * backend: best x, f, evaluations, generations and the whole evaluation
- * log, bit for bit, for DE2 and PSO (whose generations are batches) and
- * for DE (whose initial population is), on serial, threads 1-4 and fork
- * 1-4. The MPI backend runs the same comparison under mpirun
+ * log, bit for bit, for DE2, PSO and CMA-ES (whose generations are
+ * batches) and for DE (whose initial population is), on serial, threads
+ * 1-4 and fork 1-4. The MPI backend runs the same comparison under mpirun
  * (test_maps_mpi). */
 #include <criterion/criterion.h>
 #include <gsl/gsl_errno.h>
@@ -108,6 +108,11 @@ Test(determinism, pso_same_on_every_backend)
 Test(determinism, de_same_on_every_backend)
 {
     every_backend("de");
+}
+
+Test(determinism, cmaes_same_on_every_backend)
+{
+    every_backend("cmaes");
 }
 
 /* A map's workers see the cost as it is when the solve starts. */

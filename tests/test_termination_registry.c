@@ -95,7 +95,8 @@ Test(registry, names_labels_and_defaults)
         "solution-improvement", "normalized-cost-target", "population-spread",
         "gradient-norm-tolerance", "evaluation-limits", "time-limits",
         "no-improvement", "stopval", "ftol-abs", "ftol-rel", "xtol-abs",
-        "xtol-rel", "or", "and", "not", "when"};
+        "xtol-rel", "tol-fun", "tol-x", "no-effect-axis", "no-effect-coord",
+        "condition-cov", "stagnation", "tol-up-sigma", "or", "and", "not", "when"};
     const augur_term_type *const *types = augur_term_types();
     size_t count = 0;
     while (types[count])

@@ -22,6 +22,37 @@ typedef struct augur_solver augur_solver;
  * counting or monitoring: what a gradient check may call. */
 typedef double (*augur_objective_fn)(void *ctx, const double *x);
 
+/* The state of an adaptive search distribution - CMA-ES's mean, step size,
+ * covariance axes and evolution paths - for the conditions that judge it
+ * (termination/strategy.c: Hansen's TolX, NoEffectAxis, ConditionCov ...).
+ * A solver type offers one through its optional `strategy` hook
+ * (plugin.h); the arrays are the solver's and stay valid until its next
+ * step or free. Those conditions read nothing else, so they never include
+ * a solver's internals, and a solver without the hook makes them fail with
+ * a message rather than never fire. */
+typedef struct augur_strategy {
+    size_t n;                     /* dimension */
+    size_t generation;            /* generations sampled so far (1 after start) */
+    size_t lambda;                /* points sampled per generation */
+    double sigma, sigma0;         /* step size now and at the start */
+    const double *mean;           /* n: the distribution's mean */
+    const double *pc;             /* n: evolution path of C, in units of sigma */
+    const double *ps;             /* n: conjugate evolution path (step size) */
+    const double *c_diag;         /* n: the diagonal of C */
+    /* C = B diag(D^2) B^T at the last decomposition (which may lag C by a
+     * few generations, as in Hansen's code): D the square roots of the
+     * eigenvalues, in no promised order; row k of axes (n x n) is the unit
+     * eigenvector of D[k]. */
+    const double *axis_len;
+    const double *axes;
+    const double *f;              /* lambda: the last generation's energies, sorted */
+    /* Per generation, oldest first: the best and the median energy of the
+     * generation's points; the last hist_len generations (at least the
+     * last 20,000 once there are that many). */
+    const double *gen_best, *gen_median;
+    size_t hist_len;
+} augur_strategy;
+
 typedef struct augur_info {
     size_t n;                     /* dimension */
     size_t generation;            /* generations so far (records - 1) */
@@ -55,6 +86,10 @@ typedef struct augur_info {
     void *objective_ctx;
 
     const augur_solver *solver;   /* NULL when built by hand (tests) */
+
+    /* The search distribution, from solvers that have one (cmaes); NULL
+     * otherwise. */
+    const augur_strategy *strategy;
 } augur_info;
 
 /* What a monitor receives: one generation record or one evaluation. */

@@ -51,6 +51,10 @@ struct augur_solver_type {
     /* Optional: release settings that outlive runs (a user-given direction
      * set, say); called once, when the solver is destroyed, after free. */
     void (*destroy)(void *state);
+    /* Optional: the search distribution's state for the strategy
+     * conditions (augur_info's `strategy`; see info.h), or NULL before
+     * start. NULL hook: the type has none. */
+    const augur_strategy *(*strategy)(const void *state);
 };
 
 /* The algorithm's state, for a type's own public setters (check the type

@@ -155,6 +155,30 @@ AUGUR_EXTERN augur_termination *augur_term_ftol_rel(double tolerance);
 AUGUR_EXTERN augur_termination *augur_term_xtol_abs(double tolerance);
 AUGUR_EXTERN augur_termination *augur_term_xtol_rel(double tolerance);
 
+/* --- Hansen's CMA-ES tests (termination/strategy.c) -------------------- */
+/* They read the search distribution a solver publishes (augur_info's
+ * strategy: cmaes does) and fail with a message under any other solver.
+ * D: square roots of C's eigenvalues; m the mean; g the generation. */
+
+/* The best energies of the last 10 + ceil(30 n / lambda) generations and
+ * every energy of the last generation lie within tolerance.  (1e-12) */
+AUGUR_EXTERN augur_termination *augur_term_tol_fun(double tolerance);
+/* sigma sqrt(C_ii) and sigma |pc_i| below tolerance sigma0, for every i.
+ * (1e-12) */
+AUGUR_EXTERN augur_termination *augur_term_tol_x(double tolerance);
+/* m + factor sigma D_k b_k == m, for the axis k = g mod n.  (0.1) */
+AUGUR_EXTERN augur_termination *augur_term_no_effect_axis(double factor);
+/* m_i + factor sigma sqrt(C_ii) == m_i for some i.  (0.2) */
+AUGUR_EXTERN augur_termination *augur_term_no_effect_coord(double factor);
+/* (max D / min D)^2 > limit.  (1e14) */
+AUGUR_EXTERN augur_termination *augur_term_condition_cov(double limit);
+/* Over the last min(20000, ceil(0.2 g + 120 + 30 n / lambda)) generations
+ * the median of the newest `share` of the best and of the median energies
+ * per generation is no better than that of the oldest share.  (0.3) */
+AUGUR_EXTERN augur_termination *augur_term_stagnation(double share);
+/* sigma / sigma0 > limit max D.  (1e20) */
+AUGUR_EXTERN augur_termination *augur_term_tol_up_sigma(double limit);
+
 /* --- Combinators -------------------------------------------------------- */
 /* Own their children, also on failure; a NULL child gives NULL. */
 AUGUR_EXTERN augur_termination *augur_term_or(augur_termination *a,

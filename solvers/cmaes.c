@@ -1,0 +1,330 @@
+/* cmaes.c - the covariance matrix adaptation evolution strategy, CMA-ES
+ * (Hansen and Ostermeier 2001), as Hansen's tutorial (arXiv:1604.00772)
+ * gives it: weighted recombination, cumulative step-size adaptation and
+ * rank-one plus rank-mu covariance updates, with the tutorial's default
+ * constants. The phases of a generation are in cmaes_update.c.
+ *
+ * Each generation samples lambda points around the mean (default
+ * 4 + floor(3 ln n)), evaluates them as one batch (so a map can spread
+ * them), ranks them and moves the mean to the weighted mean of the best
+ * mu = floor(lambda / 2) (weights ln((lambda + 1) / 2) - ln i, normalised;
+ * mueff = 1 / sum w_i^2). Coefficients: c_c = (4 + mueff/n) / (n + 4 +
+ * 2 mueff/n), c_s = (mueff + 2) / (n + mueff + 5), c_1 = 2 / ((n + 1.3)^2
+ * + mueff), c_mu = min(1 - c_1, 2 (mueff - 2 + 1/mueff) / ((n + 2)^2 +
+ * mueff)), d_s = 1 + 2 max(0, sqrt((mueff - 1) / (n + 1)) - 1) + c_s,
+ * chiN = sqrt(n) (1 - 1/(4n) + 1/(21 n^2)). "active" gives the worse half
+ * the tutorial's negative weights (scaled by min(1 + c_1/c_mu, 1 + 2
+ * mueff-/(mueff + 2), (1 - c_1 - c_mu)/(n c_mu))), used in the covariance
+ * update only. "separable" keeps C diagonal (sep-CMA-ES, Ros and Hansen
+ * 2008) with c_1 and c_mu multiplied by (n + 2)/3 (c_mu capped at 1 - c_1).
+ * The full C is decomposed every max(1, floor(1 / (10 n (c_1 + c_mu))))
+ * generations, so sampling costs O(n^2) per point.
+ *
+ * Start: the mean is the initial point (or one drawn by the "sampler" in
+ * the box); generation 0 is the first sampled generation, so a run's
+ * evaluations are whole generations of lambda, as in Hansen's code. The
+ * step size "sigma0" defaults (0) to 0.3 of the widest coordinate's range
+ * when every bound is finite, with C = diag((w_i / w_max)^2) so that each
+ * coordinate starts at 0.3 of its own width w_i; otherwise to 0.3
+ * max(1, |x0|_inf) with C = I. A given sigma0 starts with C = I.
+ *
+ * Bounds policy: the choice "bound-policy". "resample" (default) redraws a
+ * point outside the box, up to 100 times, then clips it (the distribution
+ * is the normal one truncated to the box, which leaves the update
+ * unbiased inside it); "clip" and "reflect" repair the point and the
+ * update uses it as evaluated. The cost is never called outside the box.
+ *
+ * The step never decides convergence: the sorted generation is published
+ * as the population and the distribution's state through the `strategy`
+ * hook, so the conditions of termination/strategy.c (Hansen's TolFun,
+ * TolX, NoEffectAxis, NoEffectCoord, ConditionCov, Stagnation and
+ * TolUpSigma, with his defaults) judge it; their Or is the default
+ * termination. Default limits: 1000 n lambda evaluations.
+ *
+ * Determinism: the only random numbers are the normals of the sample
+ * phase (order stated in cmaes_update.c) and, without an initial point,
+ * the sampler's draw of the mean; all are drawn in the calling process
+ * from the run's generator, so a seed gives the same run, bit for bit, on
+ * every map. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cmaes_int.h"
+#include "internal.h"
+
+static const char *const policy_names[] = {"resample", "clip", "reflect", NULL};
+
+static const augur_param cmaes_params[] = {
+    {.name = "population", .kind = AUGUR_PARAM_INT, .def = 0, .min = 0,
+     .max = 1e6, .offset = offsetof(cmaes_state, population),
+     .doc = "points per generation lambda; 0 = 4 + floor(3 ln n)"},
+    {.name = "sigma0", .kind = AUGUR_PARAM_REAL, .def = 0, .min = 0,
+     .max = INFINITY, .offset = offsetof(cmaes_state, sigma0),
+     .doc = "initial step size; 0 = 0.3 x box width, or 0.3 max(1, |x0|) unbounded"},
+    {.name = "active", .kind = AUGUR_PARAM_BOOL, .def = 0,
+     .offset = offsetof(cmaes_state, active),
+     .doc = "active CMA: negative weights for the worse half in the C update"},
+    {.name = "separable", .kind = AUGUR_PARAM_BOOL, .def = 0,
+     .offset = offsetof(cmaes_state, separable),
+     .doc = "diagonal C (sep-CMA-ES, learning rates x (n+2)/3)"},
+    {.name = "bound-policy", .kind = AUGUR_PARAM_CHOICE, .def = CMAES_RESAMPLE,
+     .offset = offsetof(cmaes_state, bounds), .choices = policy_names,
+     .doc = "a point outside the box: resample (then clip), clip or reflect"},
+    {.name = NULL},
+};
+
+static void cmaes_free(void *state)
+{
+    cmaes_state *st = state;
+    free(st->w);
+    free(st->mean);
+    free(st->C);
+    free(st->axes);
+    free(st->z);
+    free(st->order);
+    free(st->hbest);
+    gsl_matrix_free(st->work);
+    gsl_matrix_free(st->evec);
+    gsl_vector_free(st->eval);
+    gsl_eigen_symmv_free(st->ws);
+    st->w = st->mean = st->C = st->axes = st->z = st->hbest = NULL;
+    st->order = NULL;
+    st->work = st->evec = NULL;
+    st->eval = NULL;
+    st->ws = NULL;
+    st->n = st->lambda = 0;
+}
+
+static size_t default_lambda(size_t n)
+{
+    return 4 + (size_t)floor(3 * log((double)n));
+}
+
+/* The size in force once started (a run keeps its lambda). */
+static size_t cmaes_size(const void *state, size_t n)
+{
+    const cmaes_state *st = state;
+    if (st->lambda)
+        return st->lambda;
+    return st->population > 0 ? (size_t)st->population : default_lambda(n);
+}
+
+/* Carve n-sized arrays out of one block; returns 0 on failure. */
+static int allocate(cmaes_state *st)
+{
+    size_t n = st->n, lam = st->lambda, full = st->sep ? n : n * n;
+    st->w = calloc(lam, sizeof *st->w);
+    /* mean, pc, ps, cdiag, D, yw, old_mean, tmp (3n) */
+    st->mean = calloc(10 * n, sizeof *st->mean);
+    st->C = calloc(full, sizeof *st->C);
+    st->axes = calloc(n * n, sizeof *st->axes);
+    /* z, x, xs (lambda x n each), f, fs (lambda each) */
+    st->z = calloc(lam * (3 * n + 2), sizeof *st->z);
+    st->order = calloc(lam, sizeof *st->order);
+    st->hbest = calloc(2 * (size_t)CMAES_HIST_CAP, sizeof *st->hbest);
+    if (!st->w || !st->mean || !st->C || !st->axes || !st->z || !st->order ||
+        !st->hbest)
+        return 0;
+    st->pc = st->mean + n;
+    st->ps = st->pc + n;
+    st->cdiag = st->ps + n;
+    st->D = st->cdiag + n;
+    st->yw = st->D + n;
+    st->old_mean = st->yw + n;
+    st->tmp = st->old_mean + n;
+    st->x = st->z + lam * n;
+    st->xs = st->x + lam * n;
+    st->f = st->xs + lam * n;
+    st->fs = st->f + lam;
+    st->hmed = st->hbest + CMAES_HIST_CAP;
+    if (st->sep)
+        return 1;
+    st->work = gsl_matrix_alloc(n, n);
+    st->evec = gsl_matrix_alloc(n, n);
+    st->eval = gsl_vector_alloc(n);
+    st->ws = gsl_eigen_symmv_alloc(n);
+    return st->work && st->evec && st->eval && st->ws;
+}
+
+/* The tutorial's raw weights ln((lambda + 1) / 2) - ln i; the positive
+ * ones (the best mu) normalised to sum 1, which gives mueff. */
+static void positive_weights(cmaes_state *st)
+{
+    double pos = 0, pos2 = 0;
+    for (size_t i = 0; i < st->lambda; i++) {
+        double w = log(((double)st->lambda + 1) / 2) - log((double)i + 1);
+        st->w[i] = w;
+        if (i < st->mu) {
+            pos += w;
+            pos2 += w * w;
+        }
+    }
+    for (size_t i = 0; i < st->mu; i++)
+        st->w[i] /= pos;
+    st->mueff = pos * pos / pos2;
+}
+
+/* The worse half's weights: 0, or with "active" the tutorial's negative
+ * weights, scaled by min(alpha_mu-, alpha_mueff-, alpha_posdef-) / sum|w-|
+ * (they need c1 and cmu, hence a second pass). */
+static void negative_weights(cmaes_state *st)
+{
+    double neg = 0, neg2 = 0, n = (double)st->n, scale = 0;
+    for (size_t i = st->mu; i < st->lambda; i++) {
+        neg += fabs(st->w[i]);
+        neg2 += st->w[i] * st->w[i];
+    }
+    if (st->active != 0 && neg > 0 && st->cmu > 0) {
+        double mueff_neg = neg * neg / neg2;
+        scale = fmin(fmin(1 + st->c1 / st->cmu, 1 + 2 * mueff_neg / (st->mueff + 2)),
+                     (1 - st->c1 - st->cmu) / (n * st->cmu)) / neg;
+    }
+    st->sum_w = 1;
+    for (size_t i = st->mu; i < st->lambda; i++) {
+        st->w[i] *= scale;
+        st->sum_w += st->w[i];
+    }
+}
+
+static void set_coefficients(cmaes_state *st)
+{
+    double n = (double)st->n;
+    positive_weights(st);
+    double mueff = st->mueff;
+    st->cc = (4 + mueff / n) / (n + 4 + 2 * mueff / n);
+    st->cs = (mueff + 2) / (n + mueff + 5);
+    st->c1 = 2 / ((n + 1.3) * (n + 1.3) + mueff);
+    st->cmu = fmin(1 - st->c1, 2 * (mueff - 2 + 1 / mueff) /
+                                   ((n + 2) * (n + 2) + mueff));
+    if (st->sep) {
+        st->c1 *= (n + 2) / 3;
+        st->cmu = fmin(1 - st->c1, st->cmu * (n + 2) / 3);
+    }
+    st->damps = 1 + 2 * fmax(0, sqrt((mueff - 1) / (n + 1)) - 1) + st->cs;
+    st->chin = sqrt(n) * (1 - 1 / (4 * n) + 1 / (21 * n * n));
+    double every = floor(1 / (10 * n * (st->c1 + st->cmu)));
+    st->decompose_every = every > 1 ? (size_t)fmin(every, 1e9) : 1;
+    negative_weights(st);
+}
+
+/* sigma0, C0 (diagonal) and its trivial decomposition. */
+static void set_distribution(augur_solver *s, cmaes_state *st)
+{
+    size_t n = st->n;
+    const double *lb = augur_solver_lower(s), *ub = augur_solver_upper(s);
+    int boxed = st->sigma0 == 0 && augur_solver_bounds_finite(s);
+    double wmax = 0, xmax = 1;
+    for (size_t i = 0; i < n; i++) {
+        wmax = fmax(wmax, ub[i] - lb[i]);
+        xmax = fmax(xmax, fabs(st->mean[i]));
+    }
+    boxed = boxed && wmax > 0;
+    st->sigma = st->sigma0 > 0 ? st->sigma0 : 0.3 * (boxed ? wmax : xmax);
+    st->sigma_start = st->sigma;
+    for (size_t i = 0; i < n; i++) {
+        double r = boxed ? (ub[i] - lb[i]) / wmax : 1;
+        /* a coordinate of zero width keeps a tiny spread, so C stays
+         * positive definite */
+        double c = r > 0 ? r * r : 1e-28;
+        st->C[st->sep ? i : i * n + i] = c;
+        st->cdiag[i] = c;
+        st->D[i] = sqrt(c);
+        st->axes[i * n + i] = 1;
+    }
+}
+
+static void set_view(cmaes_state *st)
+{
+    st->view = (augur_strategy){
+        .n = st->n, .generation = st->gen, .lambda = st->lambda,
+        .sigma = st->sigma, .sigma0 = st->sigma_start, .mean = st->mean,
+        .pc = st->pc, .ps = st->ps, .c_diag = st->cdiag, .axis_len = st->D,
+        .axes = st->axes, .f = st->fs, .gen_best = st->hbest,
+        .gen_median = st->hmed, .hist_len = st->hlen,
+    };
+}
+
+/* One generation: one function per phase (cmaes_update.c). */
+static int generation(augur_solver *s, cmaes_state *st)
+{
+    int rc = augur__cmaes_sample(s, st);
+    if (rc == AUGUR_OK)
+        rc = augur_solver_evaluate_batch(s, st->x, st->lambda, st->f);
+    if (rc != AUGUR_OK)
+        return rc;
+    augur__cmaes_rank(st);
+    augur__cmaes_recombine(st);
+    augur__cmaes_update_paths(st);
+    augur__cmaes_adapt_covariance(st);
+    augur__cmaes_adapt_sigma(st);
+    st->gen++;
+    rc = augur__cmaes_decompose(s, st, 0);
+    augur_solver_set_population(s, st->xs, st->fs, st->lambda);
+    set_view(st);
+    return rc;
+}
+
+static int cmaes_start(augur_solver *s, void *state)
+{
+    cmaes_state *st = state;
+    st->n = augur_solver_dimension(s);
+    st->lambda = cmaes_size(st, st->n);
+    if (st->lambda < 2)
+        return augur_solver_fail(s, AUGUR_EINVAL, "cmaes: a population of %zu "
+                                 "cannot be ranked (at least 2)", st->lambda);
+    st->mu = st->lambda / 2;
+    st->sep = st->separable != 0;
+    st->policy = (int)st->bounds;
+    st->gen = st->decomposed_at = 0;
+    st->hlen = 0;
+    if (!allocate(st))
+        return augur_solver_fail(s, AUGUR_ENOMEM, "cmaes: out of memory "
+                                 "(population %zu in %zu dimensions)",
+                                 st->lambda, st->n);
+    int rc = augur_solver_initial_points(s, st->mean, 1, 0);
+    if (rc != AUGUR_OK)
+        return rc;
+    set_coefficients(st);
+    set_distribution(s, st);
+    return generation(s, st);
+}
+
+static int cmaes_step(augur_solver *s, void *state)
+{
+    return generation(s, state);
+}
+
+static const augur_strategy *cmaes_strategy(const void *state)
+{
+    const cmaes_state *st = state;
+    return st->lambda && st->gen ? &st->view : NULL;
+}
+
+static augur_termination *cmaes_default_termination(const void *state, size_t n)
+{
+    (void)state;
+    (void)n;
+    augur_termination *leaves[] = {
+        augur_term_tol_fun(1e-12),      augur_term_tol_x(1e-12),
+        augur_term_no_effect_axis(0.1), augur_term_no_effect_coord(0.2),
+        augur_term_condition_cov(1e14), augur_term_stagnation(0.3),
+        augur_term_tol_up_sigma(1e20),
+    };
+    return augur_term_or_n(leaves, AUGUR__ARRAY_SIZE(leaves));
+}
+
+const augur_solver_type augur_solver_cmaes = {
+    .name = "cmaes",
+    .doc = "CMA-ES (Hansen's defaults; active and separable variants); "
+           "bounds: choice",
+    .state_size = sizeof(cmaes_state),
+    .params = cmaes_params,
+    .population_size = cmaes_size,
+    .generation_scale = 100,
+    .evaluation_scale = 1000,
+    .default_termination = cmaes_default_termination,
+    .start = cmaes_start,
+    .step = cmaes_step,
+    .free = cmaes_free,
+    .strategy = cmaes_strategy,
+};

@@ -1,0 +1,308 @@
+/* cmaes_update.c - the phases of one CMA-ES generation, after Hansen's
+ * tutorial (arXiv:1604.00772, "The CMA Evolution Strategy: A Tutorial"),
+ * equations and defaults as there; cmaes.c sets the coefficients and runs
+ * the phases in this order:
+ *
+ *   sample       x_k = m + sigma B (D .* z_k), z_k ~ N(0, I)
+ *   rank         sort the generation by energy (ties: sample order)
+ *   recombine    m' = sum_{i<=mu} w_i x_{i:lambda},  <y>_w = (m' - m) / sigma
+ *   update paths p_s = (1 - c_s) p_s + sqrt(c_s (2 - c_s) mueff) C^-1/2 <y>_w
+ *                h_sig = |p_s| / sqrt(1 - (1 - c_s)^(2(g+1))) < (1.4 + 2/(n+1)) chiN
+ *                p_c = (1 - c_c) p_c + h_sig sqrt(c_c (2 - c_c) mueff) <y>_w
+ *   covariance   C = (1 + c1 delta(h_sig) - c1 - cmu sum w) C + c1 p_c p_c^T
+ *                    + cmu sum_i w°_i y_i y_i^T,
+ *                delta = (1 - h_sig) c_c (2 - c_c); w°_i = w_i for w_i >= 0,
+ *                w_i n / |C^-1/2 y_i|^2 for the negative (active) weights
+ *   step size    sigma = sigma exp((c_s / d_s) (|p_s| / chiN - 1))
+ *   decompose    C = B diag(D^2) B^T (gsl_eigen_symmv), when due
+ *
+ * Separable CMA-ES keeps only C's diagonal (B = I, D = sqrt(diag C)), so
+ * every phase is O(n) per point. The full version keeps C, B and D and
+ * decomposes only every few generations, so sampling and C^-1/2 products
+ * are O(n^2) per point and the O(n^3) decomposition is amortised.
+ *
+ * Random draws (the only ones a generation makes): point by point, the n
+ * normals of z_k in coordinate order, gsl_ran_gaussian_ziggurat on the
+ * run's generator; under "resample" a point outside the bounds redraws its
+ * n normals at once, before the next point is drawn. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_randist.h>
+#include "cmaes_int.h"
+
+/* --- Linear algebra on B and D ------------------------------------------ */
+
+/* y = B (D .* z) */
+static void scale_and_rotate(const cmaes_state *st, const double *z, double *y)
+{
+    size_t n = st->n;
+    if (st->sep) {
+        for (size_t i = 0; i < n; i++)
+            y[i] = st->D[i] * z[i];
+        return;
+    }
+    memset(y, 0, n * sizeof *y);
+    for (size_t k = 0; k < n; k++) {
+        double a = st->D[k] * z[k];
+        const double *b = st->axes + k * n;
+        for (size_t j = 0; j < n; j++)
+            y[j] += a * b[j];
+    }
+}
+
+/* out = C^-1/2 v = B diag(1/D) B^T v; out, v and scratch (n) distinct. */
+static void whiten(const cmaes_state *st, const double *v, double *out,
+                   double *scratch)
+{
+    size_t n = st->n;
+    if (st->sep) {
+        for (size_t i = 0; i < n; i++)
+            out[i] = v[i] / st->D[i];
+        return;
+    }
+    for (size_t k = 0; k < n; k++) {
+        const double *b = st->axes + k * n;
+        double t = 0;
+        for (size_t j = 0; j < n; j++)
+            t += b[j] * v[j];
+        scratch[k] = t / st->D[k];
+    }
+    memset(out, 0, n * sizeof *out);
+    for (size_t k = 0; k < n; k++) {
+        const double *b = st->axes + k * n;
+        for (size_t j = 0; j < n; j++)
+            out[j] += scratch[k] * b[j];
+    }
+}
+
+static double norm2(const double *v, size_t n)
+{
+    double s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += v[i] * v[i];
+    return s;
+}
+
+/* --- Sample ------------------------------------------------------------- */
+
+static void draw_point(augur_solver *s, cmaes_state *st, size_t k)
+{
+    gsl_rng *rng = augur_solver_rng(s);
+    size_t n = st->n;
+    double *z = st->z + k * n, *x = st->x + k * n;
+    for (size_t i = 0; i < n; i++)
+        z[i] = gsl_ran_gaussian_ziggurat(rng, 1.0);
+    scale_and_rotate(st, z, x);
+    for (size_t i = 0; i < n; i++)
+        x[i] = st->mean[i] + st->sigma * x[i];
+}
+
+/* The bounds policy (see cmaes.c): resample redraws, clip and reflect
+ * repair the point, and the update then uses the point as evaluated. */
+static void confine(augur_solver *s, cmaes_state *st, size_t k)
+{
+    double *x = st->x + k * st->n;
+    if (augur_solver_in_bounds(s, x))
+        return;
+    if (st->policy == CMAES_RESAMPLE) {
+        for (int tries = 0; tries < CMAES_MAX_RESAMPLE; tries++) {
+            draw_point(s, st, k);
+            if (augur_solver_in_bounds(s, x))
+                return;
+        }
+    }
+    augur_solver_repair(s, x, st->policy == CMAES_REFLECT ? AUGUR_BOUNDS_REFLECT
+                                                          : AUGUR_BOUNDS_CLIP);
+}
+
+int augur__cmaes_sample(augur_solver *s, cmaes_state *st)
+{
+    for (size_t k = 0; k < st->lambda; k++) {
+        draw_point(s, st, k);
+        confine(s, st, k);
+    }
+    return AUGUR_OK;
+}
+
+/* --- Rank and recombine -------------------------------------------------- */
+
+static int by_energy(const void *a, const void *b)
+{
+    const cmaes_rank *p = a, *q = b;
+    if (p->f < q->f)
+        return -1;
+    if (p->f > q->f)
+        return 1;
+    return (p->k > q->k) - (p->k < q->k);
+}
+
+static void remember(cmaes_state *st, double best, double median)
+{
+    if (st->hlen == CMAES_HIST_CAP) {
+        size_t keep = CMAES_HIST_CAP / 2;
+        memmove(st->hbest, st->hbest + keep, keep * sizeof *st->hbest);
+        memmove(st->hmed, st->hmed + keep, keep * sizeof *st->hmed);
+        st->hlen = keep;
+    }
+    st->hbest[st->hlen] = best;
+    st->hmed[st->hlen] = median;
+    st->hlen++;
+}
+
+void augur__cmaes_rank(cmaes_state *st)
+{
+    size_t n = st->n, lam = st->lambda;
+    for (size_t k = 0; k < lam; k++)
+        st->order[k] = (cmaes_rank){.f = st->f[k], .k = k};
+    qsort(st->order, lam, sizeof *st->order, by_energy);
+    for (size_t r = 0; r < lam; r++) {
+        size_t k = st->order[r].k;
+        st->fs[r] = st->f[k];
+        memcpy(st->xs + r * n, st->x + k * n, n * sizeof *st->xs);
+    }
+    double median = lam % 2 ? st->fs[lam / 2]
+                            : 0.5 * (st->fs[lam / 2 - 1] + st->fs[lam / 2]);
+    remember(st, st->fs[0], median);
+}
+
+void augur__cmaes_recombine(cmaes_state *st)
+{
+    size_t n = st->n;
+    memcpy(st->old_mean, st->mean, n * sizeof *st->mean);
+    for (size_t i = 0; i < n; i++) {
+        double m = 0;
+        for (size_t r = 0; r < st->mu; r++)
+            m += st->w[r] * st->xs[r * n + i];
+        st->mean[i] = m;
+        st->yw[i] = (m - st->old_mean[i]) / st->sigma;
+    }
+}
+
+/* --- Paths, covariance, step size --------------------------------------- */
+
+void augur__cmaes_update_paths(cmaes_state *st)
+{
+    size_t n = st->n;
+    double *white = st->tmp + n, *scratch = st->tmp + 2 * n;
+    whiten(st, st->yw, white, scratch);
+    double a = 1 - st->cs, b = sqrt(st->cs * (2 - st->cs) * st->mueff);
+    for (size_t i = 0; i < n; i++)
+        st->ps[i] = a * st->ps[i] + b * white[i];
+    double g = (double)st->gen + 1;
+    double ps_norm = sqrt(norm2(st->ps, n));
+    double unbias = sqrt(1 - pow(1 - st->cs, 2 * g));
+    st->hsig = ps_norm / unbias < (1.4 + 2 / ((double)n + 1)) * st->chin;
+    double c = st->hsig ? sqrt(st->cc * (2 - st->cc) * st->mueff) : 0;
+    for (size_t i = 0; i < n; i++)
+        st->pc[i] = (1 - st->cc) * st->pc[i] + c * st->yw[i];
+}
+
+/* The weight of ranked point r in the rank-mu update, its step y_r written
+ * to y (w° above: negative weights are rescaled by n / |C^-1/2 y|^2). */
+static double update_weight(cmaes_state *st, size_t r, double *y)
+{
+    size_t n = st->n;
+    for (size_t i = 0; i < n; i++)
+        y[i] = (st->xs[r * n + i] - st->old_mean[i]) / st->sigma;
+    double w = st->w[r];
+    if (w >= 0)
+        return w;
+    double *white = st->tmp + n, *scratch = st->tmp + 2 * n;
+    whiten(st, y, white, scratch);
+    double q = norm2(white, n);
+    return q > 0 ? w * (double)n / q : 0;
+}
+
+void augur__cmaes_adapt_covariance(cmaes_state *st)
+{
+    size_t n = st->n;
+    double delta = st->hsig ? 0 : st->cc * (2 - st->cc);
+    double a = 1 + st->c1 * delta - st->c1 - st->cmu * st->sum_w;
+    double *y = st->tmp;
+    if (st->sep) {
+        for (size_t i = 0; i < n; i++)
+            st->C[i] = a * st->C[i] + st->c1 * st->pc[i] * st->pc[i];
+    } else {
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = i; j < n; j++)
+                st->C[i * n + j] = a * st->C[i * n + j] +
+                                   st->c1 * st->pc[i] * st->pc[j];
+    }
+    for (size_t r = 0; r < st->lambda; r++) {
+        if (st->w[r] == 0)
+            continue;
+        double c = st->cmu * update_weight(st, r, y);
+        if (st->sep) {
+            for (size_t i = 0; i < n; i++)
+                st->C[i] += c * y[i] * y[i];
+            continue;
+        }
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = i; j < n; j++)
+                st->C[i * n + j] += c * y[i] * y[j];
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!st->sep)
+            for (size_t j = i + 1; j < n; j++)
+                st->C[j * n + i] = st->C[i * n + j];
+        st->cdiag[i] = st->sep ? st->C[i] : st->C[i * n + i];
+    }
+}
+
+void augur__cmaes_adapt_sigma(cmaes_state *st)
+{
+    double ps_norm = sqrt(norm2(st->ps, st->n));
+    st->sigma *= exp(st->cs / st->damps * (ps_norm / st->chin - 1));
+}
+
+/* --- Decomposition ------------------------------------------------------- */
+
+/* Numerical trouble can leave C with a non-positive eigenvalue; as Hansen's
+ * code does, lift the diagonal so that the condition number is 1e14 (the
+ * ConditionCov limit) and decompose again. */
+static int eigen(cmaes_state *st)
+{
+    size_t n = st->n;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j < n; j++)
+                gsl_matrix_set(st->work, i, j, st->C[i * n + j]);
+        if (gsl_eigen_symmv(st->work, st->eval, st->evec, st->ws) != GSL_SUCCESS)
+            return AUGUR_EFAILED;
+        gsl_eigen_symmv_sort(st->eval, st->evec, GSL_EIGEN_SORT_VAL_ASC);
+        double lo = gsl_vector_get(st->eval, 0), hi = gsl_vector_get(st->eval, n - 1);
+        if (lo > 0 && isfinite(hi))
+            return AUGUR_OK;
+        if (!isfinite(hi) || !(hi > 0))
+            return AUGUR_EFAILED;
+        double lift = hi / 1e14 - lo;
+        for (size_t i = 0; i < n; i++)
+            st->C[i * n + i] += lift;
+    }
+    return AUGUR_EFAILED;
+}
+
+int augur__cmaes_decompose(augur_solver *s, cmaes_state *st, int force)
+{
+    size_t n = st->n;
+    if (st->sep) {
+        for (size_t i = 0; i < n; i++)
+            st->D[i] = sqrt(st->C[i]);
+        st->decomposed_at = st->gen;
+        return AUGUR_OK;
+    }
+    if (!force && st->gen - st->decomposed_at < st->decompose_every)
+        return AUGUR_OK;
+    if (eigen(st) != AUGUR_OK)
+        return augur_solver_fail(s, AUGUR_EFAILED, "cmaes: the covariance matrix "
+                                 "has broken down at generation %zu (not positive "
+                                 "definite or not finite)", st->gen);
+    for (size_t k = 0; k < n; k++) {
+        st->D[k] = sqrt(gsl_vector_get(st->eval, k));
+        for (size_t j = 0; j < n; j++)
+            st->axes[k * n + j] = gsl_matrix_get(st->evec, j, k);
+    }
+    st->decomposed_at = st->gen;
+    return AUGUR_OK;
+}
