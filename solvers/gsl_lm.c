@@ -43,6 +43,8 @@ typedef struct fit {
     int memo;                    /* memo_x's residuals are in r0 */
     int memo_bad;                /* ... and some were not finite */
     int user_rc;                 /* what the caller's function returned */
+    size_t flat;                 /* columns of the last Jacobian that the
+                                    differences found zero (not held) */
     size_t evaluations;
 } fit;
 
@@ -145,13 +147,18 @@ static int column(fit *ft, size_t j, gsl_matrix *J)
     if (rc == GSL_SUCCESS && b != a)
         rc = residuals(ft, ft->probe, ft->r1, &bad);
     const double *ra = both ? ft->rm : ft->r0;
+    int zero = 1;
     for (size_t i = 0; rc == GSL_SUCCESS && i < ft->n; i++) {
         double d = b != a ? (ft->r1[i] - ra[i]) / (b - a) : 0;
         int wall = b != a && (ft->r1[i] == WALL || ra[i] == WALL);
-        gsl_matrix_set(J, i, j, isfinite(d) && !wall ? d : 0);
+        d = isfinite(d) && !wall ? d : 0;
+        zero &= d == 0;
+        gsl_matrix_set(J, i, j, d);
     }
-    if (rc == GSL_SUCCESS)
+    if (rc == GSL_SUCCESS) {
+        ft->flat += zero;
         hold_at_bound(ft, j, J);
+    }
     return rc;
 }
 
@@ -159,6 +166,7 @@ static int lm_df(const gsl_vector *x, void *params, gsl_matrix *J)
 {
     fit *ft = params;
     int rc = at_point(ft, x);
+    ft->flat = 0;
     for (size_t j = 0; rc == GSL_SUCCESS && j < ft->p; j++)
         rc = column(ft, j, J);   /* probes use r1 and rm: r0 stays pt's */
     return rc;
@@ -254,13 +262,45 @@ static int keep_inside(fit *ft, gsl_multifit_nlinear_fdf *fdf,
     return gsl_multifit_nlinear_init(&v.vector, fdf, w);
 }
 
+/* A Jacobian that is zero everywhere gives LM nothing to go on, and GSL's
+ * LM starts (and restarts, at every init) with mu proportional to the
+ * largest diagonal entry of J^T J: 0 here, so its next iterate takes the
+ * Gauss-Newton path, whose QR solve needs rank >= 1 and calls GSL's error
+ * handler (an abort by default) when it is 0. So the fit ends at such a
+ * point, before GSL iterates: converged when every parameter is held at a
+ * bound that chi^2 pushes against, not converged when some parameter had
+ * no effect on the residuals (chi^2 flat in it, to the differences). Any
+ * other Jacobian reaches GSL finite (column() zeroes what is not) with a
+ * nonzero mu, which GSL's regularised solve handles at any rank. */
+static int zero_jacobian(const fit *ft, gsl_multifit_nlinear_workspace *w,
+                         augur_lm_result *res)
+{
+    const gsl_matrix *J = gsl_multifit_nlinear_jac(w);
+    for (size_t i = 0; i < ft->n; i++)
+        for (size_t j = 0; j < ft->p; j++)
+            if (gsl_matrix_get(J, i, j) != 0)
+                return 0;
+    res->converged = ft->flat == 0;
+    if (ft->flat)
+        snprintf(res->reason, sizeof res->reason, "zero Jacobian (chi^2 flat "
+                 "in %zu of %zu parameters)", ft->flat, ft->p);
+    else
+        snprintf(res->reason, sizeof res->reason,
+                 "zero Jacobian (all held at the bounds)");
+    return 1;
+}
+
 static int iterate(fit *ft, gsl_multifit_nlinear_fdf *fdf,
                    gsl_multifit_nlinear_workspace *w, const augur_lm_options *o,
                    augur_lm_result *res, char *err, size_t cap)
 {
     gsl_vector *x = gsl_multifit_nlinear_position(w);
     snprintf(res->reason, sizeof res->reason, "iteration limit");
-    for (size_t k = 0; k < o->max_iterations; k++) {
+    for (size_t k = 0; !zero_jacobian(ft, w, res); k++) {
+        if (k > 0 && converged(w, o, res))
+            return AUGUR_OK;
+        if (k == o->max_iterations)
+            return AUGUR_OK;
         for (size_t j = 0; j < ft->p; j++)
             ft->prev[j] = gsl_vector_get(x, j);
         int status = gsl_multifit_nlinear_iterate(w);
@@ -282,8 +322,6 @@ static int iterate(fit *ft, gsl_multifit_nlinear_fdf *fdf,
             snprintf(res->reason, sizeof res->reason, "blocked by the bounds");
             return AUGUR_OK;
         }
-        if (converged(w, o, res))
-            return AUGUR_OK;
     }
     return AUGUR_OK;
 }

@@ -30,9 +30,13 @@
  * then 0 (fixed), and the others' are conditional on it. Should the bounds
  * still block a step entirely, the fit stops with "blocked by the bounds".
  *
- * GSL's error handler aborts by default: every argument is checked before
- * GSL sees it, and residuals that are not finite reach GSL as a large
- * finite wall (1e150) so that the step that produced them is rejected. */
+ * GSL's error handler aborts by default, and augur_lm_fit never touches
+ * it: every argument is checked before GSL sees it, residuals that are not
+ * finite reach GSL as a large finite wall (1e150) so that the step that
+ * produced them is rejected, Jacobian entries that are not finite reach it
+ * as 0, and a Jacobian that is zero altogether (every parameter held at a
+ * bound or without effect; GSL's QR solve would abort on it) ends the fit
+ * there with the reason "zero Jacobian (...)". */
 #ifndef AUGUR_LM_H
 #define AUGUR_LM_H
 
@@ -76,7 +80,9 @@ typedef struct augur_lm_result {
     int converged;          /* 1 when GSL's test passed */
     char reason[64];        /* "small step (xtol)", "small gradient (gtol)",
                                "no progress", "blocked by the bounds",
-                               "iteration limit" */
+                               "iteration limit", "zero Jacobian (all held
+                               at the bounds)" (converged), "zero Jacobian
+                               (chi^2 flat in k of n parameters)" (not) */
 } augur_lm_result;
 
 /* Fit p (in: the start, out: the answer; inside [lb, ub] when given) to
