@@ -240,7 +240,7 @@ static int run_lm(polish *w, double *p, size_t k, double *q, double *qlb,
     residuals(q, k, r, m, w);
     double start = sum_squares(r, m);
     augur_lm_options opt = {.max_iterations = 500, .xtol = 1e-10, .gtol = 1e-10,
-                            .central = 1};
+                            .difference = AUGUR_LM_CENTRAL};
     augur_lm_result res = {0};
     int rc = augur_lm_fit(residuals, w, k, m, q, bounded ? qlb : NULL,
                           bounded ? qub : NULL, &opt, &res, err, cap);

@@ -1,6 +1,7 @@
 /* test_lm.c - augur_lm_fit (augur/lm.h) where GSL would abort or stop
- * early: a Jacobian that is zero everywhere LM can look, and the options
- * (iterations, tolerances, geodesic acceleration, scaling).
+ * early: a Jacobian that is zero everywhere LM can look, a plateau, and
+ * the options (differences, geodesic acceleration, scaling). The NIST
+ * problems from both starts are tests/test_lm_certified.c.
  *
  * The problem is NIST StRD's BoxBOD (Box, Hunter and Hunter 1978), y =
  * b1 (1 - exp(-b2 x)) on x = 1, 2, 3, 5, 7, 10, y = 109, 149, 149, 191,
@@ -95,4 +96,53 @@ Test(lm, boxbod_from_start_2_reaches_the_certified_values)
                   k + 1, out.p[k]);
     cr_assert(fabs(out.res.chi2 - 1.1680088766E+03) <= 1e-8 * 1.1680088766E+03,
               "chi2 = %.12g", out.res.chi2);
+}
+
+/* NIST's Start 1 (1, 1) runs b2 up onto the plateau where exp(-b2 x) is 0
+ * at every x: with More's scaling (the default) the fit stops there, and
+ * says it did not converge because chi^2 is flat in b2 (measured: b1 =
+ * 172.5, the mean of y). Levenberg's scaling (D = I) takes a path that
+ * reaches the certified values (measured 9.0 digits). */
+Test(lm, boxbod_start_1_plateau_is_not_called_converged)
+{
+    lm_in in = {.p = {1, 1}};
+    lm_out out = fit_forked(&in);
+    cr_assert_eq(out.rc, AUGUR_OK, "%s", out.err);
+    cr_assert_not(out.res.converged, "%s", out.res.reason);
+    cr_assert_str_eq(out.res.reason, "flat in 1 of 2 parameters");
+    in.opt.scale = AUGUR_LM_SCALE_LEVENBERG;
+    out = fit_forked(&in);
+    cr_assert(out.res.converged, "%s", out.res.reason);
+    for (size_t k = 0; k < 2; k++)
+        cr_assert(fabs(out.p[k] - bod_b[k]) <= 1e-6 * fabs(bod_b[k]), "b%zu = %.12g",
+                  k + 1, out.p[k]);
+}
+
+/* Every scaling, with and without geodesic acceleration, forward and
+ * central differences, from Start 2: certified to 5 digits. */
+Test(lm, options_all_reach_boxbod_from_start_2)
+{
+    for (int k = 0; k < 12; k++) {
+        lm_in in = {.p = {100, 0.75},
+                    .opt = {.scale = (augur_lm_scale)(1 + k % 3), .geodesic = k / 3 % 2,
+                            .difference = k / 6 ? AUGUR_LM_FORWARD : AUGUR_LM_CENTRAL}};
+        lm_out out = fit_forked(&in);
+        cr_assert_eq(out.rc, AUGUR_OK, "%s", out.err);
+        cr_assert(out.res.converged, "options %d: %s", k, out.res.reason);
+        for (size_t j = 0; j < 2; j++)
+            cr_assert(fabs(out.p[j] - bod_b[j]) <= 1e-5 * fabs(bod_b[j]),
+                      "options %d: b%zu = %.12g", k, j + 1, out.p[j]);
+    }
+}
+
+Test(lm, bad_options_are_refused)
+{
+    const augur_lm_options bad[] = {{.ftol = -1}, {.avmax = -1},
+                                    {.difference = (augur_lm_difference)7},
+                                    {.scale = (augur_lm_scale)9}};
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        lm_in in = {.p = {100, 0.75}, .opt = bad[k]};
+        lm_out out = fit_forked(&in);
+        cr_assert_eq(out.rc, AUGUR_EINVAL, "options %zu: %s", k, out.err);
+    }
 }
