@@ -18,7 +18,14 @@
  * sees them; a residual that is not finite reaches GSL as a finite wall
  * (WALL), so GSL rejects the step instead of raising an error; the caller's
  * function giving up makes our callback return GSL_EBADFUNC, which GSL's
- * iterate passes back without calling the handler. */
+ * iterate passes back without calling the handler; and a Jacobian that is
+ * zero altogether, on which GSL's LM would start with mu = 0 and its QR
+ * solve call the handler, ends the fit before GSL iterates (zero_jacobian).
+ *
+ * Convergence is GSL's tests on the step and the gradient, or ours on the
+ * relative reduction of chi^2 (GSL 2.7 compiles its own out); a test that
+ * passes where a column of J is flat is a plateau, not a minimum, and is
+ * reported as not converged. */
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
