@@ -71,10 +71,12 @@ void augur__problem_emit_fit(augur_strbuf *b, const augur__problem *p,
  * report at x: one uncertainty per parameter and the reduced chi-square. */
 int augur__problem_finish_fit(const augur__problem *p, const augur_solver *s,
                               double *x, double *f, double *uncertainty,
-                              double *reduced_chi_square, char *err, size_t cap);
+                              double *reduced_chi_square, augur_lm_result *lm,
+                              char *err, size_t cap);
 /* The summary's lines for a fit: parameters by name, +- uncertainty. */
 void augur__problem_print_fit(const augur__problem *p, const double *x,
                               const double *uncertainty, double reduced_chi_square,
+                              const augur_lm_result *lm,
                               FILE *fp);
 /* docs/CONFIG.md's table of fit models and the metrics. */
 void augur__reference_fit_models(FILE *fp);
@@ -173,6 +175,7 @@ struct augur_job {
     int has_report;
     double *uncertainty;
     double reduced_chi_square;
+    augur_lm_result polish;       /* how the polish ended, when there was one */
     augur_profile_result profile;
     int has_profile_result;
 

@@ -158,6 +158,7 @@ static int finish_fit(augur_job *j)
         return job_fail(j, AUGUR_ENOMEM, "out of memory");
     int rc = augur__problem_finish_fit(&j->problem, j->solver, j->x, &j->f,
                                        j->uncertainty, &j->reduced_chi_square,
+                                       &j->polish,
                                        j->errmsg, sizeof j->errmsg);
     j->has_report = rc == AUGUR_OK;
     return rc;

@@ -214,7 +214,8 @@ static void polish_bounds(const augur_solver *s, const double **lb, const double
 
 int augur__problem_finish_fit(const augur__problem *p, const augur_solver *s,
                               double *x, double *f, double *uncertainty,
-                              double *reduced_chi_square, char *err, size_t cap)
+                              double *reduced_chi_square, augur_lm_result *lm,
+                              char *err, size_t cap)
 {
     char why[AUGUR_ERRMSG_CAP];
     int rc;
@@ -225,7 +226,7 @@ int augur__problem_finish_fit(const augur__problem *p, const augur_solver *s,
         memcpy(y, x, p->n * sizeof *y);
         const double *lb, *ub;
         polish_bounds(s, &lb, &ub);
-        rc = augur_fit_polish(p->fit, y, lb, ub, why, sizeof why);
+        rc = augur_fit_polish_lm(p->fit, y, lb, ub, NULL, lm, why, sizeof why);
         double fy = rc == AUGUR_OK ? augur_fit_cost(y, p->n, p->fit) : NAN;
         /* the polish starts at the solver's answer; keep it only if it is
          * better there (both are deterministic, so a rerun agrees) */
@@ -257,10 +258,16 @@ int augur__problem_finish_fit(const augur__problem *p, const augur_solver *s,
 
 void augur__problem_print_fit(const augur__problem *p, const double *x,
                               const double *uncertainty, double reduced_chi_square,
-                              FILE *fp)
+                              const augur_lm_result *lm, FILE *fp)
 {
     fprintf(fp, "fit:         %s, %zu parameters, reduced chi-square %.6g\n",
             p->fit_model, p->n, reduced_chi_square);
+    if (lm && lm->converged)
+        fprintf(fp, "polish:      converged: %s, %zu iterations\n", lm->reason,
+                lm->iterations);
+    else if (lm)
+        fprintf(fp, "polish:      DID NOT CONVERGE: %s, %zu iterations\n", lm->reason,
+                lm->iterations);
     for (size_t i = 0; i < p->n; i++) {
         char name[32];
         if (augur_fit_param_name(p->fit, i, name, sizeof name) != AUGUR_OK)

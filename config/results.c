@@ -276,6 +276,7 @@ int augur_job_print_summary(const augur_job *j, FILE *fp)
         augur__profile_print(j, fp);
     if (j->has_report)
         augur__problem_print_fit(&j->problem, j->x, j->uncertainty,
-                                 j->reduced_chi_square, fp);
+                                 j->reduced_chi_square,
+                                 j->problem.polish ? &j->polish : NULL, fp);
     return ferror(fp) ? AUGUR_EIO : AUGUR_OK;
 }

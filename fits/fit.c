@@ -234,16 +234,17 @@ static double sum_squares(const double *r, size_t m)
 
 /* LM on the free coordinates; p takes the answer when it is no worse. */
 static int run_lm(polish *w, double *p, size_t k, double *q, double *qlb,
-                  double *qub, int bounded, double *r, char *err, size_t cap)
+                  double *qub, int bounded, double *r, const augur_lm_options *opt,
+                  augur_lm_result *out, char *err, size_t cap)
 {
     size_t m = augur__fit_residuals(w->f);
     residuals(q, k, r, m, w);
     double start = sum_squares(r, m);
-    augur_lm_options opt = {.max_iterations = 500, .xtol = 1e-10, .gtol = 1e-10,
-                            .central = 1};
     augur_lm_result res = {0};
     int rc = augur_lm_fit(residuals, w, k, m, q, bounded ? qlb : NULL,
-                          bounded ? qub : NULL, &opt, &res, err, cap);
+                          bounded ? qub : NULL, opt, &res, err, cap);
+    if (out)
+        *out = res;
     if (rc < 0)
         return rc;
     if (!(res.chi2 <= start) && isfinite(start))
@@ -256,6 +257,15 @@ static int run_lm(polish *w, double *p, size_t k, double *q, double *qlb,
 int augur_fit_polish(const augur_fit *f, double *p, const double *lb,
                      const double *ub, char *err, size_t cap)
 {
+    return augur_fit_polish_lm(f, p, lb, ub, NULL, NULL, err, cap);
+}
+
+int augur_fit_polish_lm(const augur_fit *f, double *p, const double *lb,
+                        const double *ub, const augur_lm_options *opt,
+                        augur_lm_result *res, char *err, size_t cap)
+{
+    if (res)
+        *res = (augur_lm_result){.converged = 1, .reason = "nothing to fit"};
     if (!f || !p)
         return augur__fail_msg(err, cap, AUGUR_EINVAL,
                                "augur_fit_polish: fit and p are required");
@@ -280,7 +290,7 @@ int augur_fit_polish(const augur_fit *f, double *p, const double *lb,
         rc = augur__fail_msg(err, cap, AUGUR_EINVAL,
                              "polish: %zu free parameters but only %zu residuals", k, m);
     else if (k > 0)
-        rc = run_lm(&w, p, k, q, qlb, qub, lb || ub, r, err, cap);
+        rc = run_lm(&w, p, k, q, qlb, qub, lb || ub, r, opt, res, err, cap);
     free(idx);
     free(buf);
     return rc;

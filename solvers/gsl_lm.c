@@ -18,7 +18,14 @@
  * sees them; a residual that is not finite reaches GSL as a finite wall
  * (WALL), so GSL rejects the step instead of raising an error; the caller's
  * function giving up makes our callback return GSL_EBADFUNC, which GSL's
- * iterate passes back without calling the handler. */
+ * iterate passes back without calling the handler; and a Jacobian that is
+ * zero altogether, on which GSL's LM would start with mu = 0 and its QR
+ * solve call the handler, ends the fit before GSL iterates (zero_jacobian).
+ *
+ * Convergence is GSL's tests on the step and the gradient, or ours on the
+ * relative reduction of chi^2 (GSL 2.7 compiles its own out); a test that
+ * passes where a column of J is flat is a plateau, not a minimum, and is
+ * reported as not converged. */
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
@@ -43,6 +50,11 @@ typedef struct fit {
     int memo;                    /* memo_x's residuals are in r0 */
     int memo_bad;                /* ... and some were not finite */
     int user_rc;                 /* what the caller's function returned */
+    size_t flat;                 /* columns of the last Jacobian that the
+                                    differences found zero (not held) */
+    double *f_old, *J_old;       /* n and n * p: before the last step */
+    double actual, predicted;    /* its relative reductions of chi^2 */
+    int reduced;                 /* ... are known (a step was accepted) */
     size_t evaluations;
 } fit;
 
@@ -145,13 +157,18 @@ static int column(fit *ft, size_t j, gsl_matrix *J)
     if (rc == GSL_SUCCESS && b != a)
         rc = residuals(ft, ft->probe, ft->r1, &bad);
     const double *ra = both ? ft->rm : ft->r0;
+    int zero = 1;
     for (size_t i = 0; rc == GSL_SUCCESS && i < ft->n; i++) {
         double d = b != a ? (ft->r1[i] - ra[i]) / (b - a) : 0;
         int wall = b != a && (ft->r1[i] == WALL || ra[i] == WALL);
-        gsl_matrix_set(J, i, j, isfinite(d) && !wall ? d : 0);
+        d = isfinite(d) && !wall ? d : 0;
+        zero &= d == 0;
+        gsl_matrix_set(J, i, j, d);
     }
-    if (rc == GSL_SUCCESS)
+    if (rc == GSL_SUCCESS) {
+        ft->flat += zero;
         hold_at_bound(ft, j, J);
+    }
     return rc;
 }
 
@@ -159,6 +176,7 @@ static int lm_df(const gsl_vector *x, void *params, gsl_matrix *J)
 {
     fit *ft = params;
     int rc = at_point(ft, x);
+    ft->flat = 0;
     for (size_t j = 0; rc == GSL_SUCCESS && j < ft->p; j++)
         rc = column(ft, j, J);   /* probes use r1 and rm: r0 stays pt's */
     return rc;
@@ -191,23 +209,45 @@ static int check_args(augur_residual_fn f, size_t np, size_t nr, const double *p
 
 static int check_options(const augur_lm_options *o, char *err, size_t cap)
 {
-    if (!(o->xtol >= 0) || !(o->gtol >= 0) ||
-        !(o->fd_step >= 0 && o->fd_step < 1) || !(o->covar_epsrel >= 0))
-        return augur__fail_msg(err, cap, AUGUR_EINVAL, "lm: tolerances and the "
-                               "difference step must be >= 0 (the step < 1)");
+    if (!(o->xtol >= 0) || !(o->gtol >= 0) || !(o->ftol >= 0) ||
+        !(o->fd_step >= 0 && o->fd_step < 1) || !(o->covar_epsrel >= 0) ||
+        !(o->avmax >= 0))
+        return augur__fail_msg(err, cap, AUGUR_EINVAL, "lm: tolerances, avmax and "
+                               "the difference step must be >= 0 (the step < 1)");
+    if ((unsigned)o->difference > AUGUR_LM_FORWARD ||
+        (unsigned)o->scale > AUGUR_LM_SCALE_MARQUARDT)
+        return augur__fail_msg(err, cap, AUGUR_EINVAL, "lm: no difference %d or "
+                               "scale %d", (int)o->difference, (int)o->scale);
     return AUGUR_OK;
 }
 
 static augur_lm_options resolved(const augur_lm_options *o)
 {
     augur_lm_options r = o ? *o : (augur_lm_options){0};
-    r.max_iterations = r.max_iterations ? r.max_iterations : 200;
-    r.xtol = r.xtol > 0 ? r.xtol : 1e-8;
-    r.gtol = r.gtol > 0 ? r.gtol : 1e-8;
+    r.max_iterations = r.max_iterations ? r.max_iterations : 10000;
+    r.xtol = r.xtol > 0 ? r.xtol : 1e-12;
+    r.gtol = r.gtol > 0 ? r.gtol : 1e-12;
+    r.ftol = r.ftol > 0 ? r.ftol : 1e-15;
+    r.difference = r.difference ? r.difference : AUGUR_LM_CENTRAL;
     r.fd_step = r.fd_step > 0 ? r.fd_step
-              : r.central ? cbrt(DBL_EPSILON) : sqrt(DBL_EPSILON);
+              : r.difference == AUGUR_LM_CENTRAL ? cbrt(DBL_EPSILON) : sqrt(DBL_EPSILON);
+    r.avmax = r.avmax > 0 ? r.avmax : 0.75;
+    r.scale = r.scale ? r.scale : AUGUR_LM_SCALE_MORE;
     r.covar_epsrel = r.covar_epsrel > 0 ? r.covar_epsrel : 1e-12;
     return r;
+}
+
+/* GSL's parameters for the options. */
+static gsl_multifit_nlinear_parameters gsl_params(const augur_lm_options *o)
+{
+    gsl_multifit_nlinear_parameters params = gsl_multifit_nlinear_default_parameters();
+    params.trs = o->geodesic ? gsl_multifit_nlinear_trs_lmaccel
+                             : gsl_multifit_nlinear_trs_lm;
+    params.avmax = o->avmax;
+    params.scale = o->scale == AUGUR_LM_SCALE_LEVENBERG ? gsl_multifit_nlinear_scale_levenberg
+                 : o->scale == AUGUR_LM_SCALE_MARQUARDT ? gsl_multifit_nlinear_scale_marquardt
+                 : gsl_multifit_nlinear_scale_more;
+    return params;
 }
 
 /* --- The iterations --------------------------------------------------------- */
@@ -221,18 +261,70 @@ static int gsl_status(fit *ft, int status, const char *what, char *err, size_t c
                            gsl_strerror(status));
 }
 
-/* GSL's test (its ftol test is compiled out in 2.7: 0 is passed). 1 with
- * the reason written when it passes. */
-static int converged(gsl_multifit_nlinear_workspace *w, const augur_lm_options *o,
-                     augur_lm_result *res)
+/* GSL's tests on the step and the gradient (its own ftol test is compiled
+ * out in 2.7: 0 is passed), then ours on the relative reduction of chi^2
+ * by the last accepted step. 1 with the reason written when one passes;
+ * where some column of J was flat (chi^2 does not depend on that
+ * parameter here: a plateau, as BoxBOD's b2 -> inf) the point is no
+ * minimum and converged stays 0. */
+static int converged(const fit *ft, gsl_multifit_nlinear_workspace *w,
+                     const augur_lm_options *o, augur_lm_result *res)
 {
     int info = 0;
-    if (gsl_multifit_nlinear_test(o->xtol, o->gtol, 0, &info, w) != GSL_SUCCESS)
+    const char *why = NULL;
+    if (gsl_multifit_nlinear_test(o->xtol, o->gtol, 0, &info, w) == GSL_SUCCESS)
+        why = info == 1 ? "small step (xtol)" : "small gradient (gtol)";
+    else if (ft->reduced && ft->actual <= o->ftol && ft->predicted <= o->ftol)
+        why = "small reduction (ftol)";
+    if (!why)
         return 0;
-    res->converged = 1;
-    snprintf(res->reason, sizeof res->reason, "%s",
-             info == 1 ? "small step (xtol)" : "small gradient (gtol)");
+    res->converged = ft->flat == 0;
+    if (ft->flat)
+        snprintf(res->reason, sizeof res->reason, "flat in %zu of %zu parameters",
+                 ft->flat, ft->p);
+    else
+        snprintf(res->reason, sizeof res->reason, "%s", why);
     return 1;
+}
+
+static double sum_squares(const gsl_vector *f)
+{
+    double s = 0;
+    for (size_t i = 0; i < f->size; i++)
+        s += gsl_vector_get(f, i) * gsl_vector_get(f, i);
+    return s;
+}
+
+/* Before a step: the residuals and Jacobian it starts from. */
+static void remember(fit *ft, gsl_multifit_nlinear_workspace *w)
+{
+    const gsl_vector *f = gsl_multifit_nlinear_residual(w);
+    const gsl_matrix *J = gsl_multifit_nlinear_jac(w);
+    for (size_t i = 0; i < ft->n; i++) {
+        ft->f_old[i] = gsl_vector_get(f, i);
+        for (size_t j = 0; j < ft->p; j++)
+            ft->J_old[i * ft->p + j] = gsl_matrix_get(J, i, j);
+    }
+}
+
+/* After an accepted step dx = x - prev: the relative reduction of chi^2
+ * it achieved, and the one the linear model f + J dx predicted (MINPACK's
+ * ftol test wants both small). */
+static void reductions(fit *ft, gsl_multifit_nlinear_workspace *w)
+{
+    const gsl_vector *x = gsl_multifit_nlinear_position(w);
+    double before = 0, model = 0;
+    for (size_t i = 0; i < ft->n; i++) {
+        double m = ft->f_old[i];
+        for (size_t j = 0; j < ft->p; j++)
+            m += ft->J_old[i * ft->p + j] * (gsl_vector_get(x, j) - ft->prev[j]);
+        before += ft->f_old[i] * ft->f_old[i];
+        model += m * m;
+    }
+    double after = sum_squares(gsl_multifit_nlinear_residual(w));
+    ft->actual = before > 0 ? fabs(1 - after / before) : 0;
+    ft->predicted = before > 0 ? fabs(1 - model / before) : 0;
+    ft->reduced = 1;
 }
 
 /* After an accepted step: back into the box if it left it, GSL set up
@@ -254,26 +346,60 @@ static int keep_inside(fit *ft, gsl_multifit_nlinear_fdf *fdf,
     return gsl_multifit_nlinear_init(&v.vector, fdf, w);
 }
 
+/* A Jacobian that is zero everywhere gives LM nothing to go on, and GSL's
+ * LM starts (and restarts, at every init) with mu proportional to the
+ * largest diagonal entry of J^T J: 0 here, so its next iterate takes the
+ * Gauss-Newton path, whose QR solve needs rank >= 1 and calls GSL's error
+ * handler (an abort by default) when it is 0. So the fit ends at such a
+ * point, before GSL iterates: converged when every parameter is held at a
+ * bound that chi^2 pushes against, not converged when some parameter had
+ * no effect on the residuals (chi^2 flat in it, to the differences). Any
+ * other Jacobian reaches GSL finite (column() zeroes what is not) with a
+ * nonzero mu, which GSL's regularised solve handles at any rank. */
+static int zero_jacobian(const fit *ft, gsl_multifit_nlinear_workspace *w,
+                         augur_lm_result *res)
+{
+    const gsl_matrix *J = gsl_multifit_nlinear_jac(w);
+    for (size_t i = 0; i < ft->n; i++)
+        for (size_t j = 0; j < ft->p; j++)
+            if (gsl_matrix_get(J, i, j) != 0)
+                return 0;
+    res->converged = ft->flat == 0;
+    if (ft->flat)
+        snprintf(res->reason, sizeof res->reason, "zero Jacobian (chi^2 flat "
+                 "in %zu of %zu parameters)", ft->flat, ft->p);
+    else
+        snprintf(res->reason, sizeof res->reason,
+                 "zero Jacobian (all held at the bounds)");
+    return 1;
+}
+
 static int iterate(fit *ft, gsl_multifit_nlinear_fdf *fdf,
                    gsl_multifit_nlinear_workspace *w, const augur_lm_options *o,
                    augur_lm_result *res, char *err, size_t cap)
 {
     gsl_vector *x = gsl_multifit_nlinear_position(w);
     snprintf(res->reason, sizeof res->reason, "iteration limit");
-    for (size_t k = 0; k < o->max_iterations; k++) {
+    for (size_t k = 0; !zero_jacobian(ft, w, res); k++) {
+        if (k > 0 && converged(ft, w, o, res))
+            return AUGUR_OK;
+        if (k == o->max_iterations)
+            return AUGUR_OK;
         for (size_t j = 0; j < ft->p; j++)
             ft->prev[j] = gsl_vector_get(x, j);
+        remember(ft, w);
         int status = gsl_multifit_nlinear_iterate(w);
         if (status == GSL_ENOPROG && !ft->user_rc) {
             /* No acceptable step in 15 tries: at the minimum already, or
              * stuck; GSL's test tells which. */
-            if (!converged(w, o, res))
+            if (!converged(ft, w, o, res))
                 snprintf(res->reason, sizeof res->reason, "no progress");
             return AUGUR_OK;
         }
         if (status != GSL_SUCCESS)
             return gsl_status(ft, status, "iterate", err, cap);
         res->iterations++;
+        reductions(ft, w);
         int blocked;
         status = keep_inside(ft, fdf, w, &blocked);
         if (status != GSL_SUCCESS)
@@ -282,8 +408,6 @@ static int iterate(fit *ft, gsl_multifit_nlinear_fdf *fdf,
             snprintf(res->reason, sizeof res->reason, "blocked by the bounds");
             return AUGUR_OK;
         }
-        if (converged(w, o, res))
-            return AUGUR_OK;
     }
     return AUGUR_OK;
 }
@@ -311,10 +435,7 @@ static void report(fit *ft, gsl_multifit_nlinear_fdf *fdf,
     for (size_t j = 0; j < ft->p; j++)
         p[j] = gsl_vector_get(x, j);
     project(ft, p, p);
-    double chi2 = 0;
-    for (size_t i = 0; i < ft->n; i++)
-        chi2 += gsl_vector_get(r, i) * gsl_vector_get(r, i);
-    res->chi2 = chi2;
+    res->chi2 = sum_squares(r);
     res->dof = ft->n - ft->p;
     res->evaluations = ft->evaluations;
     res->jacobians = fdf->nevaldf;
@@ -325,7 +446,7 @@ static void report(fit *ft, gsl_multifit_nlinear_fdf *fdf,
 static int allocate(fit *ft, const double *lb, const double *ub, double **block)
 {
     size_t p = ft->p, n = ft->n;
-    *block = malloc((6 * p + 3 * n) * sizeof **block);
+    *block = malloc((6 * p + 4 * n + n * p) * sizeof **block);
     if (!*block)
         return AUGUR_ENOMEM;
     double *b = *block;
@@ -343,6 +464,8 @@ static int allocate(fit *ft, const double *lb, const double *ub, double **block)
     ft->r0 = b + 6 * p;
     ft->r1 = ft->r0 + n;
     ft->rm = ft->r1 + n;
+    ft->f_old = ft->rm + n;
+    ft->J_old = ft->f_old + n;
     return AUGUR_OK;
 }
 
@@ -360,11 +483,10 @@ int augur_lm_fit(augur_residual_fn f, void *data, size_t nparams,
     double *covar = res->covariance;
     *res = (augur_lm_result){.covariance = covar};
     fit ft = {.f = f, .data = data, .p = nparams, .n = nresiduals,
-              .central = o.central != 0, .h = o.fd_step};
+              .central = o.difference == AUGUR_LM_CENTRAL, .h = o.fd_step};
     double *block = NULL;
     gsl_multifit_nlinear_workspace *w = NULL;
-    gsl_multifit_nlinear_parameters params = gsl_multifit_nlinear_default_parameters();
-    params.trs = gsl_multifit_nlinear_trs_lm;
+    gsl_multifit_nlinear_parameters params = gsl_params(&o);
     if (allocate(&ft, lb, ub, &block) == AUGUR_OK)
         w = gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &params,
                                        nresiduals, nparams);

@@ -161,3 +161,22 @@ Test(config, monitor_kinds_and_the_reference)
               strstr(text, "`rosen`"), "the reference misses a section");
     free(text);
 }
+
+/* A fit with polish = true says in its summary how the polish ended:
+ * examples/fit-exponential-decays.cfg (DE, then LM with its defaults)
+ * converges (measured: "small step (xtol), 4 iterations"). */
+Test(config, the_summary_says_whether_the_polish_converged)
+{
+    augur_job *j = NULL;
+    char err[1024] = "", *out = NULL;
+    size_t len = 0;
+    cr_assert_eq(augur_job_load(AUGUR_EXAMPLES_DIR "/fit-exponential-decays.cfg", NULL,
+                                &j, err, sizeof err), AUGUR_OK, "%s", err);
+    cr_assert_eq(augur_job_run(j), AUGUR_OK, "%s", augur_job_errmsg(j));
+    FILE *stream = open_memstream(&out, &len);
+    cr_assert_eq(augur_job_print_summary(j, stream), AUGUR_OK);
+    fclose(stream);
+    cr_expect(strstr(out, "polish:      converged: ") != NULL, "%s", out);
+    free(out);
+    augur_job_destroy(j);
+}

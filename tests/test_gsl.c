@@ -404,7 +404,7 @@ Test(gsl, lm_keeps_bounds)
         d.ub[1] = 1.5;
         double p[3], cov[9];
         memcpy(p, starts[k / 2], sizeof p);
-        augur_lm_options o = {.central = (int)(k % 2)};
+        augur_lm_options o = {.difference = k % 2 ? AUGUR_LM_CENTRAL : AUGUR_LM_FORWARD};
         augur_lm_result res = fit(&d, p, cov, &o, 1);
         cr_assert(res.converged, "start %zu: %s", k / 2, res.reason);
         cr_assert_eq(p[1], 1.5);

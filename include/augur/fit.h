@@ -21,6 +21,7 @@
 
 #include <stddef.h>
 #include "augur/export.h"
+#include "augur/lm.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -135,6 +136,12 @@ AUGUR_EXTERN int augur_fit_report_at(const augur_fit *f, const double *p,
  * sees only the others); p keeps the start if LM does not improve on it. */
 AUGUR_EXTERN int augur_fit_polish(const augur_fit *f, double *p, const double *lb,
                                   const double *ub, char *err, size_t cap);
+/* The same with LM's options (NULL: its defaults) and its result (NULL, or
+ * filled: converged, reason, counts; its covariance pointer is ignored),
+ * so a report can say whether the polish converged. */
+AUGUR_EXTERN int augur_fit_polish_lm(const augur_fit *f, double *p, const double *lb,
+                                     const double *ub, const augur_lm_options *opt,
+                                     augur_lm_result *res, char *err, size_t cap);
 
 /* --- The minimal enclosing circle ----------------------------------------- */
 

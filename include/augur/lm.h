@@ -30,9 +30,13 @@
  * then 0 (fixed), and the others' are conditional on it. Should the bounds
  * still block a step entirely, the fit stops with "blocked by the bounds".
  *
- * GSL's error handler aborts by default: every argument is checked before
- * GSL sees it, and residuals that are not finite reach GSL as a large
- * finite wall (1e150) so that the step that produced them is rejected. */
+ * GSL's error handler aborts by default, and augur_lm_fit never touches
+ * it: every argument is checked before GSL sees it, residuals that are not
+ * finite reach GSL as a large finite wall (1e150) so that the step that
+ * produced them is rejected, Jacobian entries that are not finite reach it
+ * as 0, and a Jacobian that is zero altogether (every parameter held at a
+ * bound or without effect; GSL's QR solve would abort on it) ends the fit
+ * there with the reason "zero Jacobian (...)". */
 #ifndef AUGUR_LM_H
 #define AUGUR_LM_H
 
@@ -49,16 +53,49 @@ extern "C" {
 typedef int (*augur_residual_fn)(const double *p, size_t nparams, double *r,
                                  size_t nresiduals, void *data);
 
-/* Zero (or NULL options) asks for the default of each field. */
+/* How the Jacobian is differenced: central (2 evaluations a column,
+ * errors O(h^2): the default, as it is what lets ill-conditioned fits reach
+ * the digits the data hold) or forward (1 a column, O(h)). */
+typedef enum augur_lm_difference {
+    AUGUR_LM_DIFFERENCE_DEFAULT = 0,    /* central */
+    AUGUR_LM_CENTRAL,
+    AUGUR_LM_FORWARD
+} augur_lm_difference;
+
+/* GSL's scaling of the trust region, D in ||D dx|| <= delta: More's
+ * (the running maximum of each column norm of J; the default, invariant to
+ * the parameters' units), Levenberg's (the identity) or Marquardt's (the
+ * column norms at the current point). */
+typedef enum augur_lm_scale {
+    AUGUR_LM_SCALE_DEFAULT = 0,         /* More */
+    AUGUR_LM_SCALE_MORE,
+    AUGUR_LM_SCALE_LEVENBERG,
+    AUGUR_LM_SCALE_MARQUARDT
+} augur_lm_scale;
+
+/* Zero (or NULL options) asks for the default of each field. The fit has
+ * converged when one of the three tests passes after an accepted step:
+ * the step (xtol), the gradient (gtol), or the relative reduction of chi^2
+ * (ftol: both the reduction the step achieved and the one the linear model
+ * predicted for it, MINPACK's test). */
 typedef struct augur_lm_options {
-    size_t max_iterations;  /* trust-region iterations; default 200 */
+    size_t max_iterations;  /* trust-region iterations; default 10000 */
     double xtol;            /* GSL's test on the step, |dx_i| <= xtol (|x_i| +
-                               xtol); default 1e-8 */
+                               xtol); default 1e-12 */
     double gtol;            /* on the gradient, ||g .* max(x, 1)||_inf <= gtol
-                               max(chi^2 / 2, 1); default 1e-8 */
-    int central;            /* 1: central differences (2 evaluations per column) */
+                               max(chi^2 / 2, 1); default 1e-12 */
+    double ftol;            /* on the relative reduction of chi^2 by a step,
+                               actual and predicted; default 1e-15 */
+    augur_lm_difference difference;     /* default central */
     double fd_step;         /* relative difference step; default sqrt(eps)
                                forward, cbrt(eps) central */
+    int geodesic;           /* 1: geodesic acceleration (GSL's "lmaccel"
+                               trust region: a second-order correction along
+                               the step from a second directional
+                               derivative, differenced); default off */
+    double avmax;           /* geodesic: largest accepted ratio
+                               |acceleration| / |velocity|; default 0.75 */
+    augur_lm_scale scale;   /* default More */
     int scale_covariance;   /* 1: multiply the covariance by chi^2 / dof */
     double covar_epsrel;    /* rank tolerance of the covariance; default 1e-12 */
 } augur_lm_options;
@@ -73,10 +110,16 @@ typedef struct augur_lm_result {
     size_t iterations;      /* accepted trust-region iterations */
     size_t evaluations;     /* residual vectors computed (Jacobian probes too) */
     size_t jacobians;       /* Jacobians computed */
-    int converged;          /* 1 when GSL's test passed */
-    char reason[64];        /* "small step (xtol)", "small gradient (gtol)",
-                               "no progress", "blocked by the bounds",
-                               "iteration limit" */
+    int converged;          /* 1 when a test passed (see reason) */
+    char reason[64];        /* converged: "small step (xtol)", "small
+                               gradient (gtol)", "small reduction (ftol)",
+                               "zero Jacobian (all held at the bounds)";
+                               not: "iteration limit", "no progress",
+                               "blocked by the bounds", "zero Jacobian
+                               (chi^2 flat in k of n parameters)", "flat
+                               in k of n parameters" (a test passed where
+                               some parameter has no effect: a plateau,
+                               not a minimum) */
 } augur_lm_result;
 
 /* Fit p (in: the start, out: the answer; inside [lb, ub] when given) to
