@@ -38,7 +38,7 @@ step "pkg-config shared"
 #    so ask for the archive by name), with everything --static lists.
 step "pkg-config static"
 static_libs=$(pkg-config --static --libs augur | sed 's/-laugur\b/-l:libaugur.a/')
-# shellcheck disable=SC2086
+# shellcheck disable=SC2046,SC2086
 "$cc" "${cflags[@]}" $(pkg-config --cflags augur) tests/install/consumer.c \
   -o "$tmp/pc-static" $static_libs
 if readelf -d "$tmp/pc-static" | grep -q 'libaugur\|libmpi'; then
