@@ -38,9 +38,18 @@
 #error "augur needs a compiler with __attribute__((constructor)) (GCC, Clang)"
 #endif
 
+/* An internal name that augur's own MPI library (libaugur_mpi, maps/mpi*.c)
+ * calls across the shared-library boundary: exported from libaugur.so like
+ * the API, but still private (augur__ prefix, no public header). */
+#if defined(__GNUC__)
+#define AUGUR__SHARED __attribute__((visibility("default")))
+#else
+#define AUGUR__SHARED
+#endif
+
 /* Format into buf (always terminated, truncated if need be) and return code:
  * the one way every area records a failure. */
-int augur__fail_msg(char *buf, size_t cap, int code, const char *fmt, ...)
+AUGUR__SHARED int augur__fail_msg(char *buf, size_t cap, int code, const char *fmt, ...)
     AUGUR__PRINTF(4, 5);
 int augur__vfail_msg(char *buf, size_t cap, int code, const char *fmt,
                      va_list ap);
@@ -88,7 +97,7 @@ uint64_t augur__mix_seed(uint64_t seed, uint64_t index);
 /* A seed from the operating system (getrandom, falling back to time). */
 uint64_t augur__os_seed(void);
 /* Monotonic seconds. */
-double augur__now(void);
+AUGUR__SHARED double augur__now(void);
 /* dir/path for a relative path (malloc'd), path itself when absolute. */
 char *augur__path_join(const char *dir, const char *path);
 

@@ -70,7 +70,7 @@ struct augur_group {
 /* Run task `index` of job on this process: builds the call (seed from
  * (job seed, index), context, shared bytes) and calls fn on record index.
  * A failure's message names the task and index. */
-int augur__map_exec(const augur_map_job *job, augur_task_fn fn, size_t index,
+AUGUR__SHARED int augur__map_exec(const augur_map_job *job, augur_task_fn fn, size_t index,
                     int worker, const void *shared, size_t shared_len,
                     char *err, size_t cap);
 /* The same with the records given directly (a worker holding one chunk):
@@ -79,22 +79,24 @@ int augur__map_exec_at(const augur_map_job *job, augur_task_fn fn, size_t index,
                        int worker, const void *shared, size_t shared_len,
                        const void *in, void *out, char *err, size_t cap);
 /* Tasks per message for this job (resolves chunk 0 as map.h says). */
-size_t augur__map_chunk(const augur_map *m, size_t ntasks, int workers);
+AUGUR__SHARED size_t augur__map_chunk(const augur_map *m, size_t ntasks, int workers);
 /* Record a failure on the map. */
-int augur__map_fail(augur_map *m, int code, const char *fmt, ...)
+AUGUR__SHARED int augur__map_fail(augur_map *m, int code, const char *fmt, ...)
     AUGUR__PRINTF(3, 4);
 
 /* A backend by name, or NULL. */
 const augur_map_type *augur__map_type_find(const char *name);
+/* Add a backend that lives outside libaugur (the MPI one, in libaugur_mpi,
+ * registers itself at load time), so it is found by name and listed by
+ * augur_map_types. Registering the same type again is harmless; fails when
+ * another type has the name or the table is full. */
+AUGUR__SHARED int augur__map_backend_register(const augur_map_type *type);
 /* The SPMD function registered as name, or NULL. */
-augur_spmd_fn augur__spmd_find(const char *name);
+AUGUR__SHARED augur_spmd_fn augur__spmd_find(const char *name);
 
 
 extern const augur_map_type augur__map_serial;
 extern const augur_map_type augur__map_threads;
 extern const augur_map_type augur__map_fork;
-#ifdef AUGUR_HAVE_MPI
-extern const augur_map_type augur__map_mpi;
-#endif
 
 #endif

@@ -14,6 +14,10 @@
 #include <stdint.h>
 #include "map_int.h"
 
+/* The backend's type table (mpi.c); libaugur_mpi registers it with the
+ * core library's backends at load time (mpi_world.c). */
+extern const augur_map_type augur__map_mpi;
+
 enum { TAG_CMD = 1, TAG_RESULT = 2 };
 
 enum {

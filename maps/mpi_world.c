@@ -234,6 +234,16 @@ static int stop_mpi(void)
     return rc == MPI_SUCCESS ? AUGUR_OK : world_fail(AUGUR_EIO, "MPI_Finalize", rc);
 }
 
+/* libaugur itself knows only serial, threads and fork: this library adds
+ * "mpi" to its backends when it is loaded. The registration sits here,
+ * beside augur_mpi_init, because a static program that can use the map
+ * must call augur_mpi_init, so this file (and mpi.c, which it names
+ * through the table) is always linked in with it. */
+AUGUR__AT_LOAD(register_backend_mpi)
+{
+    augur__map_backend_register(&augur__map_mpi);
+}
+
 int augur_mpi_init(int *argc, char ***argv, int *is_root)
 {
     world_err[0] = '\0';

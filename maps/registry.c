@@ -182,24 +182,44 @@ const char *augur_cost_name(augur_cost_fn cost, const void *data)
 
 /* --- Map backends -------------------------------------------------------- */
 
-static const augur_map_type *const backends[] = {
+/* The three in this library, then any registered at load time by a library
+ * linked with it (libaugur_mpi adds "mpi"). The names array stays
+ * NULL-terminated for augur_map_types. */
+#define MAX_BACKENDS 8
+
+static const augur_map_type *backends[MAX_BACKENDS] = {
     &augur__map_serial,
     &augur__map_threads,
     &augur__map_fork,
-#ifdef AUGUR_HAVE_MPI
-    &augur__map_mpi,
-#endif
 };
-
-static const char *const backend_names[] = {
+static const char *backend_names[MAX_BACKENDS + 1] = {
     "serial",
     "threads",
     "fork",
-#ifdef AUGUR_HAVE_MPI
-    "mpi",
-#endif
-    NULL,
 };
+static size_t backend_count = 3;
+
+int augur__map_backend_register(const augur_map_type *type)
+{
+    if (!type || !type->name || !type->name[0])
+        return AUGUR_EINVAL;
+    int rc = AUGUR_OK;
+    pthread_mutex_lock(&lock);
+    size_t k = 0;
+    while (k < backend_count && !augur__name_eq(backends[k]->name, type->name))
+        k++;
+    if (k < backend_count)
+        rc = backends[k] == type ? AUGUR_OK : AUGUR_EINVAL;
+    else if (backend_count == MAX_BACKENDS)
+        rc = AUGUR_ENOMEM;
+    else {
+        backends[k] = type;
+        backend_names[k] = type->name;
+        backend_count++;
+    }
+    pthread_mutex_unlock(&lock);
+    return rc;
+}
 
 const char *const *augur_map_types(void)
 {
@@ -208,8 +228,11 @@ const char *const *augur_map_types(void)
 
 const augur_map_type *augur__map_type_find(const char *name)
 {
-    for (size_t k = 0; name && k < AUGUR__ARRAY_SIZE(backends); k++)
+    const augur_map_type *found = NULL;
+    pthread_mutex_lock(&lock);
+    for (size_t k = 0; name && k < backend_count && !found; k++)
         if (augur__name_eq(backends[k]->name, name))
-            return backends[k];
-    return NULL;
+            found = backends[k];
+    pthread_mutex_unlock(&lock);
+    return found;
 }
