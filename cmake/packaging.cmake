@@ -13,7 +13,7 @@
 # Both install under /usr, whatever CMAKE_INSTALL_PREFIX was.
 set(CPACK_PACKAGE_NAME augur)
 set(CPACK_PACKAGE_VENDOR "augur")
-set(AUGUR_PACKAGE_CONTACT "augur maintainers <maintainers@users.noreply.h-seed-a1115336.example>"
+set(AUGUR_PACKAGE_CONTACT "augur maintainers <augur@example.org>"
     CACHE STRING "The Maintainer field of the Debian packages")
 set(CPACK_PACKAGE_CONTACT "${AUGUR_PACKAGE_CONTACT}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
