@@ -80,7 +80,7 @@ static int fill_dimension(config_setting_t *g, size_t n, char *err, size_t cap)
             return augur__fail_msg(err, cap, AUGUR_ENOMEM, "out of memory");
     } else {
         size_t given;
-        int rc = augur__setting_count(d, &given, 0, err, cap);
+        int rc = augur__setting_size(d, 1, AUGUR_MAX_DIMENSION, &given, err, cap);
         if (rc != AUGUR_OK)
             return rc;
         if (given != n)
@@ -108,7 +108,7 @@ static int model_bounds(augur_job *j, const config_setting_t *g, char *err, size
     const augur__problem *p = &j->problem;
     if (p->kind != AUGUR__PROBLEM_MODEL || config_setting_get_member(g, "bounds"))
         return AUGUR_OK;
-    double *box = malloc(2 * p->n * sizeof *box);
+    double *box = augur__malloc_array(p->n, 2 * sizeof *box);
     if (!box)
         return augur__fail_msg(err, cap, AUGUR_ENOMEM, "out of memory");
     int rc = augur_model_box(p->model, p->n, box, box + p->n);

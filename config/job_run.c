@@ -53,7 +53,7 @@ int augur_job_set_map(augur_job *j, const char *map)
         char *end = NULL;
         errno = 0;
         workers = strtol(colon + 1, &end, 10);
-        if (end == colon + 1 || *end || errno || workers < 0 || workers > 1 << 20)
+        if (end == colon + 1 || *end || errno || workers < 0 || workers > AUGUR_MAX_WORKERS)
             return job_fail(j, AUGUR_EINVAL, "map '%s': expected type:workers "
                             "(e.g. threads:4)", map);
     }

@@ -92,4 +92,32 @@ double augur__now(void);
 /* dir/path for a relative path (malloc'd), path itself when absolute. */
 char *augur__path_join(const char *dir, const char *path);
 
+/* --- Sizes (util.c) ----------------------------------------------------- */
+/* *out = a * b: 0, or -1 (and *out untouched) when the product does not fit
+ * a size_t. Every allocation whose size is a product of numbers a user
+ * gave (dimension, population, points, rows) goes through this, directly
+ * or through the allocators below. */
+static inline int augur__mul_size(size_t a, size_t b, size_t *out)
+{
+    if (b != 0 && a > SIZE_MAX / b)
+        return -1;
+    *out = a * b;
+    return 0;
+}
+/* a * b, or SIZE_MAX when it overflows: a count of elements to hand to
+ * the allocators below, which then fail as they would for any size too
+ * large (SIZE_MAX elements of more than one byte always overflow). */
+static inline size_t augur__mul_sat(size_t a, size_t b)
+{
+    size_t out;
+    return augur__mul_size(a, b, &out) == 0 ? out : SIZE_MAX;
+}
+/* a * b * c, checked the same way. */
+int augur__mul3_size(size_t a, size_t b, size_t c, size_t *out);
+/* malloc, calloc and realloc of count elements of size bytes: NULL when
+ * count * size overflows, as when memory runs out. */
+void *augur__malloc_array(size_t count, size_t size);
+void *augur__calloc_array(size_t count, size_t size);
+void *augur__realloc_array(void *p, size_t count, size_t size);
+
 #endif

@@ -97,3 +97,37 @@ char *augur__path_join(const char *dir, const char *path)
         snprintf(full, ld + lp + 2, "%s/%s", dir, path);
     return full;
 }
+
+/* --- Sizes ----------------------------------------------------------------- */
+
+int augur__mul3_size(size_t a, size_t b, size_t c, size_t *out)
+{
+    size_t ab;
+    if (augur__mul_size(a, b, &ab) != 0)
+        return -1;
+    return augur__mul_size(ab, c, out);
+}
+
+void *augur__malloc_array(size_t count, size_t size)
+{
+    size_t bytes;
+    if (augur__mul_size(count, size, &bytes) != 0)
+        return NULL;
+    return malloc(bytes ? bytes : 1);
+}
+
+void *augur__calloc_array(size_t count, size_t size)
+{
+    size_t bytes;
+    if (augur__mul_size(count, size, &bytes) != 0)
+        return NULL;
+    return calloc(count ? count : 1, size ? size : 1);
+}
+
+void *augur__realloc_array(void *p, size_t count, size_t size)
+{
+    size_t bytes;
+    if (augur__mul_size(count, size, &bytes) != 0)
+        return NULL;
+    return realloc(p, bytes ? bytes : 1);
+}
