@@ -94,6 +94,9 @@ const char **serial_overrides(const cli_options *o);
 /* CLI_OK when a results file can be created at path, else CLI_IO after a
  * message (checked before a long run rather than after it). */
 int check_writable(const char *path);
+/* Before a run: CLI_USAGE when path is not a regular file or a new name
+ * (a FIFO, a device, a link, ''), after a message; then check_writable. */
+int check_output(augur_job *job, const char *path);
 
 /* --- The progress line (progress.c) ------------------------------------- */
 

@@ -218,6 +218,13 @@ int load_job(const cli_options *o, augur_job **out)
     return rc;
 }
 
+int check_output(augur_job *job, const char *path)
+{
+    if (augur_job_check_output(job, path) != AUGUR_OK)
+        return cli_fail(CLI_USAGE, "cannot write the results: %s", augur_job_errmsg(job));
+    return check_writable(path);
+}
+
 int check_writable(const char *path)
 {
     char *copy = strdup(path);

@@ -62,7 +62,7 @@ static int report(const cli_options *o, augur_job *job, int stopped)
 static int run_job(const cli_options *o, augur_job *job)
 {
     const char *path = results_path(o, job);
-    int rc = path ? check_writable(path) : CLI_OK;
+    int rc = path ? check_output(job, path) : CLI_OK;
     int stopped = 0;
     if (rc == CLI_OK)
         rc = solve(o, job, &stopped);

@@ -157,6 +157,10 @@ static int read_output(augur_job *j, const config_setting_t *g, char *err, size_
     if (r && (!(j->results = strdup(r)) ||
               !(j->results_path = augur__path_join(j->dir, r))))
         return augur__fail_msg(err, cap, AUGUR_ENOMEM, "out of memory");
+    char why[AUGUR_ERRMSG_CAP];
+    if (r && (rc = augur__output_path_check(j->results_path, why, sizeof why)) != 0)
+        return augur__setting_fail(config_setting_get_member(g, "results"), err, cap, rc,
+                                   "%s", why);
     return rc;
 }
 
@@ -180,7 +184,7 @@ static int build(augur_job *j, config_setting_t *root, char *err, size_t cap)
     if (rc == AUGUR_OK && (m = config_setting_get_member(root, "monitors")))
         rc = j->has_profile ? augur__setting_fail(m, err, cap, AUGUR_EINVAL,
                                                   "a profile scan runs no monitors")
-                            : augur__monitors_read(m, &j->monitors, &j->nmonitors, err,
+                            : augur__monitors_read(m, j->dir, &j->monitors, &j->nmonitors, err,
                                                    cap);
     if (rc == AUGUR_OK && (m = config_setting_get_member(root, "output")))
         rc = read_output(j, m, err, cap);

@@ -92,6 +92,14 @@ int augur_job_set_stream(augur_job *j, FILE *fp)
     return AUGUR_OK;
 }
 
+int augur_job_check_output(augur_job *j, const char *path)
+{
+    if (!j)
+        return AUGUR_EINVAL;
+    j->errmsg[0] = '\0';
+    return augur__output_path_check(path, j->errmsg, sizeof j->errmsg);
+}
+
 const char *augur_job_results_path(const augur_job *j)
 {
     return j ? j->results_path : NULL;

@@ -92,6 +92,15 @@ double augur__now(void);
 /* dir/path for a relative path (malloc'd), path itself when absolute. */
 char *augur__path_join(const char *dir, const char *path);
 
+/* --- Files (util.c) ---------------------------------------------------- */
+/* Whether path may be written as an output (results, a CSV log, any file
+ * the library or the command writes): a regular file (not a link to one)
+ * or a name that does not exist yet. A FIFO, a device, a directory, a
+ * socket or a symbolic link is refused with AUGUR_EINVAL and a message
+ * naming the path and what it is; so is an empty name. Every writer calls
+ * this before it opens or renames anything. */
+int augur__output_path_check(const char *path, char *err, size_t cap);
+
 /* --- Sizes (util.c) ----------------------------------------------------- */
 /* *out = a * b: 0, or -1 (and *out untouched) when the product does not fit
  * a size_t. Every allocation whose size is a product of numbers a user

@@ -4,6 +4,8 @@
 #define _GNU_SOURCE /* getrandom */
 #endif
 #include <ctype.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,6 +98,42 @@ char *augur__path_join(const char *dir, const char *path)
     if (full)
         snprintf(full, ld + lp + 2, "%s/%s", dir, path);
     return full;
+}
+
+/* --- Files ------------------------------------------------------------------ */
+
+static const char *file_kind(mode_t mode)
+{
+    if (S_ISLNK(mode))
+        return "a symbolic link";
+    if (S_ISFIFO(mode))
+        return "a FIFO";
+    if (S_ISCHR(mode))
+        return "a character device";
+    if (S_ISBLK(mode))
+        return "a block device";
+    if (S_ISDIR(mode))
+        return "a directory";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    return "not a regular file";
+}
+
+int augur__output_path_check(const char *path, char *err, size_t cap)
+{
+    if (!path || !*path)
+        return augur__fail_msg(err, cap, AUGUR_EINVAL, "an empty output file name");
+    struct stat st;
+    if (lstat(path, &st) != 0) {
+        if (errno == ENOENT)
+            return AUGUR_OK;   /* a new name */
+        return augur__fail_msg(err, cap, AUGUR_EIO, "%s: %s", path, strerror(errno));
+    }
+    if (S_ISREG(st.st_mode))
+        return AUGUR_OK;
+    return augur__fail_msg(err, cap, AUGUR_EINVAL,
+                           "%s is %s: an output must be a regular file or a new name",
+                           path, file_kind(st.st_mode));
 }
 
 /* --- Sizes ----------------------------------------------------------------- */

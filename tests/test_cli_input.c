@@ -31,3 +31,75 @@ Test(input, a_syntax_error_is_exit_2_with_its_line)
     expect_status(r, 2);
     done(&r);
 }
+
+/* --- Output paths ------------------------------------------------------------ */
+
+/* `run -o path` must refuse path with exit 2 before solving: no summary
+ * printed, nothing renamed over it. */
+static void expect_output_refused(const char *path, const char *what)
+{
+    const char *cfg = config("out.cfg", rosen_cfg);
+    result r = cli("run", cfg, "-o", path);
+    expect_status(r, 2);
+    cr_expect(strstr(r.err, what), "'%s' does not say '%s'", r.err, what);
+    cr_expect(!strstr(r.out, "f:"), "it solved first:\n%s", r.out);
+    done(&r);
+}
+
+Test(input, output_to_a_fifo_is_refused_before_solving)
+{
+    const char *fifo = at("fifo");
+    cr_assert_eq(mkfifo(fifo, 0644), 0);
+    expect_output_refused(fifo, "is a FIFO");
+    struct stat st;
+    cr_assert_eq(lstat(fifo, &st), 0);
+    cr_expect(S_ISFIFO(st.st_mode), "the FIFO was replaced");
+}
+
+Test(input, output_to_a_symlink_is_refused_and_its_target_kept)
+{
+    const char *target = at("target.txt"), *link = at("link.cfg");
+    write_file(target, "keep me\n");
+    cr_assert_eq(symlink(target, link), 0);
+    expect_output_refused(link, "is a symbolic link");
+    struct stat st;
+    cr_assert_eq(lstat(link, &st), 0);
+    cr_expect(S_ISLNK(st.st_mode), "the link was replaced");
+    char *text = slurp(target);
+    cr_expect_str_eq(text, "keep me\n");
+    free(text);
+}
+
+Test(input, output_to_a_device_is_refused_and_it_stays_a_device)
+{
+    expect_output_refused("/dev/null", "is a character device");
+    struct stat st;
+    cr_assert_eq(stat("/dev/null", &st), 0);
+    cr_expect(S_ISCHR(st.st_mode), "/dev/null is no longer a character device");
+}
+
+Test(input, an_empty_output_name_is_refused_before_solving)
+{
+    expect_output_refused("", "an empty output file name");
+}
+
+Test(input, check_refuses_results_and_logs_that_are_not_regular_files)
+{
+    cr_assert_eq(mkfifo(at("r.fifo"), 0644), 0);
+    const char *cfg = config("res.cfg", "problem = { model = \"sphere\"; dimension = 2; };\n"
+                                        "output = {\n  results = \"r.fifo\"; };\n");
+    result r = cli("check", cfg);
+    expect_status(r, 2);
+    cr_expect(strstr(r.err, "res.cfg:3: output.results: ") && strstr(r.err, "is a FIFO"),
+              "%s", r.err);
+    done(&r);
+    r = cli("run", cfg);
+    expect_status(r, 2);
+    done(&r);
+    cfg = config("log.cfg", "problem = { model = \"sphere\"; dimension = 2; };\n"
+                            "monitors = (\n  { type = \"logging\"; file = \"r.fifo\"; } );\n");
+    r = cli("check", cfg);
+    expect_status(r, 2);
+    cr_expect(strstr(r.err, "log.cfg:3: ") && strstr(r.err, "is a FIFO"), "%s", r.err);
+    done(&r);
+}

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include "augur.h"
 #include "augur/config.h"
 #include "config_files.h"
@@ -122,4 +123,25 @@ Test(input, the_api_refuses_a_dimension_past_the_cap)
     augur_map *m = augur_map_create("serial", AUGUR_MAX_WORKERS);
     cr_expect_not_null(m);
     augur_map_destroy(m);
+}
+
+Test(input, the_results_writer_refuses_a_fifo)
+{
+    char *dir = temp_dir(), *fifo = join(dir, "results.fifo");
+    cr_assert_eq(mkfifo(fifo, 0644), 0);
+    augur_job *j = NULL;
+    char err[512] = "";
+    cr_assert_eq(augur_job_load_string("problem = { model = \"sphere\"; dimension = 2; };\n",
+                                       "t.cfg", NULL, &j, err, sizeof err), AUGUR_OK, "%s", err);
+    cr_assert_eq(augur_job_run(j), AUGUR_OK, "%s", augur_job_errmsg(j));
+    cr_expect_eq(augur_job_write_results(j, fifo), AUGUR_EINVAL);
+    cr_expect(strstr(augur_job_errmsg(j), "is a FIFO"), "%s", augur_job_errmsg(j));
+    cr_expect_eq(augur_job_check_output(j, fifo), AUGUR_EINVAL);
+    cr_expect_eq(augur_job_check_output(j, ""), AUGUR_EINVAL);
+    struct stat st;
+    cr_assert_eq(lstat(fifo, &st), 0);
+    cr_expect(S_ISFIFO(st.st_mode));
+    augur_job_destroy(j);
+    free(fifo);
+    remove_dir(dir);
 }

@@ -61,6 +61,11 @@ AUGUR_EXTERN int augur_job_print_summary(const augur_job *j, FILE *fp);
  * ensembles, and fit statistics. Written to a temporary file and renamed,
  * so a failed write leaves nothing behind. */
 AUGUR_EXTERN int augur_job_write_results(const augur_job *j, const char *path);
+/* AUGUR_OK when path may take the results: a regular file or a new name.
+ * A FIFO, a device, a directory, a socket, a symbolic link or an empty
+ * name is AUGUR_EINVAL, with augur_job_errmsg saying what it is; the
+ * writer checks the same, this asks before a run rather than after. */
+AUGUR_EXTERN int augur_job_check_output(augur_job *j, const char *path);
 /* Where the file asked the results to go (output.results), or NULL. */
 AUGUR_EXTERN const char *augur_job_results_path(const augur_job *j);
 
