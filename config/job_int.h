@@ -157,6 +157,7 @@ struct augur_job {
     FILE *stream;
     /* A profile scan in place of the solve; the map runs its bins. */
     int has_profile;
+    int wants_mpi;                /* AUGUR_JOB_DEFER_MPI: the file named "mpi" */
     augur__profile_values profile_values;
     augur_map *map;
     augur_job_progress_fn progress;

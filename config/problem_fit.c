@@ -105,13 +105,14 @@ static int read_data(const config_setting_t *f, const char *dir, augur__problem 
     }
     /* a file that cannot be opened is the file setting's fault; anything
      * else the reader finds (a column, a cell) the data group's */
-    FILE *fp = fopen(full, "r");
+    char why[AUGUR_ERRMSG_CAP];
+    FILE *fp = augur__input_open(full, augur__max_data_bytes(), "data file", &rc, why,
+                                 sizeof why);
     if (!fp)
-        rc = augur__setting_fail(config_setting_get_member(g, "file"), err, cap,
-                                 AUGUR_EIO, "cannot open '%s'", full);
+        rc = augur__setting_fail(config_setting_get_member(g, "file"), err, cap, rc, "%s",
+                                 why);
     else
         fclose(fp);
-    char why[AUGUR_ERRMSG_CAP];
     if (rc == AUGUR_OK &&
         (rc = augur_data_read_csv(full, p->data_x, p->data_y, p->data_sigma, &p->d, why,
                                   sizeof why)) != AUGUR_OK)

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "augur/param.h"
 #include "augur/status.h"
 
@@ -100,6 +101,20 @@ char *augur__path_join(const char *dir, const char *path);
  * naming the path and what it is; so is an empty name. Every writer calls
  * this before it opens or renames anything. */
 int augur__output_path_check(const char *path, char *err, size_t cap);
+
+/* Open path for reading when it is a regular file (after symbolic links)
+ * of at most max_bytes: a FIFO, a device (/dev/zero), a directory or a
+ * socket is refused with AUGUR_EINVAL, a larger file with AUGUR_ERANGE,
+ * each with a message naming the path; NULL then, with the status in *rc
+ * (AUGUR_ENOTFOUND or AUGUR_EIO when it cannot be opened). `what` names the file
+ * in the message ("config file", "data file"). */
+FILE *augur__input_open(const char *path, size_t max_bytes, const char *what, int *rc,
+                        char *err, size_t cap);
+/* The size caps on input files (augur_set_file_limits, config.h): config
+ * files (and --set text) and data files, in bytes. */
+size_t augur__max_config_bytes(void);
+size_t augur__max_data_bytes(void);
+void augur__set_max_bytes(size_t config_bytes, size_t data_bytes);
 
 /* --- Sizes (util.c) ----------------------------------------------------- */
 /* *out = a * b: 0, or -1 (and *out untouched) when the product does not fit

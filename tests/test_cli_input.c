@@ -103,3 +103,50 @@ Test(input, check_refuses_results_and_logs_that_are_not_regular_files)
     cr_expect(strstr(r.err, "log.cfg:3: ") && strstr(r.err, "is a FIFO"), "%s", r.err);
     done(&r);
 }
+
+/* --- Input files ------------------------------------------------------------- */
+
+Test(input, a_config_that_is_not_a_regular_file_is_refused)
+{
+    result r = cli("check", "/dev/zero");
+    expect_status(r, 2);
+    cr_expect(strstr(r.err, "/dev/zero is a character device"), "%s", r.err);
+    done(&r);
+    /* a FIFO with no writer: before, the command's own peek at the file
+     * blocked in libconfig for ever (the file is now read once, checked) */
+    const char *fifo = at("fifo.cfg");
+    cr_assert_eq(mkfifo(fifo, 0644), 0);
+    r = cli("check", fifo);
+    expect_status(r, 2);
+    cr_expect(strstr(r.err, "is a FIFO"), "%s", r.err);
+    done(&r);
+    r = cli("run", fifo);
+    expect_status(r, 2);
+    done(&r);
+}
+
+Test(input, a_config_past_the_size_cap_is_refused_unread)
+{
+    /* 48 bytes of config against a cap of 40 bytes, then of 4096 */
+    const char *cfg = config("small.cfg", "problem = { model = \"sphere\"; dimension = 2; };\n");
+    result r = cli("check", cfg, "--max-file-size", "40");
+    expect_status(r, 2);
+    cr_expect(strstr(r.err, "bytes is more than the 40 a config file may have"), "%s", r.err);
+    done(&r);
+    r = cli("check", cfg, "--max-file-size", "4096");
+    expect_status(r, 0);
+    done(&r);
+}
+
+Test(input, a_data_file_that_is_dev_zero_is_refused_with_its_line)
+{
+    const char *cfg = config("zero.cfg", "problem = { fit = { model = \"polynomial\";\n"
+                                         "  parameters = 3;\n"
+                                         "  data = { file = \"/dev/zero\"; x = \"x\"; y = \"y\"; };"
+                                         " }; };\n");
+    result r = cli("check", cfg);
+    expect_status(r, 2);
+    cr_expect(strstr(r.err, "zero.cfg:3: problem.fit.data.file: /dev/zero is a character "
+                            "device: a data file must be a regular file"), "%s", r.err);
+    done(&r);
+}
