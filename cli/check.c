@@ -16,13 +16,12 @@ int cmd_check(int argc, char **argv)
         print_command_help("check", stdout);
     else if (rc == CLI_OK) {
         augur_job *job = NULL;
+        rc = load_job(&o, &job);
 #ifndef AUGUR_HAVE_MPI
-        if (wants_mpi(&o))
+        if (rc == CLI_OK && job_wants_mpi(&o, job))
             rc = cli_fail(CLI_USAGE, "%s: the file asks for the \"mpi\" map, and this "
                           "build of augur has no MPI", o.file);
 #endif
-        if (rc == CLI_OK)
-            rc = load_job(&o, &job);
         if (rc == CLI_OK)
             printf("%s: ok\n", o.file);
         augur_job_destroy(job);

@@ -77,23 +77,27 @@ int cmd_compare(int argc, char **argv);
 /* Help for one command on fp; 0, or -1 for an unknown command. */
 int print_command_help(const char *command, FILE *fp);
 
-/* Load `o->file` with its --set overrides (an MPI map in the file made
- * serial: see serial_overrides), then apply --seed and --map. On failure
+/* Load `o->file` once with its --set overrides (an MPI map in the file
+ * left for later: AUGUR_JOB_DEFER_MPI), then apply --seed and --map. On failure
  * prints why and returns CLI_USAGE (*out NULL). */
 int load_job(const cli_options *o, augur_job **out);
-/* Apply --seed and --map to a loaded job (CLI_USAGE after a message). */
+/* "mpi", "mpi:4" (a --map value) name the MPI map. */
+int is_mpi_map(const char *map);
+/* 1 when a job loaded by load_job runs on the MPI map: --map mpi, or no
+ * --map and the file (with its overrides) asks for it. */
+int job_wants_mpi(const cli_options *o, const augur_job *job);
+/* Apply --seed and --map (but an MPI one, which needs MPI running) to a
+ * loaded job (CLI_USAGE after a message). */
 int apply_seed_and_map(const cli_options *o, augur_job *job);
 /* 1 when this run uses the MPI map: --map mpi, or no --map and the file
  * (with its overrides) asks for it (peek.c). */
 int wants_mpi(const cli_options *o);
-/* When the file asks for the MPI map, which can only be built once MPI
- * runs: o->sets plus overrides making every map serial (malloc'd,
- * NULL-terminated; load_job uses them, and --map or the caller sets the
- * map wanted). NULL when the file asks for no MPI map. */
-const char **serial_overrides(const cli_options *o);
 /* CLI_OK when a results file can be created at path, else CLI_IO after a
  * message (checked before a long run rather than after it). */
 int check_writable(const char *path);
+/* Before a run: CLI_USAGE when path is not a regular file or a new name
+ * (a FIFO, a device, a link, ''), after a message; then check_writable. */
+int check_output(augur_job *job, const char *path);
 
 /* --- The progress line (progress.c) ------------------------------------- */
 

@@ -37,6 +37,7 @@ typedef struct option_def {
 static const option_def defs[] = {
     {.lng = "--set", .shrt = "-s", .bit = OPT_SET, .takes_value = 1},
     {.lng = "--seed", .bit = OPT_SEED, .takes_value = 1},
+    {.lng = "--max-file-size", .bit = OPT_SET, .takes_value = 1},
     {.lng = "--map", .bit = OPT_MAP, .takes_value = 1},
     {.lng = "--output", .shrt = "-o", .bit = OPT_OUTPUT, .takes_value = 1},
     {.lng = "--quiet", .shrt = "-q", .bit = OPT_QUIET},
@@ -103,6 +104,11 @@ static int take(cli_options *o, const option_def *d, const char *value)
         rc = parse_count(o->command, "--seed", value, 0, UINT64_MAX, &v);
         o->seed = v;
         o->has_seed = 1;
+    } else if (strcmp(d->lng, "--max-file-size") == 0) {
+        /* bytes, for config and data files alike (augur_set_file_limits) */
+        rc = parse_count(o->command, "--max-file-size", value, 1, SIZE_MAX, &v);
+        if (rc == CLI_OK)
+            augur_set_file_limits((size_t)v, (size_t)v);
     } else if (strcmp(d->lng, "--map") == 0)
         o->map = value;
     else if (strcmp(d->lng, "--output") == 0)
@@ -191,18 +197,28 @@ int apply_seed_and_map(const cli_options *o, augur_job *job)
 {
     if (o->has_seed && augur_job_set_seed(job, o->seed) != AUGUR_OK)
         return cli_fail(CLI_USAGE, "--seed: %s", augur_job_errmsg(job));
-    if (o->map && augur_job_set_map(job, o->map) != AUGUR_OK)
+    if (o->map && !is_mpi_map(o->map) && augur_job_set_map(job, o->map) != AUGUR_OK)
         return cli_fail(CLI_USAGE, "--map %s: %s", o->map, augur_job_errmsg(job));
     return CLI_OK;
+}
+
+int is_mpi_map(const char *map)
+{
+    return map && strncmp(map, "mpi", 3) == 0 && (map[3] == '\0' || map[3] == ':');
+}
+
+int job_wants_mpi(const cli_options *o, const augur_job *job)
+{
+    return o->map ? is_mpi_map(o->map) : augur_job_wants_mpi(job);
 }
 
 int load_job(const cli_options *o, augur_job **out)
 {
     char err[1024] = "";
     *out = NULL;
-    const char **serial = serial_overrides(o);
-    int loaded = augur_job_load(o->file, serial ? serial : o->sets, out, err, sizeof err);
-    free(serial);
+    /* read once: an "mpi" map is left for later (job_wants_mpi) */
+    int loaded = augur_job_load_ex(o->file, o->sets, AUGUR_JOB_DEFER_MPI, out, err,
+                                   sizeof err);
     if (loaded != AUGUR_OK) {
         /* The library's message already starts with the file and line. */
         fprintf(stderr, "%s\n", err[0] ? err : "cannot load the file");
@@ -216,6 +232,13 @@ int load_job(const cli_options *o, augur_job **out)
         *out = NULL;
     }
     return rc;
+}
+
+int check_output(augur_job *job, const char *path)
+{
+    if (augur_job_check_output(job, path) != AUGUR_OK)
+        return cli_fail(CLI_USAGE, "cannot write the results: %s", augur_job_errmsg(job));
+    return check_writable(path);
 }
 
 int check_writable(const char *path)

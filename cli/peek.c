@@ -99,32 +99,6 @@ int wants_mpi(const cli_options *o)
     return o->map ? is_mpi(o->map) : file_wants_mpi(o);
 }
 
-static int has_solver_map(const cli_options *o)
-{
-    config_t c;
-    int has = peek_read(o->file, &c) == 0 && config_lookup(&c, "solver.map") != NULL;
-    config_destroy(&c);
-    char buf[8];
-    return has || peek_set(o, "solver.map.type", buf, sizeof buf) != NULL;
-}
-
-const char **serial_overrides(const cli_options *o)
-{
-    if (!file_wants_mpi(o))
-        return NULL;
-    /* Every map setting in play becomes serial; these go last, so they win. */
-    const char **sets = malloc((o->nsets + 3) * sizeof *sets);
-    if (!sets)
-        return NULL;
-    size_t n = o->nsets;
-    memcpy(sets, o->sets, n * sizeof *sets);
-    sets[n++] = "map.type=serial";
-    if (has_solver_map(o))
-        sets[n++] = "solver.map.type=serial";
-    sets[n] = NULL;
-    return sets;
-}
-
 void make_serial(config_t *c)
 {
     static const char *const paths[] = {"map.type", "solver.map.type"};

@@ -62,7 +62,7 @@ static int report(const cli_options *o, augur_job *job, int stopped)
 static int run_job(const cli_options *o, augur_job *job)
 {
     const char *path = results_path(o, job);
-    int rc = path ? check_writable(path) : CLI_OK;
+    int rc = path ? check_output(job, path) : CLI_OK;
     int stopped = 0;
     if (rc == CLI_OK)
         rc = solve(o, job, &stopped);
@@ -82,17 +82,13 @@ static int start_mpi(int *argc, char ***argv, int *is_root)
 }
 #endif
 
-/* The run under the "mpi" map (or the message saying this build has none). */
-static int run_mpi(const cli_options *o, int *argc, char ***argv)
+/* The run under the "mpi" map (or the message saying this build has none).
+ * Takes the job, destroyed before MPI is finalised. */
+static int run_mpi(const cli_options *o, augur_job *job, int *argc, char ***argv)
 {
 #ifdef AUGUR_HAVE_MPI
-    cli_options before = *o;
-    before.map = NULL;   /* the mpi map can be made only once MPI has started */
-    augur_job *job = NULL;
-    int rc = load_job(&before, &job);
     int is_root = 1;
-    if (rc == CLI_OK)
-        rc = start_mpi(argc, argv, &is_root);
+    int rc = start_mpi(argc, argv, &is_root);
     const char *map = o->map ? o->map : "mpi";
     if (rc == CLI_OK && is_root && augur_job_set_map(job, map) != AUGUR_OK)
         rc = cli_fail(CLI_USAGE, "map %s: %s", map, augur_job_errmsg(job));
@@ -104,6 +100,7 @@ static int run_mpi(const cli_options *o, int *argc, char ***argv)
     return rc;
 #else
     (void)o;
+    augur_job_destroy(job);
     (void)argc;
     (void)argv;
     return cli_fail(CLI_USAGE, "this build of augur has no MPI, so no \"mpi\" map "
@@ -118,12 +115,13 @@ int cmd_run(int argc, char **argv)
                            POS_REQUIRED, &o);
     if (rc == CLI_OK && o.help)
         print_command_help("run", stdout);
-    else if (rc == CLI_OK && wants_mpi(&o))
-        rc = run_mpi(&o, &argc, &argv);
     else if (rc == CLI_OK) {
         augur_job *job = NULL;
-        rc = load_job(&o, &job);
-        if (rc == CLI_OK)
+        rc = load_job(&o, &job);   /* the file is read once, here */
+        if (rc == CLI_OK && job_wants_mpi(&o, job)) {
+            rc = run_mpi(&o, job, &argc, &argv);
+            job = NULL;
+        } else if (rc == CLI_OK)
             rc = run_job(&o, job);
         augur_job_destroy(job);
     }

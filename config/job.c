@@ -80,7 +80,7 @@ static int fill_dimension(config_setting_t *g, size_t n, char *err, size_t cap)
             return augur__fail_msg(err, cap, AUGUR_ENOMEM, "out of memory");
     } else {
         size_t given;
-        int rc = augur__setting_count(d, &given, 0, err, cap);
+        int rc = augur__setting_size(d, 1, AUGUR_MAX_DIMENSION, &given, err, cap);
         if (rc != AUGUR_OK)
             return rc;
         if (given != n)
@@ -108,7 +108,7 @@ static int model_bounds(augur_job *j, const config_setting_t *g, char *err, size
     const augur__problem *p = &j->problem;
     if (p->kind != AUGUR__PROBLEM_MODEL || config_setting_get_member(g, "bounds"))
         return AUGUR_OK;
-    double *box = malloc(2 * p->n * sizeof *box);
+    double *box = augur__malloc_array(p->n, 2 * sizeof *box);
     if (!box)
         return augur__fail_msg(err, cap, AUGUR_ENOMEM, "out of memory");
     int rc = augur_model_box(p->model, p->n, box, box + p->n);
@@ -157,6 +157,10 @@ static int read_output(augur_job *j, const config_setting_t *g, char *err, size_
     if (r && (!(j->results = strdup(r)) ||
               !(j->results_path = augur__path_join(j->dir, r))))
         return augur__fail_msg(err, cap, AUGUR_ENOMEM, "out of memory");
+    char why[AUGUR_ERRMSG_CAP];
+    if (r && (rc = augur__output_path_check(j->results_path, why, sizeof why)) != 0)
+        return augur__setting_fail(config_setting_get_member(g, "results"), err, cap, rc,
+                                   "%s", why);
     return rc;
 }
 
@@ -180,7 +184,7 @@ static int build(augur_job *j, config_setting_t *root, char *err, size_t cap)
     if (rc == AUGUR_OK && (m = config_setting_get_member(root, "monitors")))
         rc = j->has_profile ? augur__setting_fail(m, err, cap, AUGUR_EINVAL,
                                                   "a profile scan runs no monitors")
-                            : augur__monitors_read(m, &j->monitors, &j->nmonitors, err,
+                            : augur__monitors_read(m, j->dir, &j->monitors, &j->nmonitors, err,
                                                    cap);
     if (rc == AUGUR_OK && (m = config_setting_get_member(root, "output")))
         rc = read_output(j, m, err, cap);
@@ -202,8 +206,22 @@ static int parse(config_t *c, const char *text, const char *name, const char *di
                            config_error_line(c), config_error_text(c));
 }
 
+/* AUGUR_JOB_DEFER_MPI: "mpi" maps in the tree become serial, noted. */
+static void defer_mpi(augur_job *j, config_t *c)
+{
+    static const char *const paths[] = {"map.type", "solver.map.type"};
+    for (size_t i = 0; i < 2; i++) {
+        config_setting_t *t = config_lookup(c, paths[i]);
+        const char *v = t && config_setting_type(t) == CONFIG_TYPE_STRING
+                            ? config_setting_get_string(t) : NULL;
+        if (v && augur__name_eq(v, "mpi") && config_setting_set_string(t, "serial"))
+            j->wants_mpi = 1;
+    }
+}
+
 static int load(const char *text, const char *name, const char *dir,
-                const char *const *overrides, augur_job **out, char *err, size_t cap)
+                const char *const *overrides, unsigned flags, augur_job **out, char *err,
+                size_t cap)
 {
     char why[AUGUR__JOB_ERRCAP] = "";
     augur_job *j = calloc(1, sizeof *j);
@@ -217,6 +235,8 @@ static int load(const char *text, const char *name, const char *dir,
     int rc = parse(&c, text, name, dir, err, cap);
     if (rc == AUGUR_OK) {
         rc = augur__overrides_apply(&c, overrides, why, sizeof why);
+        if (rc == AUGUR_OK && (flags & AUGUR_JOB_DEFER_MPI))
+            defer_mpi(j, &c);
         if (rc == AUGUR_OK)
             rc = build(j, config_root_setting(&c), why, sizeof why);
         if (rc != AUGUR_OK)
@@ -240,20 +260,17 @@ int augur_job_load_string(const char *text, const char *name,
     if (!text || !out)
         return augur__fail_msg(err, cap, AUGUR_EINVAL, "augur_job_load_string: NULL %s",
                                text ? "result pointer" : "text");
-    return load(text, name ? name : "(string)", ".", overrides, out, err, cap);
+    return load(text, name ? name : "(string)", ".", overrides, 0, out, err, cap);
 }
 
 static char *slurp(const char *path, char *err, size_t cap, int *rc)
 {
-    FILE *fp = fopen(path, "rb");
+    size_t most = augur__max_config_bytes();
+    FILE *fp = augur__input_open(path, most, "config file", rc, err, cap);
     char *text = NULL;
     size_t len = 0, room = 0;
-    *rc = AUGUR_OK;
-    if (!fp) {
-        *rc = augur__fail_msg(err, cap, AUGUR_EIO, "%s: cannot open: %s", path,
-                              strerror(errno));
+    if (!fp)
         return NULL;
-    }
     for (;;) {
         if (len + 4096 + 1 > room) {
             room = room ? 2 * room : 8192;
@@ -264,10 +281,10 @@ static char *slurp(const char *path, char *err, size_t cap, int *rc)
         }
         size_t got = fread(text + len, 1, room - len - 1, fp);
         len += got;
-        if (got == 0)
+        if (got == 0 || len > most)   /* grown since it was opened */
             break;
     }
-    int bad = ferror(fp) || !text || len + 1 > room;
+    int bad = ferror(fp) || !text || len + 1 > room || len > most;
     fclose(fp);
     if (bad) {
         free(text);
@@ -281,6 +298,17 @@ static char *slurp(const char *path, char *err, size_t cap, int *rc)
 int augur_job_load(const char *path, const char *const *overrides, augur_job **out,
                    char *err, size_t cap)
 {
+    return augur_job_load_ex(path, overrides, 0, out, err, cap);
+}
+
+int augur_job_wants_mpi(const augur_job *j)
+{
+    return j ? j->wants_mpi : 0;
+}
+
+int augur_job_load_ex(const char *path, const char *const *overrides, unsigned flags,
+                      augur_job **out, char *err, size_t cap)
+{
     if (out)
         *out = NULL;
     if (!path || !out)
@@ -292,10 +320,15 @@ int augur_job_load(const char *path, const char *const *overrides, augur_job **o
     if (text && !dir)
         rc = augur__fail_msg(err, cap, AUGUR_ENOMEM, "%s: out of memory", path);
     if (dir)
-        rc = load(text, path, dir, overrides, out, err, cap);
+        rc = load(text, path, dir, overrides, flags, out, err, cap);
     free(dir);
     free(text);
     return rc;
+}
+
+void augur_set_file_limits(size_t config_bytes, size_t data_bytes)
+{
+    augur__set_max_bytes(config_bytes, data_bytes);
 }
 
 void augur_job_destroy(augur_job *j)

@@ -101,9 +101,11 @@ typedef struct augur__monitor_setting {
     char *file;                   /* as written, or NULL */
 } augur__monitor_setting;
 
-/* The `monitors` list, checked; *out is an array of *count settings. */
-int augur__monitors_read(const config_setting_t *list, augur__monitor_setting **out,
-                         size_t *count, char *err, size_t cap);
+/* The `monitors` list, checked (a log file, relative to dir, must be a
+ * regular file or a new name); *out is an array of *count settings. */
+int augur__monitors_read(const config_setting_t *list, const char *dir,
+                         augur__monitor_setting **out, size_t *count, char *err,
+                         size_t cap);
 void augur__monitors_free(augur__monitor_setting *m, size_t count);
 /* Make the monitors and attach them to s. stream: where verbose ones
  * write (NULL leaves them out); dir: where relative file names start. */
@@ -157,6 +159,7 @@ struct augur_job {
     FILE *stream;
     /* A profile scan in place of the solve; the map runs its bins. */
     int has_profile;
+    int wants_mpi;                /* AUGUR_JOB_DEFER_MPI: the file named "mpi" */
     augur__profile_values profile_values;
     augur_map *map;
     augur_job_progress_fn progress;

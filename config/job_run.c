@@ -53,7 +53,7 @@ int augur_job_set_map(augur_job *j, const char *map)
         char *end = NULL;
         errno = 0;
         workers = strtol(colon + 1, &end, 10);
-        if (end == colon + 1 || *end || errno || workers < 0 || workers > 1 << 20)
+        if (end == colon + 1 || *end || errno || workers < 0 || workers > AUGUR_MAX_WORKERS)
             return job_fail(j, AUGUR_EINVAL, "map '%s': expected type:workers "
                             "(e.g. threads:4)", map);
     }
@@ -90,6 +90,14 @@ int augur_job_set_stream(augur_job *j, FILE *fp)
         return AUGUR_EINVAL;
     j->stream = fp;
     return AUGUR_OK;
+}
+
+int augur_job_check_output(augur_job *j, const char *path)
+{
+    if (!j)
+        return AUGUR_EINVAL;
+    j->errmsg[0] = '\0';
+    return augur__output_path_check(path, j->errmsg, sizeof j->errmsg);
 }
 
 const char *augur_job_results_path(const augur_job *j)

@@ -119,8 +119,22 @@ static size_t kind_keys(const augur_monitor_kind *k, const char **keys, size_t m
     return count;
 }
 
-static int read_values(const config_setting_t *g, augur__monitor_setting *m, char *err,
-                       size_t cap)
+/* A log file must be one the run may write (a regular file or a new name),
+ * refused here, at load, so `check` says so and `run` writes nothing. */
+static int check_file(const config_setting_t *s, const char *file, const char *dir,
+                      char *err, size_t cap)
+{
+    char *full = augur__path_join(dir, file);
+    if (!full)
+        return augur__fail_msg(err, cap, AUGUR_ENOMEM, "out of memory");
+    char why[AUGUR_ERRMSG_CAP];
+    int rc = augur__output_path_check(full, why, sizeof why);
+    free(full);
+    return rc ? augur__setting_fail(s, err, cap, rc, "%s", why) : AUGUR_OK;
+}
+
+static int read_values(const config_setting_t *g, augur__monitor_setting *m,
+                       const char *dir, char *err, size_t cap)
 {
     const augur_monitor_kind *k = m->kind;
     augur__params_defaults(k->params, &m->v);
@@ -144,12 +158,15 @@ static int read_values(const config_setting_t *g, augur__monitor_setting *m, cha
                                      cap, AUGUR_EINVAL, "expected a file name");
         else if (t && !(m->file = strdup(t)))
             rc = augur__fail_msg(err, cap, AUGUR_ENOMEM, "out of memory");
+        else if (t)
+            rc = check_file(config_setting_get_member(g, k->texts[i].name), t, dir, err,
+                            cap);
     }
     return rc;
 }
 
-static int read_one(const config_setting_t *g, augur__monitor_setting *m, char *err,
-                    size_t cap)
+static int read_one(const config_setting_t *g, augur__monitor_setting *m,
+                    const char *dir, char *err, size_t cap)
 {
     int rc = augur__setting_group(g, err, cap);
     const config_setting_t *ts = rc ? NULL : config_setting_get_member(g, "type");
@@ -164,11 +181,12 @@ static int read_one(const config_setting_t *g, augur__monitor_setting *m, char *
     const char *keys[32];
     size_t count = kind_keys(m->kind, keys, 32);
     rc = augur__setting_only(g, keys, count, err, cap);
-    return rc ? rc : read_values(g, m, err, cap);
+    return rc ? rc : read_values(g, m, dir, err, cap);
 }
 
-int augur__monitors_read(const config_setting_t *list, augur__monitor_setting **out,
-                         size_t *count, char *err, size_t cap)
+int augur__monitors_read(const config_setting_t *list, const char *dir,
+                         augur__monitor_setting **out, size_t *count, char *err,
+                         size_t cap)
 {
     *out = NULL;
     *count = 0;
@@ -181,7 +199,7 @@ int augur__monitors_read(const config_setting_t *list, augur__monitor_setting **
         return augur__fail_msg(err, cap, AUGUR_ENOMEM, "out of memory");
     int rc = AUGUR_OK;
     for (size_t i = 0; rc == AUGUR_OK && i < n; i++)
-        rc = read_one(config_setting_get_elem(list, (unsigned)i), &m[i], err, cap);
+        rc = read_one(config_setting_get_elem(list, (unsigned)i), &m[i], dir, err, cap);
     if (rc != AUGUR_OK) {
         augur__monitors_free(m, n);
         return rc;

@@ -91,10 +91,7 @@ static int read_dimension(const config_setting_t *g, int required, size_t *n,
         return required ? augur__setting_fail(g, err, cap, AUGUR_EINVAL,
                                               "needs a dimension (e.g. dimension = 2;)")
                         : AUGUR_OK;
-    int rc = augur__setting_count(d, n, 0, err, cap);
-    if (rc == AUGUR_OK && *n == 0)
-        rc = augur__setting_fail(d, err, cap, AUGUR_ERANGE, "expected a dimension >= 1");
-    return rc;
+    return augur__setting_size(d, 1, AUGUR_MAX_DIMENSION, n, err, cap);
 }
 
 /* --- Models --------------------------------------------------------------- */

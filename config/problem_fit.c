@@ -105,13 +105,14 @@ static int read_data(const config_setting_t *f, const char *dir, augur__problem 
     }
     /* a file that cannot be opened is the file setting's fault; anything
      * else the reader finds (a column, a cell) the data group's */
-    FILE *fp = fopen(full, "r");
+    char why[AUGUR_ERRMSG_CAP];
+    FILE *fp = augur__input_open(full, augur__max_data_bytes(), "data file", &rc, why,
+                                 sizeof why);
     if (!fp)
-        rc = augur__setting_fail(config_setting_get_member(g, "file"), err, cap,
-                                 AUGUR_EIO, "cannot open '%s'", full);
+        rc = augur__setting_fail(config_setting_get_member(g, "file"), err, cap, rc, "%s",
+                                 why);
     else
         fclose(fp);
-    char why[AUGUR_ERRMSG_CAP];
     if (rc == AUGUR_OK &&
         (rc = augur_data_read_csv(full, p->data_x, p->data_y, p->data_sigma, &p->d, why,
                                   sizeof why)) != AUGUR_OK)
@@ -124,7 +125,8 @@ static int read_params(const config_setting_t *f, augur__problem *p, char *err,
                        size_t cap)
 {
     const config_setting_t *ps = config_setting_get_member(f, "parameters");
-    int rc = ps ? augur__setting_count(ps, &p->fit_params, 0, err, cap) : AUGUR_OK;
+    int rc = ps ? augur__setting_size(ps, 0, AUGUR_MAX_DIMENSION, &p->fit_params, err, cap)
+                : AUGUR_OK;
     if (rc != AUGUR_OK)
         return rc;
     char why[AUGUR_ERRMSG_CAP];
@@ -159,7 +161,7 @@ int augur__problem_read_fit(const config_setting_t *g, const char *dir,
     p->n = p->fit_params;
     const config_setting_t *d = config_setting_get_member(g, "dimension");
     size_t n = 0;
-    if (d && (rc = augur__setting_count(d, &n, 0, err, cap)) != AUGUR_OK)
+    if (d && (rc = augur__setting_size(d, 1, AUGUR_MAX_DIMENSION, &n, err, cap)) != AUGUR_OK)
         return rc;
     if (d && n != p->n)
         return augur__setting_fail(d, err, cap, AUGUR_EINVAL,

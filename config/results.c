@@ -186,6 +186,9 @@ static int results_text(const augur_job *j, const places *pl, char **text, char 
 
 static int write_replace(const char *path, const char *text, char *err, size_t cap)
 {
+    int checked = augur__output_path_check(path, err, cap);
+    if (checked != AUGUR_OK)
+        return checked;
     size_t len = strlen(path);
     char *tmp = malloc(len + 16);
     if (!tmp)

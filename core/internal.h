@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "augur/param.h"
 #include "augur/status.h"
 
@@ -100,5 +101,56 @@ uint64_t augur__os_seed(void);
 AUGUR__SHARED double augur__now(void);
 /* dir/path for a relative path (malloc'd), path itself when absolute. */
 char *augur__path_join(const char *dir, const char *path);
+
+/* --- Files (util.c) ---------------------------------------------------- */
+/* Whether path may be written as an output (results, a CSV log, any file
+ * the library or the command writes): a regular file (not a link to one)
+ * or a name that does not exist yet. A FIFO, a device, a directory, a
+ * socket or a symbolic link is refused with AUGUR_EINVAL and a message
+ * naming the path and what it is; so is an empty name. Every writer calls
+ * this before it opens or renames anything. */
+int augur__output_path_check(const char *path, char *err, size_t cap);
+
+/* Open path for reading when it is a regular file (after symbolic links)
+ * of at most max_bytes: a FIFO, a device (/dev/zero), a directory or a
+ * socket is refused with AUGUR_EINVAL, a larger file with AUGUR_ERANGE,
+ * each with a message naming the path; NULL then, with the status in *rc
+ * (AUGUR_ENOTFOUND or AUGUR_EIO when it cannot be opened). `what` names the file
+ * in the message ("config file", "data file"). */
+FILE *augur__input_open(const char *path, size_t max_bytes, const char *what, int *rc,
+                        char *err, size_t cap);
+/* The size caps on input files (augur_set_file_limits, config.h): config
+ * files (and --set text) and data files, in bytes. */
+size_t augur__max_config_bytes(void);
+size_t augur__max_data_bytes(void);
+void augur__set_max_bytes(size_t config_bytes, size_t data_bytes);
+
+/* --- Sizes (util.c) ----------------------------------------------------- */
+/* *out = a * b: 0, or -1 (and *out untouched) when the product does not fit
+ * a size_t. Every allocation whose size is a product of numbers a user
+ * gave (dimension, population, points, rows) goes through this, directly
+ * or through the allocators below. */
+static inline int augur__mul_size(size_t a, size_t b, size_t *out)
+{
+    if (b != 0 && a > SIZE_MAX / b)
+        return -1;
+    *out = a * b;
+    return 0;
+}
+/* a * b, or SIZE_MAX when it overflows: a count of elements to hand to
+ * the allocators below, which then fail as they would for any size too
+ * large (SIZE_MAX elements of more than one byte always overflow). */
+static inline size_t augur__mul_sat(size_t a, size_t b)
+{
+    size_t out;
+    return augur__mul_size(a, b, &out) == 0 ? out : SIZE_MAX;
+}
+/* a * b * c, checked the same way. */
+int augur__mul3_size(size_t a, size_t b, size_t c, size_t *out);
+/* malloc, calloc and realloc of count elements of size bytes: NULL when
+ * count * size overflows, as when memory runs out. */
+void *augur__malloc_array(size_t count, size_t size);
+void *augur__calloc_array(size_t count, size_t size);
+void *augur__realloc_array(void *p, size_t count, size_t size);
 
 #endif

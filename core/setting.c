@@ -160,6 +160,21 @@ int augur__setting_count(const config_setting_t *s, size_t *v, int allow_unlimit
     return AUGUR_OK;
 }
 
+int augur__setting_size(const config_setting_t *s, size_t min, size_t max, size_t *v,
+                        char *err, size_t cap)
+{
+    size_t x;
+    int rc = augur__setting_count(s, &x, 0, err, cap);
+    if (rc != AUGUR_OK)
+        return rc;
+    if (x < min || x > max)
+        return augur__setting_fail(s, err, cap, AUGUR_ERANGE,
+                                   "%zu is out of range: expected a whole number from "
+                                   "%zu to %zu", x, min, max);
+    *v = x;
+    return AUGUR_OK;
+}
+
 int augur__setting_vector(const config_setting_t *s, size_t n, double *v, char *err,
                           size_t cap)
 {

@@ -20,6 +20,11 @@ int augur__setting_number(const config_setting_t *s, double *v, char *err, size_
  * INT64_MAX), or "unlimited" (SIZE_MAX) when allowed. */
 int augur__setting_count(const config_setting_t *s, size_t *v, int allow_unlimited,
                          char *err, size_t cap);
+/* A whole number from min to max (a size: dimension, parameters, workers),
+ * else an error naming the setting, its line and the range; never wrapped
+ * or truncated. */
+int augur__setting_size(const config_setting_t *s, size_t min, size_t max, size_t *v,
+                        char *err, size_t cap);
 /* Exactly n numbers, as an array or a list. */
 int augur__setting_vector(const config_setting_t *s, size_t n, double *v, char *err,
                           size_t cap);

@@ -4,6 +4,11 @@
 #define _GNU_SOURCE /* getrandom */
 #endif
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdatomic.h>
+#include <sys/stat.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,4 +101,133 @@ char *augur__path_join(const char *dir, const char *path)
     if (full)
         snprintf(full, ld + lp + 2, "%s/%s", dir, path);
     return full;
+}
+
+/* --- Files ------------------------------------------------------------------ */
+
+static const char *file_kind(mode_t mode)
+{
+    if (S_ISLNK(mode))
+        return "a symbolic link";
+    if (S_ISFIFO(mode))
+        return "a FIFO";
+    if (S_ISCHR(mode))
+        return "a character device";
+    if (S_ISBLK(mode))
+        return "a block device";
+    if (S_ISDIR(mode))
+        return "a directory";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    return "not a regular file";
+}
+
+int augur__output_path_check(const char *path, char *err, size_t cap)
+{
+    if (!path || !*path)
+        return augur__fail_msg(err, cap, AUGUR_EINVAL, "an empty output file name");
+    struct stat st;
+    if (lstat(path, &st) != 0) {
+        if (errno == ENOENT)
+            return AUGUR_OK;   /* a new name */
+        return augur__fail_msg(err, cap, AUGUR_EIO, "%s: %s", path, strerror(errno));
+    }
+    if (S_ISREG(st.st_mode))
+        return AUGUR_OK;
+    return augur__fail_msg(err, cap, AUGUR_EINVAL,
+                           "%s is %s: an output must be a regular file or a new name",
+                           path, file_kind(st.st_mode));
+}
+
+/* Defaults of augur_set_file_limits (docs/CONFIG.md). */
+static _Atomic size_t max_config = (size_t)16 << 20;
+static _Atomic size_t max_data = (size_t)1 << 30;
+
+size_t augur__max_config_bytes(void)
+{
+    return max_config;
+}
+
+size_t augur__max_data_bytes(void)
+{
+    return max_data;
+}
+
+void augur__set_max_bytes(size_t config_bytes, size_t data_bytes)
+{
+    if (config_bytes)
+        max_config = config_bytes;
+    if (data_bytes)
+        max_data = data_bytes;
+}
+
+FILE *augur__input_open(const char *path, size_t max_bytes, const char *what, int *rc,
+                        char *err, size_t cap)
+{
+    /* non-blocking, so a FIFO with no writer cannot hang the open; fstat of
+     * what was opened, so nothing can swap the file in between */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        *rc = augur__fail_msg(err, cap, e == ENOENT ? AUGUR_ENOTFOUND : AUGUR_EIO,
+                              "%s: cannot open: %s", path, strerror(e));
+        return NULL;
+    }
+    struct stat st;
+    int code = AUGUR_OK;
+    if (fstat(fd, &st) != 0)
+        code = augur__fail_msg(err, cap, AUGUR_EIO, "%s: %s", path, strerror(errno));
+    else if (!S_ISREG(st.st_mode))
+        code = augur__fail_msg(err, cap, AUGUR_EINVAL, "%s is %s: a %s must be a regular "
+                               "file", path, file_kind(st.st_mode), what);
+    else if ((uintmax_t)st.st_size > (uintmax_t)max_bytes)
+        code = augur__fail_msg(err, cap, AUGUR_ERANGE,
+                               "%s: %jd bytes is more than the %zu a %s may have "
+                               "(augur_set_file_limits, --max-file-size)",
+                               path, (intmax_t)st.st_size, max_bytes, what);
+    int flags = fcntl(fd, F_GETFL);
+    FILE *fp = code == AUGUR_OK && flags >= 0 && fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == 0
+                   ? fdopen(fd, "rb") : NULL;
+    if (!fp) {
+        if (code == AUGUR_OK)
+            code = augur__fail_msg(err, cap, AUGUR_EIO, "%s: cannot open: %s", path,
+                                   strerror(errno));
+        close(fd);
+    }
+    *rc = code;
+    return fp;
+}
+
+/* --- Sizes ----------------------------------------------------------------- */
+
+int augur__mul3_size(size_t a, size_t b, size_t c, size_t *out)
+{
+    size_t ab;
+    if (augur__mul_size(a, b, &ab) != 0)
+        return -1;
+    return augur__mul_size(ab, c, out);
+}
+
+void *augur__malloc_array(size_t count, size_t size)
+{
+    size_t bytes;
+    if (augur__mul_size(count, size, &bytes) != 0)
+        return NULL;
+    return malloc(bytes ? bytes : 1);
+}
+
+void *augur__calloc_array(size_t count, size_t size)
+{
+    size_t bytes;
+    if (augur__mul_size(count, size, &bytes) != 0)
+        return NULL;
+    return calloc(count ? count : 1, size ? size : 1);
+}
+
+void *augur__realloc_array(void *p, size_t count, size_t size)
+{
+    size_t bytes;
+    if (augur__mul_size(count, size, &bytes) != 0)
+        return NULL;
+    return realloc(p, bytes ? bytes : 1);
 }

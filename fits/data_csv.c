@@ -438,12 +438,10 @@ int augur_data_read_csv(const char *path, const char *x, const char *y,
         return augur__fail_msg(err, cap, AUGUR_EINVAL,
                                "augur_data_read_csv: path, x, y and out are required");
     csv c = {.path = path, .err = err, .errcap = cap};
-    c.fp = fopen(path, "r");
-    if (!c.fp) {
-        int e = errno;
-        return augur__fail_msg(err, cap, e == ENOENT ? AUGUR_ENOTFOUND : AUGUR_EIO,
-                               "%s: cannot open: %s", path, strerror(e));
-    }
+    int opened;
+    c.fp = augur__input_open(path, augur__max_data_bytes(), "data file", &opened, err, cap);
+    if (!c.fp)
+        return opened;
     header h = {0};
     rows r = {0};
     choice ch = {0};

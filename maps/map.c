@@ -59,6 +59,10 @@ int augur_map_new(augur_map **out, const char *type_name, int workers,
 #endif
         );
     }
+    if (workers > AUGUR_MAX_WORKERS)
+        return augur__fail_msg(err, cap, AUGUR_ERANGE,
+                               "map: %d workers is more than the %d allowed", workers,
+                               AUGUR_MAX_WORKERS);
     augur_map *m = calloc(1, sizeof *m);
     if (!m || !(m->state = calloc(1, type->state_size ? type->state_size : 1))) {
         free(m);

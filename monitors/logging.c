@@ -75,6 +75,10 @@ static int ensure_open(augur_monitor *m, logging_state *s, size_t n)
                                        n, s->path, s->n);
         return AUGUR_OK;
     }
+    char why[AUGUR_ERRMSG_CAP];
+    int checked = augur__output_path_check(s->path, why, sizeof why);
+    if (checked != AUGUR_OK)
+        return augur__monitor_fail(m, checked, "logging monitor: %s", why);
     errno = 0;
     s->fp = fopen(s->path, "w");
     if (!s->fp)

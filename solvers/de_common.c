@@ -101,7 +101,7 @@ const augur_param augur__de_params[] = {
      .offset = offsetof(de_state, strategy), .choices = strategy_names,
      .doc = "mutation and crossover (randtobest1 = currenttobest1)"},
     {.name = "population-size", .kind = AUGUR_PARAM_INT, .def = 0, .min = 0,
-     .max = 1e6, .offset = offsetof(de_state, npop),
+     .max = AUGUR_MAX_POINTS, .offset = offsetof(de_state, npop),
      .doc = "members NP; 0 means 10 n"},
     {.name = "bound-policy", .kind = AUGUR_PARAM_CHOICE,
      .def = AUGUR_BOUNDS_REDRAW, .offset = offsetof(de_state, policy),
@@ -169,14 +169,14 @@ static int allocate(de_state *st, size_t rows)
     size_t n = st->n, np = st->np;
     double **arrays[] = DE_ARRAYS(st);
     const size_t sizes[AUGUR__ARRAY_SIZE(arrays)] = {
-        np * n, np, rows * n, rows, n, n, np, np, np, np, np, np, np, st->h,
-        st->h, (st->arch_cap + 1) * n};
+        augur__mul_sat(np, n), np, augur__mul_sat(rows, n), rows, n, n, np, np, np, np,
+        np, np, np, st->h, st->h, augur__mul_sat(st->arch_cap + 1, n)};
     int ok = 1;
     for (size_t k = 0; k < AUGUR__ARRAY_SIZE(arrays); k++)
-        ok &= (*arrays[k] = malloc(sizes[k] * sizeof **arrays[k])) != NULL;
-    st->rank = malloc(np * sizeof *st->rank);
-    st->inside = malloc(rows * sizeof *st->inside);
-    st->outside = malloc(n * sizeof *st->outside);
+        ok &= (*arrays[k] = augur__malloc_array(sizes[k], sizeof **arrays[k])) != NULL;
+    st->rank = augur__malloc_array(np, sizeof *st->rank);
+    st->inside = augur__malloc_array(rows, sizeof *st->inside);
+    st->outside = augur__malloc_array(n, sizeof *st->outside);
     return ok && st->rank && st->inside && st->outside;
 }
 

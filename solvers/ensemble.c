@@ -160,11 +160,11 @@ static int allocate(augur_solver *s, augur_ensemble *e, size_t m)
 {
     size_t n = s->n;
     e->rec_len = sizeof(nested_head) + (n + e->log_cap * (n + 1)) * sizeof(double);
-    e->box = malloc(2 * n * sizeof *e->box);
-    e->in = malloc(m * n * sizeof *e->in);
-    e->pop = malloc(m * n * sizeof *e->pop);
-    e->pop_f = malloc(m * sizeof *e->pop_f);
-    e->out = malloc(m * e->rec_len);
+    e->box = augur__malloc_array(augur__mul_sat(2, n), sizeof *e->box);
+    e->in = augur__malloc_array(augur__mul_sat(m, n), sizeof *e->in);
+    e->pop = augur__malloc_array(augur__mul_sat(m, n), sizeof *e->pop);
+    e->pop_f = augur__malloc_array(m, sizeof *e->pop_f);
+    e->out = augur__malloc_array(m, e->rec_len);
     if (!e->box || !e->in || !e->pop || !e->pop_f || !e->out)
         return augur_solver_fail(s, AUGUR_ENOMEM, "%s: out of memory", s->type->name);
     if (!s->map && !(e->own_map = augur_map_create("serial", 1)))
@@ -177,13 +177,16 @@ static int grow_runs(augur_solver *s, augur_ensemble *e, size_t more)
     if (e->nruns + more <= e->runs_cap)
         return AUGUR_OK;
     size_t cap = (e->nruns + more) * 2, n = s->n;
-    augur_inner_run *runs = realloc(e->runs, cap * sizeof *runs);
+    size_t per_run;   /* 2 n doubles: start and end */
+    if (augur__mul_size(n, 2 * sizeof(double), &per_run) != 0)
+        return augur_solver_fail(s, AUGUR_ERANGE, "%s: too many runs", s->type->name);
+    augur_inner_run *runs = augur__realloc_array(e->runs, cap, sizeof *runs);
     if (runs)
         e->runs = runs;
-    double *pts = realloc(e->run_points, cap * 2 * n * sizeof *pts);
+    double *pts = augur__realloc_array(e->run_points, cap, per_run);
     if (pts)
         e->run_points = pts;
-    char *why = realloc(e->run_reasons, cap * AUGUR__REASON_LEN);
+    char *why = augur__realloc_array(e->run_reasons, cap, AUGUR__REASON_LEN);
     if (why)
         e->run_reasons = why;
     if (!runs || !pts || !why)

@@ -38,11 +38,11 @@ struct augur_ensemble {
 
 /* Parameter table entries every ensemble has, for the types' tables. */
 #define AUGUR__ENSEMBLE_PARAMS(state)                                          \
-    {.name = "npts", .kind = AUGUR_PARAM_INT, .def = 8, .min = 1, .max = 1e6,  \
+    {.name = "npts", .kind = AUGUR_PARAM_INT, .def = 8, .min = 1, .max = AUGUR_MAX_POINTS,  \
      .offset = offsetof(state, base.npts),                                     \
      .doc = "inner runs per batch (lattice: total grid points)"},              \
     {.name = "batches", .kind = AUGUR_PARAM_INT, .def = 1, .min = 1,           \
-     .max = 1e6, .offset = offsetof(state, base.batches),                      \
+     .max = AUGUR_MAX_POINTS, .offset = offsetof(state, base.batches),                      \
      .doc = "batches of inner runs before the ensemble finishes"}
 
 int augur__ensemble_start(augur_solver *s, augur_ensemble *e);

@@ -412,7 +412,7 @@ static int allocate(augur_solver *s, gm_state *st, size_t kind)
 {
     size_t n = st->n;
     /* five vectors in one block: x, step, pt, probe, memo_x */
-    st->x = calloc(5 * n, sizeof *st->x);
+    st->x = augur__calloc_array(augur__mul_sat(5, n), sizeof *st->x);
     st->clipped = calloc(n, 1);
     if (st->x && st->clipped) {
         if (st->gradient)

@@ -18,7 +18,7 @@ typedef struct lattice_state {
 
 static const augur_param lattice_params[] = {
     AUGUR__ENSEMBLE_PARAMS(lattice_state),
-    {.name = "bins", .kind = AUGUR_PARAM_INT, .def = 0, .min = 0, .max = 1e6,
+    {.name = "bins", .kind = AUGUR_PARAM_INT, .def = 0, .min = 0, .max = AUGUR_MAX_POINTS,
      .offset = offsetof(lattice_state, bins),
      .doc = "bins on every axis (bins^n points); 0 splits npts over the axes"},
     {.name = NULL},
@@ -65,8 +65,10 @@ static int grid_points(augur_solver *s, augur_ensemble *e, double *X, size_t m,
 static size_t lattice_size(const void *state, size_t n)
 {
     const lattice_state *st = state;
-    if (st->bins > 0)
-        return (size_t)pow(st->bins, (double)n);
+    if (st->bins > 0) {
+        double total = pow(st->bins, (double)n);   /* past the cap: start refuses it */
+        return total > AUGUR_MAX_POINTS ? (size_t)AUGUR_MAX_POINTS + 1 : (size_t)total;
+    }
     return (size_t)st->base.npts;
 }
 
@@ -75,11 +77,11 @@ static int lattice_start(augur_solver *s, void *state)
     lattice_state *st = state;
     size_t n = s->n;
     double total = st->bins > 0 ? pow(st->bins, (double)n) : st->base.npts;
-    if (total > 1e6)
+    if (total > AUGUR_MAX_POINTS)
         return augur_solver_fail(s, AUGUR_EINVAL, "lattice: %g grid points is too many "
                                  "(bins^n must stay under a million)", total);
-    st->per_axis = malloc(n * sizeof *st->per_axis);
-    st->shift = malloc(n * sizeof *st->shift);
+    st->per_axis = augur__malloc_array(n, sizeof *st->per_axis);
+    st->shift = augur__malloc_array(n, sizeof *st->shift);
     if (!st->per_axis || !st->shift)
         return augur_solver_fail(s, AUGUR_ENOMEM, "lattice: out of memory");
     if (st->bins > 0)

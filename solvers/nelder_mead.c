@@ -87,10 +87,10 @@ static int nm_start(augur_solver *s, void *state)
     nm_state *st = state;
     size_t n = augur_solver_dimension(s);
     st->n = n;
-    st->sim = calloc((n + 1) * n, sizeof *st->sim);
-    st->fsim = calloc(n + 1, sizeof *st->fsim);
+    st->sim = augur__calloc_array(augur__mul_sat(n + 1, n), sizeof *st->sim);
+    st->fsim = augur__calloc_array(n + 1, sizeof *st->fsim);
     /* five work vectors in one block: xbar, xr, xe, xc, row */
-    st->xbar = calloc(5 * n, sizeof *st->xbar);
+    st->xbar = augur__calloc_array(augur__mul_sat(5, n), sizeof *st->xbar);
     if (!st->sim || !st->fsim || !st->xbar)
         return augur_solver_fail(s, AUGUR_ENOMEM, "nelder-mead: out of memory");
     st->xr = st->xbar + n;

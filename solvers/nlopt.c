@@ -285,7 +285,7 @@ int augur__nlopt_start(augur_solver *s, void *state)
         return augur_solver_fail(s, AUGUR_ERANGE, "%s: too many dimensions",
                                  augur_solver_type_name(s));
     /* four vectors in one block: x, dx, probe, known_x */
-    st->x = calloc(4 * st->n, sizeof *st->x);
+    st->x = augur__calloc_array(augur__mul_sat(4, st->n), sizeof *st->x);
     st->opt = nlopt_create(st->alg->alg, (unsigned)st->n);
     if (!st->x || !st->opt)
         return augur_solver_fail(s, AUGUR_ENOMEM, "%s: out of memory",

@@ -45,6 +45,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_min.h>
 #include "augur/plugin.h"
+#include "internal.h"
 #include "augur/powell.h"
 
 #define GOLD 1.618034      /* golden ratio: the default expansion of a bracket */
@@ -422,7 +423,7 @@ static int powell_start(augur_solver *s, void *state)
     st->n = n;
     st->swept = 0;
     /* the direction set and six work vectors in one block */
-    st->dirs = calloc(n * n + 6 * n, sizeof *st->dirs);
+    st->dirs = augur__calloc_array(augur__mul_sat(n + 6, n), sizeof *st->dirs);
     st->brent = st->dirs ? gsl_min_fminimizer_alloc(gsl_min_fminimizer_brent) : NULL;
     if (!st->dirs || !st->brent)
         return augur_solver_fail(s, AUGUR_ENOMEM, "powell: out of memory");

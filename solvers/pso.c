@@ -93,7 +93,7 @@ typedef struct pso_state {
 
 static const augur_param pso_params[] = {
     {.name = "swarm-size", .kind = AUGUR_PARAM_INT, .def = 40, .min = 2,
-     .max = 1e6, .offset = offsetof(pso_state, swarm),
+     .max = AUGUR_MAX_POINTS, .offset = offsetof(pso_state, swarm),
      .doc = "number of particles (SPSO 2011: 40)"},
     {.name = "inertia", .kind = AUGUR_PARAM_REAL, .def = 0.5 / LN2, .min = 0,
      .max = INFINITY, .offset = offsetof(pso_state, inertia),
@@ -147,13 +147,13 @@ static size_t swarm_size(const void *state, size_t n)
 static int allocate(augur_solver *s, pso_state *st)
 {
     size_t n = st->n, m = st->m;
-    st->x = calloc((m + 1) * n, sizeof *st->x);
-    st->f = calloc(m + 1, sizeof *st->f);
-    st->v = calloc(m * n, sizeof *st->v);
-    st->p = calloc(m * n, sizeof *st->p);
-    st->pf = calloc(m, sizeof *st->pf);
-    st->lo = calloc(3 * n, sizeof *st->lo);
-    st->nb = calloc(m, sizeof *st->nb);
+    st->x = augur__calloc_array(augur__mul_sat(m + 1, n), sizeof *st->x);
+    st->f = augur__calloc_array(m + 1, sizeof *st->f);
+    st->v = augur__calloc_array(augur__mul_sat(m, n), sizeof *st->v);
+    st->p = augur__calloc_array(augur__mul_sat(m, n), sizeof *st->p);
+    st->pf = augur__calloc_array(m, sizeof *st->pf);
+    st->lo = augur__calloc_array(augur__mul_sat(3, n), sizeof *st->lo);
+    st->nb = augur__calloc_array(m, sizeof *st->nb);
     if (!st->x || !st->f || !st->v || !st->p || !st->pf || !st->lo || !st->nb)
         return augur_solver_fail(s, AUGUR_ENOMEM, "pso: out of memory "
                                  "(swarm of %zu in %zu dimensions)", m, n);

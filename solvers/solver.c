@@ -44,7 +44,7 @@ int augur_solver_fail(augur_solver *s, int code, const char *fmt, ...)
 
 static double *alloc_fill(size_t n, double value)
 {
-    double *a = malloc(n * sizeof *a);
+    double *a = augur__malloc_array(n, sizeof *a);
     for (size_t i = 0; a && i < n; i++)
         a[i] = value;
     return a;
@@ -64,6 +64,11 @@ int augur_solver_new(augur_solver **out, const char *type_name, size_t n,
     if (n == 0)
         return augur__fail_msg(err, cap, AUGUR_EINVAL,
                                "%s: the dimension must be at least 1", type->name);
+    if (n > AUGUR_MAX_DIMENSION)
+        return augur__fail_msg(err, cap, AUGUR_ERANGE,
+                               "%s: a dimension of %zu is more than the %zu allowed "
+                               "(AUGUR_MAX_DIMENSION)", type->name, n,
+                               (size_t)AUGUR_MAX_DIMENSION);
     augur_solver *s = calloc(1, sizeof *s);
     if (!s)
         goto nomem;
@@ -247,7 +252,7 @@ static int check_box(augur_solver *s, const double *lb, const double *ub,
 
 static int copy_into(augur_solver *s, double **dst, const double *src)
 {
-    if (!*dst && !(*dst = malloc(s->n * sizeof **dst)))
+    if (!*dst && !(*dst = augur__malloc_array(s->n, sizeof **dst)))
         return augur_solver_fail(s, AUGUR_ENOMEM, "out of memory");
     memcpy(*dst, src, s->n * sizeof **dst);
     return AUGUR_OK;

@@ -21,7 +21,7 @@ int augur_solver_set_constraints(augur_solver *s, augur_constraints *c)
                                  "coordinates on a solver of %zu", s->type->name,
                                  cn, s->n);
     }
-    if (c && !s->cx && !(s->cx = malloc(2 * s->n * sizeof *s->cx))) {
+    if (c && !s->cx && !(s->cx = augur__malloc_array(augur__mul_sat(2, s->n), sizeof *s->cx))) {
         augur_constraints_destroy(c);
         return augur_solver_fail(s, AUGUR_ENOMEM, "out of memory");
     }

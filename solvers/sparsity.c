@@ -17,7 +17,7 @@ typedef struct sparsity_state {
 
 static const augur_param sparsity_params[] = {
     AUGUR__ENSEMBLE_PARAMS(sparsity_state),
-    {.name = "candidates", .kind = AUGUR_PARAM_INT, .def = 64, .min = 1, .max = 1e6,
+    {.name = "candidates", .kind = AUGUR_PARAM_INT, .def = 64, .min = 1, .max = AUGUR_MAX_POINTS,
      .offset = offsetof(sparsity_state, candidates),
      .doc = "candidates drawn for each starting point; the farthest wins"},
     {.name = NULL},
@@ -72,7 +72,8 @@ static size_t sparsity_size(const void *state, size_t n)
 static int sparsity_start(augur_solver *s, void *state)
 {
     sparsity_state *st = state;
-    st->pool = malloc((size_t)st->candidates * s->n * sizeof *st->pool);
+    st->pool = augur__malloc_array(augur__mul_sat((size_t)st->candidates, s->n),
+                                   sizeof *st->pool);
     if (!st->pool)
         return augur_solver_fail(s, AUGUR_ENOMEM, "sparsity: out of memory");
     st->base.points = sparse_points;

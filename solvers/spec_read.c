@@ -213,10 +213,7 @@ static int read_header(const config_setting_t *g, const char **type, size_t *n,
     *type = augur__setting_string(ts, err, cap, &rc);
     if (!*type)
         return rc;
-    rc = augur__setting_count(ds, n, 0, err, cap);
-    if (rc == AUGUR_OK && *n == 0)
-        rc = augur__setting_fail(ds, err, cap, AUGUR_EINVAL, "the dimension must be >= 1");
-    return rc;
+    return augur__setting_size(ds, 1, AUGUR_MAX_DIMENSION, n, err, cap);
 }
 
 static int unknown_solver(const config_setting_t *g, const char *type, char *err,
@@ -262,7 +259,7 @@ static int read_box(const config_setting_t *g, size_t n, double *lb, double *ub,
 static int read_bounds(const config_setting_t *m, augur_solver *s, char *err, size_t cap)
 {
     size_t n = augur_solver_dimension(s);
-    double *v = malloc(2 * n * sizeof *v);
+    double *v = augur__malloc_array(n, 2 * sizeof *v);
     if (!v)
         return augur__fail_msg(err, cap, AUGUR_ENOMEM, "out of memory");
     static const char *const keys[2] = {"lower", "upper"};
@@ -276,7 +273,7 @@ static int read_bounds(const config_setting_t *m, augur_solver *s, char *err, si
 static int read_initial(const config_setting_t *m, augur_solver *s, char *err, size_t cap)
 {
     size_t n = augur_solver_dimension(s);
-    double *v = malloc(2 * n * sizeof *v);
+    double *v = augur__malloc_array(n, 2 * sizeof *v);
     if (!v)
         return augur__fail_msg(err, cap, AUGUR_ENOMEM, "out of memory");
     int rc = augur__setting_group(m, err, cap);
@@ -331,7 +328,7 @@ int augur__spec_read_map(const config_setting_t *m, augur_solver *s, char *err,
     const char *type = rc == AUGUR_OK ? augur__setting_string(ts, err, cap, &rc) : NULL;
     size_t workers = 0;
     if (rc == AUGUR_OK && ws)
-        rc = augur__setting_count(ws, &workers, 0, err, cap);
+        rc = augur__setting_size(ws, 0, AUGUR_MAX_WORKERS, &workers, err, cap);
     augur_map *map = NULL;
     char why[AUGUR_ERRMSG_CAP] = "";
     if (rc == AUGUR_OK && (rc = augur_map_new(&map, type, (int)workers, why, sizeof why)))

@@ -79,7 +79,7 @@ Test(config, wrong_types_and_ranges)
                  5, "'radius' must be in");
     expect_error(HEAD "problem = { model = 3; };\n", 3, "expected a string");
     expect_error(HEAD "problem = { model = \"rosen\"; dimension = 0; };\n", 3,
-                 "dimension >= 1");
+                 "from 1 to 1048576");
     expect_error("output = { results = \"out.cfg\"; };\n\n"
                  "problem = { model = \"rosen\"; };\n"
                  "monitors = ( { type = \"verbose\"; every = 0; } );\n", 4,

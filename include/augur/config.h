@@ -39,7 +39,23 @@ AUGUR_EXTERN int augur_job_load(const char *path, const char *const *overrides,
 AUGUR_EXTERN int augur_job_load_string(const char *text, const char *name,
                                        const char *const *overrides, augur_job **out,
                                        char *err, size_t cap);
+/* augur_job_load with flags. AUGUR_JOB_DEFER_MPI: an "mpi" map the file
+ * names (map.type or solver.map.type) is not built, since it can be only
+ * once MPI runs; a serial map stands in, augur_job_wants_mpi says so, and
+ * augur_job_set_map(job, "mpi") puts it in place later. So a caller that
+ * must know before starting MPI reads the file once, not twice. */
+#define AUGUR_JOB_DEFER_MPI 1u
+AUGUR_EXTERN int augur_job_load_ex(const char *path, const char *const *overrides,
+                                   unsigned flags, augur_job **out, char *err, size_t cap);
+/* 1 when a job loaded with AUGUR_JOB_DEFER_MPI asked for the MPI map. */
+AUGUR_EXTERN int augur_job_wants_mpi(const augur_job *j);
 AUGUR_EXTERN void augur_job_destroy(augur_job *j);
+
+/* Caps on the files a job reads, in bytes, for the whole process: config
+ * files (default 16 MiB) and data files (default 1 GiB). A larger file,
+ * or one that is not a regular file (a FIFO, /dev/zero), is refused
+ * before it is read. 0 keeps a cap as it is. (`--max-file-size`.) */
+AUGUR_EXTERN void augur_set_file_limits(size_t config_bytes, size_t data_bytes);
 
 /* Replace the seed, or the map ("serial", "threads:4", "fork:2", "mpi"). */
 AUGUR_EXTERN int augur_job_set_seed(augur_job *j, uint64_t seed);
@@ -61,6 +77,11 @@ AUGUR_EXTERN int augur_job_print_summary(const augur_job *j, FILE *fp);
  * ensembles, and fit statistics. Written to a temporary file and renamed,
  * so a failed write leaves nothing behind. */
 AUGUR_EXTERN int augur_job_write_results(const augur_job *j, const char *path);
+/* AUGUR_OK when path may take the results: a regular file or a new name.
+ * A FIFO, a device, a directory, a socket, a symbolic link or an empty
+ * name is AUGUR_EINVAL, with augur_job_errmsg saying what it is; the
+ * writer checks the same, this asks before a run rather than after. */
+AUGUR_EXTERN int augur_job_check_output(augur_job *j, const char *path);
 /* Where the file asked the results to go (output.results), or NULL. */
 AUGUR_EXTERN const char *augur_job_results_path(const augur_job *j);
 

@@ -89,8 +89,14 @@ typedef struct augur_map_job {
     uint64_t seed;                /* per-task seeds derive from it */
 } augur_map_job;
 
+/* The most workers a map may be asked for (docs/CONFIG.md): each is a
+ * thread or a process, and more than this passes any one machine's cores
+ * and the usual per-user process limits. */
+#define AUGUR_MAX_WORKERS 1024
+
 /* "serial", "threads", "fork" or "mpi" (only in builds with MPI, after
  * augur_mpi_init). workers <= 0: one per online CPU (threads, fork);
+ * above AUGUR_MAX_WORKERS: AUGUR_ERANGE;
  * the MPI size comes from mpirun. NULL for an unknown type or bad input;
  * augur_map_new says why. */
 AUGUR_EXTERN augur_map *augur_map_create(const char *type, int workers);

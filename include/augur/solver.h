@@ -49,6 +49,17 @@ typedef struct augur_solver_type augur_solver_type;
 /* Limits: 0 asks for the solver's default, AUGUR_UNLIMITED for none. */
 #define AUGUR_UNLIMITED SIZE_MAX
 
+/* Caps on sizes (docs/CONFIG.md, "Sizes and caps"). A dimension above
+ * AUGUR_MAX_DIMENSION is refused by augur_solver_new and by every reader of
+ * a config or a spec before anything is allocated for it: 2^20 coordinates
+ * are 8 MB per point, far past what the derivative-free solvers here can
+ * search, while every size product of a capped dimension and a capped count
+ * stays far from overflowing. Counts of points (population-size,
+ * swarm-size, npts, batches, bins, candidates, lattice grid points) stay at
+ * or under AUGUR_MAX_POINTS. */
+#define AUGUR_MAX_DIMENSION ((size_t)1 << 20)
+#define AUGUR_MAX_POINTS 1000000
+
 /* --- Life cycle -------------------------------------------------------- */
 
 /* NULL for an unknown type, n == 0, or no memory. */
