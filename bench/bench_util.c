@@ -14,6 +14,7 @@
  * alike: the same box, the same stop value, the remaining budget, and for
  * GSL, which has no bounds, a projection into the box (gsl_boxed). */
 #include "bench_util.h"
+#include "bench_pagmo.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -28,7 +29,7 @@
 #define GSL_STEP 0.1                  /* nmsimplex2's initial step: 10% of the box */
 #define MLSL_LOCAL_XTOL 1e-8          /* MLSL's BOBYQA needs a tolerance to end */
 
-const char *const bench_lib_names[] = {"augur", "nlopt", "gsl"};
+const char *const bench_lib_names[] = {"augur", "nlopt", "gsl", "pagmo"};
 
 double bench_now(void)
 {
@@ -176,11 +177,17 @@ double bench_problem_stopval(const bench_problem *p)
 void bench_check_available(bench_contestant *c)
 {
     c->available = 1;
+    if (c->lib == LIB_PAGMO)
+        c->available = bench_pagmo_available(c->why, sizeof c->why);
     if (c->lib != LIB_AUGUR)
         return;
-    if (!augur_solver_type_find(c->type)) {
+    const char *missing = !augur_solver_type_find(c->type) ? c->type
+                          : c->nested && !augur_solver_type_find(c->nested)
+                              ? c->nested
+                              : NULL;
+    if (missing) {
         c->available = 0;
-        snprintf(c->why, sizeof c->why, "type \"%s\" is not registered", c->type);
+        snprintf(c->why, sizeof c->why, "type \"%s\" is not registered", missing);
         return;
     }
     augur_solver *s = augur_solver_create(c->type, 2);
@@ -206,10 +213,58 @@ static double our_cost(const double *x, size_t n, void *data)
     return bench_problem_eval(data, x);
 }
 
-static augur_solver *make_ours(const bench_contestant *c, size_t n)
+static double zero_cost(const double *x, size_t n, void *data)
+{
+    (void)x;
+    (void)n;
+    (void)data;
+    return 0;
+}
+
+/* A type's own default condition. The solver makes it at generation 0, so
+ * a throwaway solver takes that generation on a zero cost (never the
+ * tracker) in [-1, 1]^n and the condition is copied; NULL when none. */
+static augur_termination *default_condition(const char *type, size_t n)
+{
+    augur_solver *t = augur_solver_create(type, n);
+    augur_termination *own = NULL;
+    if (t && augur_solver_set_bounds(t, bench_unit_lb, bench_unit_ub) == AUGUR_OK &&
+        augur_solver_set_random_initial_points(t, bench_unit_lb, bench_unit_ub) ==
+            AUGUR_OK &&
+        augur_solver_step(t, zero_cost, NULL) == AUGUR_OK && augur_solver_termination(t))
+        own = augur_term_copy(augur_solver_termination(t));
+    augur_solver_destroy(t);
+    return own;
+}
+
+/* An ensemble (ipop) hands its own condition down to a nested solver that
+ * has none, replacing the nested solver's default. So the nested solver
+ * gets stopval OR its own default (for cmaes, Hansen's tests), which ends
+ * each inner run as a plain run would end, and the ensemble itself only
+ * stopval (run_ours). */
+static int set_nested(augur_solver *s, const char *type, size_t n, double stopval)
+{
+    augur_solver *in = augur_solver_create(type, n);
+    if (!in)
+        return AUGUR_ENOMEM;
+    augur_termination *own = default_condition(type, n);
+    augur_termination *stop = augur_term_stopval(stopval);
+    int rc = augur_solver_set_termination(in, own ? augur_term_or(stop, own) : stop);
+    if (rc == AUGUR_OK)
+        return augur_solver_set_nested(s, in);
+    augur_solver_destroy(in);
+    return rc;
+}
+
+/* For the overhead run, stopval is -inf: no stopping test but the limit. */
+static augur_solver *make_ours(const bench_contestant *c, size_t n, double stopval)
 {
     augur_solver *s = augur_solver_create(c->type, n);
     if (s && c->param && augur_solver_set_param_string(s, c->param, c->value)) {
+        augur_solver_destroy(s);
+        s = NULL;
+    }
+    if (s && c->nested && set_nested(s, c->nested, n, stopval) != AUGUR_OK) {
         augur_solver_destroy(s);
         s = NULL;
     }
@@ -234,7 +289,7 @@ static augur_termination *our_condition(const bench_contestant *c,
 static int run_ours(const bench_contestant *c, bench_problem *p, uint64_t seed,
                     const double *x0, char *err, size_t cap)
 {
-    augur_solver *s = make_ours(c, p->n);
+    augur_solver *s = make_ours(c, p->n, bench_problem_stopval(p));
     if (!s) {
         snprintf(err, cap, "cannot create the solver");
         return -1;
@@ -248,11 +303,16 @@ static int run_ours(const bench_contestant *c, bench_problem *p, uint64_t seed,
     if (rc == AUGUR_OK)
         rc = augur_solver_set_evaluation_limits(s, AUGUR_UNLIMITED,
                                                 bench_problem_remaining(p));
-    if (rc == AUGUR_OK)
+    /* An ensemble's generation 0 is a whole inner run: its condition is
+     * stopval alone, set before (the nested solver has its own). */
+    if (rc == AUGUR_OK && c->nested)
+        rc = augur_solve(s, our_cost, p, augur_term_stopval(bench_problem_stopval(p)));
+    else if (rc == AUGUR_OK) {
         rc = augur_solver_step(s, our_cost, p);
-    if (rc == AUGUR_OK)
-        rc = augur_solve(s, NULL, NULL,
-                         our_condition(c, s, bench_problem_stopval(p)));
+        if (rc == AUGUR_OK)
+            rc = augur_solve(s, NULL, NULL,
+                             our_condition(c, s, bench_problem_stopval(p)));
+    }
     if (rc < 0)
         snprintf(err, cap, "%s", augur_solver_errmsg(s));
     augur_solver_destroy(s);
@@ -405,6 +465,8 @@ int bench_run_once(const bench_contestant *c, bench_problem *p, uint64_t seed,
         return run_ours(c, p, seed, x0, err, cap);
     case LIB_NLOPT:
         return run_nlopt(c, p, seed, x0, err, cap);
+    case LIB_PAGMO:
+        return bench_pagmo_run((bench_pagmo_alg)c->pagmo, p, seed, err, cap);
     default:
         return run_gsl(c, p, seed, x0, err, cap);
     }
@@ -414,10 +476,10 @@ int bench_run_once(const bench_contestant *c, bench_problem *p, uint64_t seed,
 /* f = sum x_i on [-1, 1]^n with no stopping test but the evaluation limit,
  * so the time measured is the solver's own. */
 
-const double bench_unit_lb[BENCH_MAXN] = {-1, -1, -1, -1, -1, -1, -1, -1,
-                                          -1, -1, -1, -1, -1, -1, -1, -1};
-const double bench_unit_ub[BENCH_MAXN] = {1, 1, 1, 1, 1, 1, 1, 1,
-                                          1, 1, 1, 1, 1, 1, 1, 1};
+const double bench_unit_lb[BENCH_MAXN] = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+                                          -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
+const double bench_unit_ub[BENCH_MAXN] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+                                          1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
 
 static double trivial_sum(const double *x, size_t n, size_t *count)
 {
@@ -460,7 +522,7 @@ static size_t trivial_ours(const bench_contestant *c, size_t n, size_t budget,
                            uint64_t seed)
 {
     size_t count = 0;
-    augur_solver *s = make_ours(c, n);
+    augur_solver *s = make_ours(c, n, -INFINITY);
     const double *lb = bench_unit_lb, *ub = bench_unit_ub;
     if (s && augur_solver_set_bounds(s, lb, ub) == AUGUR_OK &&
         augur_solver_set_seed(s, seed) == AUGUR_OK &&
@@ -502,6 +564,8 @@ size_t bench_run_trivial(const bench_contestant *c, size_t n, size_t budget,
         return trivial_ours(c, n, budget, seed);
     case LIB_NLOPT:
         return trivial_nlopt(c, n, budget, seed, x0);
+    case LIB_PAGMO:
+        return bench_pagmo_trivial((bench_pagmo_alg)c->pagmo, n, budget, seed);
     default:
         return trivial_gsl(n, budget, x0);
     }

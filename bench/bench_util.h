@@ -18,7 +18,11 @@
 #include <augur.h>
 #include <nlopt.h>
 
-#define BENCH_MAXN 16                 /* largest dimension of any case */
+#ifdef __cplusplus
+extern "C" {   /* pagmo_anchor.cpp uses the tracker */
+#endif
+
+#define BENCH_MAXN 20                 /* largest dimension of any case or overhead run */
 #define BENCH_SUCCESS_TOL 1e-6        /* f - fmin below this is a success */
 #define BENCH_STOPVAL_TOL 1e-7        /* solvers stop below fmin + this */
 
@@ -77,8 +81,8 @@ double bench_problem_stopval(const bench_problem *p);
 
 /* --- The solvers under test -------------------------------------------- */
 
-typedef enum bench_lib { LIB_AUGUR, LIB_NLOPT, LIB_GSL } bench_lib;
-extern const char *const bench_lib_names[];   /* "augur", "nlopt", "gsl" */
+typedef enum bench_lib { LIB_AUGUR, LIB_NLOPT, LIB_GSL, LIB_PAGMO } bench_lib;
+extern const char *const bench_lib_names[];   /* "augur", "nlopt", "gsl", "pagmo" */
 
 typedef struct bench_contestant {
     const char *name;                 /* --solvers name and table label */
@@ -86,16 +90,19 @@ typedef struct bench_contestant {
     int local;                        /* starts from a point the bench draws */
     const char *type;                 /* augur: registry name */
     const char *param, *value;        /* augur: one extra setting, or NULL */
+    const char *nested;               /* augur: the nested solver's type (ipop) */
     int stagnation;                   /* augur: ChangeOverGeneration(1e-6, 30)
                                          instead of the default condition */
     nlopt_algorithm alg;              /* NLopt */
+    int pagmo;                        /* pagmo2: a bench_pagmo_alg */
     int overhead;                     /* measured in the overhead table */
     int available;
     char why[128];                    /* why not available */
 } bench_contestant;
 
 /* Sets c->available (and c->why): an augur type must be registered and
- * take c's extra setting; NLopt's and GSL's are always there. */
+ * take c's extra setting (and its nested type be registered); NLopt's and
+ * GSL's are always there; pagmo2's when the bench was built with it. */
 void bench_check_available(bench_contestant *c);
 
 /* One run of c on p from x0 (local methods; population methods draw their
@@ -111,5 +118,9 @@ int bench_run_once(const bench_contestant *c, bench_problem *p, uint64_t seed,
 extern const double bench_unit_lb[BENCH_MAXN], bench_unit_ub[BENCH_MAXN];
 size_t bench_run_trivial(const bench_contestant *c, size_t n, size_t budget,
                          uint64_t seed, const double *x0);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -1,5 +1,6 @@
-/* solvers.c - bench_solvers: augur's solvers against NLopt's and GSL's on
- * the same test problems, budgets, seeds and success test, in one run.
+/* solvers.c - bench_solvers: augur's solvers against NLopt's, GSL's and
+ * (when built with it) pagmo2's on the same test problems, budgets, seeds
+ * and success test, in one run.
  *
  *     bench_solvers [--quick] [--seeds N] [--cases a,b] [--solvers x,y]
  *                   [--csv FILE] [--overhead-only]
@@ -34,6 +35,7 @@
 #include <gsl/gsl_version.h>
 #include <nlopt.h>
 
+#include "bench_pagmo.h"
 #include "bench_util.h"
 
 #define BUDGET_PER_DIM 10000          /* the budget: 10,000 n evaluations */
@@ -90,6 +92,11 @@ static bench_contestant contestants[] = {
      .value = "shade", .stagnation = 1},
     {.name = "de2", .lib = LIB_AUGUR, .type = "de2", .stagnation = 1, .overhead = 1},
     {.name = "pso", .lib = LIB_AUGUR, .type = "pso", .overhead = 1},
+    {.name = "cmaes", .lib = LIB_AUGUR, .type = "cmaes", .overhead = 1},
+    {.name = "ipop-cmaes", .lib = LIB_AUGUR, .type = "ipop", .nested = "cmaes"},
+    /* another developer's default solver; skipped (and named) until it is
+     * registered */
+    {.name = "auto", .lib = LIB_AUGUR, .type = "auto"},
     {.name = "LN_NELDERMEAD", .lib = LIB_NLOPT, .local = 1,
      .alg = NLOPT_LN_NELDERMEAD, .overhead = 1},
     {.name = "LN_SBPLX", .lib = LIB_NLOPT, .local = 1, .alg = NLOPT_LN_SBPLX},
@@ -100,6 +107,12 @@ static bench_contestant contestants[] = {
     {.name = "GN_ESCH", .lib = LIB_NLOPT, .alg = NLOPT_GN_ESCH, .overhead = 1},
     {.name = "GN_MLSL_LDS", .lib = LIB_NLOPT, .alg = NLOPT_GN_MLSL_LDS},
     {.name = "nmsimplex2", .lib = LIB_GSL, .local = 1, .overhead = 1},
+    {.name = "pagmo-cmaes-ipop", .lib = LIB_PAGMO, .pagmo = BENCH_PAGMO_CMAES_IPOP,
+     .overhead = 1},
+    {.name = "pagmo-sade", .lib = LIB_PAGMO, .pagmo = BENCH_PAGMO_SADE},
+    {.name = "pagmo-de1220", .lib = LIB_PAGMO, .pagmo = BENCH_PAGMO_DE1220},
+    {.name = "pagmo-xnes", .lib = LIB_PAGMO, .pagmo = BENCH_PAGMO_XNES},
+    {.name = "pagmo-pso", .lib = LIB_PAGMO, .pagmo = BENCH_PAGMO_PSO},
 };
 #define NCONT (sizeof contestants / sizeof contestants[0])
 
@@ -233,11 +246,21 @@ static int cell_better(const cell *a, const cell *b)
     return a->med_best < b->med_best;
 }
 
-static void print_best(size_t ci, int ours)
+/* Which libraries a summary column takes its best from. */
+enum { COL_AUGUR, COL_C, COL_PAGMO };
+
+static int in_column(bench_lib lib, int col)
+{
+    return col == COL_AUGUR ? lib == LIB_AUGUR
+         : col == COL_PAGMO ? lib == LIB_PAGMO
+                            : lib == LIB_NLOPT || lib == LIB_GSL;
+}
+
+static void print_best(size_t ci, int col)
 {
     size_t best = NCONT;
     for (size_t j = 0; j < NCONT; j++)
-        if ((contestants[j].lib == LIB_AUGUR) == ours && cells[ci][j].ran &&
+        if (in_column(contestants[j].lib, col) && cells[ci][j].ran &&
             (best == NCONT || cell_better(&cells[ci][j], &cells[ci][best])))
             best = j;
     if (best == NCONT) {
@@ -250,12 +273,16 @@ static void print_best(size_t ci, int ours)
     printf(" %-22s %7s %10s", contestants[best].name, ok, evals);
 }
 
-static void print_summary(void)
+static void print_summary(int pagmo)
 {
-    printf("\n== Summary: best of augur against the best of NLopt and GSL "
-           "(successes, median evaluations to success)\n");
-    printf("%-22s %-22s %7s %10s %-22s %7s %10s\n", "case", "augur", "ok",
+    printf("\n== Summary: best of augur against the best of NLopt and GSL%s "
+           "(successes, median evaluations to success)\n",
+           pagmo ? " and the best of pagmo2" : "");
+    printf("%-22s %-22s %7s %10s %-22s %7s %10s", "case", "augur", "ok",
            "med evals", "nlopt/gsl", "ok", "med evals");
+    if (pagmo)
+        printf(" %-22s %7s %10s", "pagmo", "ok", "med evals");
+    printf("\n");
     for (size_t i = 0; i < NCASES; i++) {
         int any = 0;
         for (size_t j = 0; j < NCONT; j++)
@@ -263,8 +290,10 @@ static void print_summary(void)
         if (!any)
             continue;
         printf("%-22s", cases[i].label);
-        print_best(i, 1);
-        print_best(i, 0);
+        print_best(i, COL_AUGUR);
+        print_best(i, COL_C);
+        if (pagmo)
+            print_best(i, COL_PAGMO);
         printf("\n");
     }
 }
@@ -308,28 +337,73 @@ static void csv_overhead(FILE *csv, const bench_contestant *c, size_t n,
                 1e-9 * ns * OVERHEAD_EVALS, ns);
 }
 
-static const size_t overhead_dims[2] = {2, 10};
+/* n = 20 is where CMA-ES's O(n^2) sampling and updates show. */
+#define NDIMS 3
+static const size_t overhead_dims[NDIMS] = {2, 10, 20};
 
-static void print_ratios(const double ns[][2], const int *use)
+static size_t find_contestant(const char *name)
 {
-    double best_c[2] = {INFINITY, INFINITY};
-    size_t who[2] = {NCONT, NCONT};
     for (size_t j = 0; j < NCONT; j++)
-        for (size_t d = 0; d < 2; d++)
-            if (use[j] && contestants[j].lib != LIB_AUGUR && ns[j][d] < best_c[d]) {
+        if (!strcmp(contestants[j].name, name))
+            return j;
+    return NCONT;
+}
+
+/* Ours against the best C anchor (NLopt, GSL) at each n. */
+static void print_ratios(const double ns[][NDIMS], const int *use)
+{
+    double best_c[NDIMS];
+    size_t who[NDIMS];
+    for (size_t d = 0; d < NDIMS; d++) {
+        best_c[d] = INFINITY;
+        who[d] = NCONT;
+        for (size_t j = 0; j < NCONT; j++)
+            if (use[j] && in_column(contestants[j].lib, COL_C) && ns[j][d] < best_c[d]) {
                 best_c[d] = ns[j][d];
                 who[d] = j;
             }
-    if (who[0] == NCONT || who[1] == NCONT)
-        return;
-    printf("best C anchor: n=2 %s %.0f ns, n=10 %s %.0f ns\n",
-           contestants[who[0]].name, best_c[0], contestants[who[1]].name,
-           best_c[1]);
-    printf("%-22s %12s %12s\n", "ratio ours / best C", "n=2", "n=10");
+        if (who[d] == NCONT)
+            return;
+    }
+    printf("best C anchor:");
+    for (size_t d = 0; d < NDIMS; d++)
+        printf(" n=%zu %s %.0f ns%s", overhead_dims[d], contestants[who[d]].name,
+               best_c[d], d + 1 < NDIMS ? "," : "\n");
+    printf("%-22s", "ratio ours / best C");
+    for (size_t d = 0; d < NDIMS; d++)
+        printf(" %8s%-4zu", "n=", overhead_dims[d]);
+    printf("\n");
     for (size_t j = 0; j < NCONT; j++)
-        if (use[j] && contestants[j].lib == LIB_AUGUR)
-            printf("%-22s %12.2f %12.2f\n", contestants[j].name,
-                   ns[j][0] / best_c[0], ns[j][1] / best_c[1]);
+        if (use[j] && contestants[j].lib == LIB_AUGUR) {
+            printf("%-22s", contestants[j].name);
+            for (size_t d = 0; d < NDIMS; d++)
+                printf(" %12.2f", ns[j][d] / best_c[d]);
+            printf("\n");
+        }
+}
+
+/* Issue 12's overhead targets, as ratios measured in this run: augur's
+ * cmaes against pagmo2's cmaes (<= 0.5 at n = 10 and 20) and against
+ * NLopt's Nelder-Mead (<= 1.5 at n = 10). */
+static void print_cmaes_ratios(const double ns[][NDIMS], const int *use)
+{
+    size_t ours = find_contestant("cmaes"), pg = find_contestant("pagmo-cmaes-ipop"),
+           nm = find_contestant("LN_NELDERMEAD");
+    if (ours == NCONT || !use[ours])
+        return;
+    printf("%-22s", "cmaes / other");
+    for (size_t d = 0; d < NDIMS; d++)
+        printf(" %8s%-4zu", "n=", overhead_dims[d]);
+    printf("\n");
+    size_t other[2] = {pg, nm};
+    for (size_t k = 0; k < 2; k++) {
+        if (other[k] == NCONT || !use[other[k]])
+            continue;
+        printf("%-22s", contestants[other[k]].name);
+        for (size_t d = 0; d < NDIMS; d++)
+            printf(" %12.2f", ns[ours][d] / ns[other[k]][d]);
+        printf("\n");
+    }
 }
 
 static int wanted_overhead(const bench_contestant *c, const char *filter)
@@ -344,15 +418,15 @@ static int wanted_overhead(const bench_contestant *c, const char *filter)
  * than on whichever solver was being timed then. */
 static void run_overhead(const char *filter, FILE *csv)
 {
-    static double ns[NCONT][2][OVERHEAD_REPS];
-    double med[NCONT][2];
-    unsigned runs[NCONT][2] = {{0}};
+    static double ns[NCONT][NDIMS][OVERHEAD_REPS];
+    double med[NCONT][NDIMS];
+    unsigned runs[NCONT][NDIMS] = {{0}};
     int use[NCONT];
     for (size_t j = 0; j < NCONT; j++)
         use[j] = wanted_overhead(&contestants[j], filter);
     for (unsigned r = 0; r < OVERHEAD_REPS; r++)
         for (size_t j = 0; j < NCONT; j++)
-            for (size_t d = 0; d < 2 && use[j]; d++) {
+            for (size_t d = 0; d < NDIMS && use[j]; d++) {
                 ns[j][d][r] = overhead_once(&contestants[j], overhead_dims[d],
                                             bench_mix(0x0BE4, r), &runs[j][d]);
                 csv_overhead(csv, &contestants[j], overhead_dims[d], r,
@@ -361,18 +435,22 @@ static void run_overhead(const char *filter, FILE *csv)
     printf("\n== Overhead per evaluation: f = sum x_i on [-1, 1]^n, %d "
            "evaluations, no stopping test, median of %d repetitions\n",
            OVERHEAD_EVALS, OVERHEAD_REPS);
-    printf("%-22s %-6s %12s %8s %12s %8s\n", "solver", "lib", "n=2 ns", "runs",
-           "n=10 ns", "runs");
+    printf("%-22s %-6s", "solver", "lib");
+    for (size_t d = 0; d < NDIMS; d++)
+        printf(" %7s%-2zu ns %6s", "n=", overhead_dims[d], "runs");
+    printf("\n");
     for (size_t j = 0; j < NCONT; j++) {
         if (!use[j])
             continue;
-        for (size_t d = 0; d < 2; d++)
+        printf("%-22s %-6s", contestants[j].name, bench_lib_names[contestants[j].lib]);
+        for (size_t d = 0; d < NDIMS; d++) {
             med[j][d] = bench_median(ns[j][d], OVERHEAD_REPS);
-        printf("%-22s %-6s %12.1f %8u %12.1f %8u\n", contestants[j].name,
-               bench_lib_names[contestants[j].lib], med[j][0], runs[j][0],
-               med[j][1], runs[j][1]);
+            printf(" %12.1f %6u", med[j][d], runs[j][d]);
+        }
+        printf("\n");
     }
     print_ratios(med, use);
+    print_cmaes_ratios(med, use);
 }
 
 /* --- The cases ------------------------------------------------------------ */
@@ -454,7 +532,7 @@ static void usage(FILE *to)
 {
     fprintf(to, "usage: bench_solvers [--quick] [--seeds N] [--cases a,b] "
                 "[--solvers x,y] [--csv FILE] [--overhead-only]\n"
-                "  --solvers takes solver names or augur, nlopt, gsl\n"
+                "  --solvers takes solver names or augur, nlopt, gsl, pagmo\n"
                 "cases:");
     for (size_t i = 0; i < NCASES; i++)
         fprintf(to, " %s", cases[i].label);
@@ -549,10 +627,16 @@ static void print_preamble(const options *o)
            "%d n evaluations, success f - fmin < %g, stopval fmin + %g\n",
            AUGUR_VERSION_STRING, major, minor, bugfix, gsl_version, o->seeds,
            BUDGET_PER_DIM, BENCH_SUCCESS_TOL, BENCH_STOPVAL_TOL);
+    char why[128];
+    if (bench_pagmo_available(why, sizeof why))
+        printf("pagmo2 %s: single-threaded, through the same tracker\n",
+               bench_pagmo_version());
+    else
+        printf("pagmo2: not built, its rows are skipped: %s\n", why);
     for (size_t j = 0; j < NCONT; j++)
-        if (!contestants[j].available)
-            printf("skipped: augur %s (%s)\n", contestants[j].name,
-                   contestants[j].why);
+        if (!contestants[j].available && contestants[j].lib != LIB_PAGMO)
+            printf("skipped: %s %s (%s)\n", bench_lib_names[contestants[j].lib],
+                   contestants[j].name, contestants[j].why);
 }
 
 int main(int argc, char **argv)
@@ -582,7 +666,7 @@ int main(int argc, char **argv)
         if (wanted_case(&cases[i], &o))
             run_case(i, &o, csv);
     if (!o.overhead_only)
-        print_summary();
+        print_summary(bench_pagmo_available(NULL, 0));
     run_overhead(o.solvers, csv);
     printf("\ntotal wall time %.1f s\n", bench_now() - t0);
     if (csv)
