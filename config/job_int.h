@@ -108,10 +108,15 @@ int augur__monitors_read(const config_setting_t *list, const char *dir,
                          size_t cap);
 void augur__monitors_free(augur__monitor_setting *m, size_t count);
 /* Make the monitors and attach them to s. stream: where verbose ones
- * write (NULL leaves them out); dir: where relative file names start. */
+ * write (NULL leaves them out); dir: where relative file names start;
+ * label: what verbose ones call the cost (augur__problem_label). */
 int augur__monitors_attach(const augur__monitor_setting *m, size_t count,
                            augur_solver *s, FILE *stream, const char *dir,
-                           char *err, size_t cap);
+                           const char *label, char *err, size_t cap);
+/* What the cost is, for people: mystic's "ChiSquare" for a chi-square
+ * fit, "SumOfSquares" / "AbsoluteDeviation" for the other metrics, else
+ * "f". */
+const char *augur__problem_label(const augur__problem *p);
 void augur__monitors_emit(augur_strbuf *b, const augur__monitor_setting *m,
                           size_t count,
                           const char *(*path_for)(const void *ctx, const char *path,

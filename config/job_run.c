@@ -185,7 +185,8 @@ int augur_job_run(augur_job *j)
         return augur__profile_run(j);
     }
     int rc = augur__monitors_attach(j->monitors, j->nmonitors, s, j->stream, j->dir,
-                                    j->errmsg, sizeof j->errmsg);
+                                    augur__problem_label(&j->problem), j->errmsg,
+                                    sizeof j->errmsg);
     if (rc == AUGUR_OK && j->progress)
         rc = augur_solver_add_generation_monitor(s, augur_monitor_callback(on_record, j));
     if (rc != AUGUR_OK)

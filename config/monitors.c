@@ -219,11 +219,15 @@ void augur__monitors_free(augur__monitor_setting *m, size_t count)
 /* --- Making them ------------------------------------------------------------- */
 
 static augur_monitor *make(const augur__monitor_setting *m, FILE *stream,
-                           const char *dir)
+                           const char *dir, const char *label)
 {
     const augur__monitor_values *v = &m->v;
-    if (m->kind == &verbose)
-        return augur_monitor_verbose(stream, (size_t)v->every, v->x != 0);
+    if (m->kind == &verbose) {
+        augur_monitor *mon = augur_monitor_verbose(stream, (size_t)v->every, v->x != 0);
+        if (mon && label)
+            augur_monitor_verbose_set_label(mon, label);
+        return mon;
+    }
     if (m->kind == &history)
         return augur_monitor_history((size_t)v->cap);
     char *full = augur__path_join(dir, m->file);
@@ -234,12 +238,12 @@ static augur_monitor *make(const augur__monitor_setting *m, FILE *stream,
 
 int augur__monitors_attach(const augur__monitor_setting *m, size_t count,
                            augur_solver *s, FILE *stream, const char *dir,
-                           char *err, size_t cap)
+                           const char *label, char *err, size_t cap)
 {
     for (size_t i = 0; i < count; i++) {
         if (m[i].kind == &verbose && !stream)
             continue;
-        augur_monitor *mon = make(&m[i], stream, dir);
+        augur_monitor *mon = make(&m[i], stream, dir, label);
         if (!mon)
             return augur__fail_msg(err, cap, AUGUR_ENOMEM, "monitors.[%zu] (%s): out of "
                                    "memory", i, m[i].kind->name);

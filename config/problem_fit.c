@@ -322,3 +322,16 @@ void augur__reference_fit_models(FILE *fp)
     fputs(".\n", fp);
 }
 
+
+const char *augur__problem_label(const augur__problem *p)
+{
+    static const char *const by_metric[] = {
+        [AUGUR_METRIC_CHI_SQUARE] = "ChiSquare",
+        [AUGUR_METRIC_SUM_OF_SQUARES] = "SumOfSquares",
+        [AUGUR_METRIC_ABSOLUTE] = "AbsoluteDeviation",
+    };
+    if (p->kind != AUGUR__PROBLEM_FIT || p->metric < 0 ||
+        (size_t)p->metric >= AUGUR__ARRAY_SIZE(by_metric))
+        return "f";
+    return by_metric[p->metric];
+}

@@ -78,10 +78,62 @@ static size_t distance(const char *a, const char *b)
     return row[lb];
 }
 
+/* Names users bring from scipy.optimize and mystic, with what augur calls
+ * the same thing in each place a name is looked up: the first target that
+ * is among the candidates is the hint, so "popsize" suggests
+ * population-size for de, swarm-size for pso and population for cmaes,
+ * and "maxiter" suggests generations inside limits and limits itself one
+ * level up. Spelling that is merely close is left to the edit distance. */
+static const struct {
+    const char *alias;
+    const char *targets[4];
+} aliases[] = {
+    {"popsize", {"population-size", "swarm-size", "population", "npts"}},
+    {"npop", {"population-size", "swarm-size", "population", "npts"}},
+    {"maxiter", {"generations", "limits", "max-iterations"}},
+    {"maxgen", {"generations", "limits"}},
+    {"maxfun", {"evaluations", "limits"}},
+    {"maxfev", {"evaluations", "limits"}},
+    {"maxeval", {"evaluations", "limits"}},
+    {"differential-evolution", {"de2", "de"}},
+    {"diffev", {"de", "de2"}},
+    {"diffev2", {"de2", "de"}},
+    {"fmin", {"nelder-mead"}},
+    {"neldermead", {"nelder-mead"}},
+    {"fmin-powell", {"powell"}},
+    {"cma", {"cmaes"}},
+    {"cma-es", {"cmaes"}},
+    {"particle-swarm", {"pso"}},
+    {"ftol", {"candidate-relative-tolerance", "change-over-generation", "ftol-rel",
+              "tolerance"}},
+    {"xtol", {"candidate-relative-tolerance", "xtol-rel", "tolerance"}},
+    {"gtol", {"generations", "gradient-norm-tolerance"}},
+    {"tol", {"tolerance"}},
+    {"mutation", {"scaling-factor"}},
+    {"recombination", {"cross-probability"}},
+    {"crossover", {"cross-probability"}},
+};
+
+static const char *alias_target(const char *name, const char *const *candidates,
+                                size_t count)
+{
+    for (size_t a = 0; a < AUGUR__ARRAY_SIZE(aliases); a++) {
+        if (!augur__name_eq(name, aliases[a].alias))
+            continue;
+        for (size_t t = 0; t < 4 && aliases[a].targets[t]; t++)
+            for (size_t k = 0; k < count; k++)
+                if (candidates[k] && strcmp(candidates[k], aliases[a].targets[t]) == 0)
+                    return candidates[k];
+    }
+    return NULL;
+}
+
 const char *augur__nearest(const char *name, const char *const *candidates,
                            size_t count)
 {
-    const char *best = NULL;
+    const char *best = alias_target(name, candidates, count);
+    if (best)
+        return best;
     size_t best_d = (size_t)-1;
     for (size_t k = 0; k < count; k++) {
         if (!candidates[k])

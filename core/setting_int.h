@@ -11,7 +11,9 @@
 void augur__setting_path(const config_setting_t *s, char *buf, size_t cap);
 int augur__setting_fail(const config_setting_t *s, char *err, size_t cap, int code,
                         const char *fmt, ...) AUGUR__PRINTF(5, 6);
-/* The candidate nearest to name (edit distance), or NULL. */
+/* The candidate nearest to name: one a scipy or mystic name stands for
+ * (popsize -> population-size, maxiter -> generations ...), else the
+ * nearest by edit distance; NULL when there are none. */
 const char *augur__nearest(const char *name, const char *const *candidates,
                            size_t count);
 /* A float or an integer, or the strings "inf"/"-inf". */

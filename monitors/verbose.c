@@ -3,8 +3,11 @@
  *
  * Each printed record is one line:
  *
- *     [id: 2] Generation 30 has ChiSquare: 0.0125 at [1, 0.5]
+ *     [id: 2] Generation 30 has f: 0.0125 at [1, 0.5]
  *
+ * "f" is the label unless the owner names what the cost is (a fit's
+ * chi-square prints as mystic's "ChiSquare"): a label that claimed
+ * chi-square for every cost would mislead.
  * "Generation" for generation records, "Evaluation" for evaluation records
  * (the number is the record's index); the "[id: k] " prefix only when the
  * record's solver id is nonzero; " at [...]" only when show_x is set. The
@@ -26,6 +29,7 @@ typedef struct verbose_state {
     size_t every;
     int show_x;
     size_t seen;
+    char label[32];
 } verbose_state;
 
 static int put_number(FILE *fp, double v)
@@ -56,7 +60,7 @@ static int put_line(const verbose_state *s, const augur_record *r)
     if (r->id != 0)
         rc = fprintf(s->fp, "[id: %d] ", r->id);
     if (rc >= 0)
-        rc = fprintf(s->fp, "%s %zu has ChiSquare: ", what, r->index);
+        rc = fprintf(s->fp, "%s %zu has %s: ", what, r->index, s->label);
     if (rc >= 0)
         rc = put_number(s->fp, r->f);
     if (rc >= 0 && s->show_x)
@@ -84,7 +88,7 @@ static int verbose_update(augur_monitor *m, void *state, const augur_record *r)
 
 static const augur_monitor_type verbose_type = {
     .name = "verbose",
-    .doc = "Prints \"Generation <g> has ChiSquare: <f>\" every `every` records.",
+    .doc = "Prints \"Generation <g> has f: <f>\" every `every` records.",
     .state_size = sizeof(verbose_state),
     .update = verbose_update,
 };
@@ -100,5 +104,17 @@ augur_monitor *augur_monitor_verbose(FILE *fp, size_t every, int show_x)
     s->fp = fp;
     s->every = every;
     s->show_x = show_x != 0;
+    strcpy(s->label, "f");
     return m;
+}
+
+int augur_monitor_verbose_set_label(augur_monitor *m, const char *label)
+{
+    if (!m || !label || !label[0] || augur_monitor_get_type(m) != &verbose_type)
+        return AUGUR_EINVAL;
+    verbose_state *s = augur_monitor_state(m);
+    if (strlen(label) >= sizeof s->label)
+        return AUGUR_EINVAL;
+    strcpy(s->label, label);
+    return AUGUR_OK;
 }

@@ -67,6 +67,33 @@ Test(config, unknown_keys_name_the_nearest)
                  4, "did you mean 'radius'");
 }
 
+/* Names from scipy.optimize and mystic get augur's name for the same
+ * thing, wherever it is looked up. */
+Test(config, scipy_and_mystic_names_get_hints)
+{
+#define PROB HEAD "problem = { model = \"rosen\"; dimension = 2; };\n"
+    expect_error(PROB "solver = { type = \"differential-evolution\"; };\n", 4,
+                 "did you mean 'de2'");
+    expect_error(PROB "solver = { type = \"de\"; parameters = { popsize = 20; }; };\n",
+                 4, "did you mean 'population-size'");
+    expect_error(PROB "solver = { type = \"pso\"; parameters = { npop = 20; }; };\n",
+                 4, "did you mean 'swarm-size'");
+    expect_error(PROB "solver = { type = \"cmaes\"; parameters = { popsize = 20; }; };\n",
+                 4, "did you mean 'population'");
+    expect_error(PROB "solver = { type = \"nelder-mead\";\n"
+                 "  limits = { maxiter = 100; }; };\n",
+                 5, "did you mean 'generations'");
+    expect_error(PROB "solver = { type = \"nelder-mead\";\n"
+                 "  limits = { maxfun = 100; }; };\n",
+                 5, "did you mean 'evaluations'");
+    expect_error(PROB "solver = { type = \"nelder-mead\"; maxiter = 100; };\n", 4,
+                 "did you mean 'limits'");
+    expect_error(PROB "solver = { type = \"nelder-mead\";\n"
+                 "  termination = { type = \"ftol\"; }; };\n",
+                 5, "did you mean 'candidate-relative-tolerance'");
+#undef PROB
+}
+
 Test(config, wrong_types_and_ranges)
 {
     expect_error(HEAD "problem = { model = \"rosen\"; };\n"

@@ -139,7 +139,7 @@ Test(config, monitors_write_where_they_are_told)
     augur_job_set_stream(j, stream);
     run(j);
     fclose(stream);
-    cr_expect(strstr(out, "Generation 0 has ChiSquare") != NULL, "%s", out);
+    cr_expect(strstr(out, "Generation 0 has f: ") != NULL, "%s", out);
     free(out);
     cr_expect_eq(entries(dir), 3, "the config and two logs");
     augur_job_destroy(j);

@@ -90,9 +90,9 @@ Test(verbose, prints_generation_lines)
     augur_monitor_destroy(m);
     capture_close(&c);
     cr_assert_str_eq(c.text,
-                     "Generation 0 has ChiSquare: 2.5\n"
-                     "Generation 1 has ChiSquare: 0.1\n"
-                     "Generation 2 has ChiSquare: 0.3333333333333333\n");
+                     "Generation 0 has f: 2.5\n"
+                     "Generation 1 has f: 0.1\n"
+                     "Generation 2 has f: 0.3333333333333333\n");
     free(c.text);
 }
 
@@ -109,9 +109,9 @@ Test(verbose, every_three_prints_records_0_3_6)
     augur_monitor_destroy(m);
     capture_close(&c);
     cr_assert_str_eq(c.text,
-                     "Generation 0 has ChiSquare: 0\n"
-                     "Generation 3 has ChiSquare: 3\n"
-                     "Generation 6 has ChiSquare: 6\n");
+                     "Generation 0 has f: 0\n"
+                     "Generation 3 has f: 3\n"
+                     "Generation 6 has f: 6\n");
     free(c.text);
 }
 
@@ -120,6 +120,13 @@ Test(verbose, id_prefix_point_and_evaluations)
     capture c;
     capture_open(&c);
     augur_monitor *m = augur_monitor_verbose(c.fp, 1, 1);
+    cr_assert_eq(augur_monitor_verbose_set_label(m, "ChiSquare"), AUGUR_OK);
+    cr_assert_eq(augur_monitor_verbose_set_label(m, ""), AUGUR_EINVAL);
+    cr_assert_eq(augur_monitor_verbose_set_label(m, "a label longer than thirty-one characters"),
+                 AUGUR_EINVAL);
+    augur_monitor *h = augur_monitor_history(0);
+    cr_assert_eq(augur_monitor_verbose_set_label(h, "f"), AUGUR_EINVAL, "not verbose");
+    augur_monitor_destroy(h);
     double x[3] = { 1, -0.5, 1e-20 };
     augur_record r = gen_record(12, 40, x, 3, -2.0);
     r.id = 7;

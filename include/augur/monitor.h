@@ -74,10 +74,13 @@ AUGUR_EXTERN double augur_history_f(const augur_monitor *m, size_t i);
 AUGUR_EXTERN size_t augur_history_index(const augur_monitor *m, size_t i);
 AUGUR_EXTERN size_t augur_history_dimension(const augur_monitor *m);
 
-/* Writes "Generation <g> has ChiSquare: <f>" every `every` records (the
- * first always), and the point too when show_x is set. fp is borrowed. */
+/* Writes "Generation <g> has f: <f>" every `every` records (the first
+ * always), and the point too when show_x is set. fp is borrowed. */
 AUGUR_EXTERN augur_monitor *augur_monitor_verbose(FILE *fp, size_t every,
                                                   int show_x);
+/* What the verbose monitor calls f ("ChiSquare" for a chi-square fit, as
+ * mystic prints it): 1 to 31 characters; AUGUR_EINVAL for another monitor. */
+AUGUR_EXTERN int augur_monitor_verbose_set_label(augur_monitor *m, const char *label);
 
 /* CSV log: "generation,evaluations,f,x0,...,x(n-1)", one line every `every`
  * records; the file is opened (truncated) when the run starts, once, and
