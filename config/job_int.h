@@ -48,6 +48,7 @@ typedef struct augur__problem {
     void *handle;
     /* FIT: as written (data paths relative to the config's directory). */
     char *fit_model, *data_file, *data_x, *data_y, *data_sigma;
+    int fit_formula;              /* fit_model is a formula, not a name */
     size_t fit_params;
     int metric, polish;
     augur_data *d;

@@ -5,6 +5,16 @@
  *                         data = { file = "br8.csv"; x = "t"; y = "counts";
  *                                  sigma = "sigma"; };
  *                         metric = "chi-square"; polish = true; }; };
+ *     problem = { fit = { formula = "a * exp(-t / tau) + c";
+ *                         parameters = [ "a", "tau", "c" ];
+ *                         data = { file = "decay.csv"; x = "t"; y = "y"; }; }; };
+ *
+ * A model is a name (a built-in or one registered with
+ * augur_fit_model_register); a formula is an expression in the parameters
+ * named by the `parameters` list and the x columns named by data.x
+ * (augur_fit_create_formula). Its errors are placed on the setting that
+ * caused them: the formula's with their column, a parameter's on its
+ * element of the list, an x name's on data.x.
  *
  * The data file is found from the config file's directory, so a config and
  * its data move together. The dimension is the number of parameters (the
@@ -121,9 +131,108 @@ static int read_data(const config_setting_t *f, const char *dir, augur__problem 
     return rc;
 }
 
+/* --- Formulas --------------------------------------------------------------- */
+
+/* The setting a formula fit's message is about: it starts "parameter N",
+ * "x column" or (the formula itself) anything else. */
+static const config_setting_t *formula_culprit(const config_setting_t *f,
+                                               const char *why)
+{
+    const config_setting_t *ps = config_setting_get_member(f, "parameters");
+    unsigned long k;
+    if (sscanf(why, "parameter %lu:", &k) == 1 && k >= 1)
+        return config_setting_get_elem(ps, (unsigned)(k - 1));
+    const config_setting_t *d = config_setting_get_member(f, "data");
+    if (strncmp(why, "x column", 8) == 0 && config_setting_get_member(d, "x"))
+        return config_setting_get_member(d, "x");
+    if (strncmp(why, "a formula predicts", 18) == 0 || strncmp(why, "x column", 8) == 0)
+        return d;
+    return config_setting_get_member(f, "formula");
+}
+
+/* parameters = [ "a", "tau", ... ]: their names, borrowed from ps. */
+static int read_param_names(const config_setting_t *f, const char ***names, size_t *np,
+                            char *err, size_t cap)
+{
+    const config_setting_t *ps = config_setting_get_member(f, "parameters");
+    int type = ps ? config_setting_type(ps) : CONFIG_TYPE_NONE;
+    if (type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST)
+        return augur__setting_fail(ps ? ps : f, err, cap, AUGUR_EINVAL,
+                                   "a formula needs its parameters by name "
+                                   "(parameters = [ \"a\", \"tau\" ];)");
+    *np = (size_t)config_setting_length(ps);
+    if (*np == 0)
+        return augur__setting_fail(ps, err, cap, AUGUR_EINVAL,
+                                   "expected at least one parameter name");
+    if (!(*names = calloc(*np, sizeof **names)))
+        return augur__fail_msg(err, cap, AUGUR_ENOMEM, "out of memory");
+    int rc = AUGUR_OK;
+    for (size_t k = 0; rc == AUGUR_OK && k < *np; k++)
+        (*names)[k] = augur__setting_string(config_setting_get_elem(ps, (unsigned)k),
+                                            err, cap, &rc);
+    return rc;
+}
+
+/* data.x as variable names: "t,u" -> t and u (split in place in buf). */
+static size_t split_x(char *buf, const char **xs, size_t max)
+{
+    size_t n = 0;
+    for (char *tok = strtok(buf, ","); tok && n < max; tok = strtok(NULL, ",")) {
+        tok += strspn(tok, " \t");
+        size_t len = strlen(tok);
+        while (len && (tok[len - 1] == ' ' || tok[len - 1] == '\t'))
+            tok[--len] = '\0';
+        xs[n++] = tok;
+    }
+    return n;
+}
+
+static int make_formula_fit(const config_setting_t *f, augur__problem *p,
+                            const char **names, size_t np, char *err, size_t cap)
+{
+    char *buf = strdup(p->data_x);
+    const char **xs = calloc(augur_data_xdim(p->d) + 1, sizeof *xs);
+    if (!buf || !xs) {
+        free(buf);
+        free(xs);
+        return augur__fail_msg(err, cap, AUGUR_ENOMEM, "out of memory");
+    }
+    size_t nx = split_x(buf, xs, augur_data_xdim(p->d));
+    char why[AUGUR_ERRMSG_CAP];
+    int rc = nx == augur_data_xdim(p->d)
+                 ? augur_fit_create_formula(p->fit_model, names, np, xs, p->d,
+                                            (augur_metric)p->metric, &p->fit, why,
+                                            sizeof why)
+                 : augur__fail_msg(why, sizeof why, AUGUR_EINVAL,
+                                   "x column %zu is not named", nx + 1);
+    if (rc != AUGUR_OK)
+        rc = augur__setting_fail(formula_culprit(f, why), err, cap, rc, "%s", why);
+    free(buf);
+    free(xs);
+    return rc;
+}
+
+static int read_formula_params(const config_setting_t *f, augur__problem *p, char *err,
+                               size_t cap)
+{
+    const char **names = NULL;
+    size_t np = 0;
+    int rc = read_param_names(f, &names, &np, err, cap);
+    if (rc == AUGUR_OK)
+        rc = make_formula_fit(f, p, names, np, err, cap);
+    free(names);
+    if (rc == AUGUR_OK)
+        p->fit_params = augur_fit_nparams(p->fit);
+    return rc;
+}
+
+/* --- The group ---------------------------------------------------------------- */
+
 static int read_params(const config_setting_t *f, augur__problem *p, char *err,
                        size_t cap)
 {
+    if (p->fit_formula)
+        return read_formula_params(f, p, err, cap);
     const config_setting_t *ps = config_setting_get_member(f, "parameters");
     int rc = ps ? augur__setting_size(ps, 0, AUGUR_MAX_DIMENSION, &p->fit_params, err, cap)
                 : AUGUR_OK;
@@ -141,16 +250,28 @@ static int read_params(const config_setting_t *f, augur__problem *p, char *err,
 int augur__problem_read_fit(const config_setting_t *g, const char *dir,
                             augur__problem *p, char *err, size_t cap)
 {
-    static const char *const keys[] = {"model", "parameters", "data", "metric", "polish"};
+    static const char *const keys[] = {"model", "formula", "parameters", "data",
+                                       "metric", "polish"};
     const config_setting_t *f = config_setting_get_member(g, "fit");
     int rc = augur__setting_group(f, err, cap);
     if (rc == AUGUR_OK)
         rc = augur__setting_only(f, keys, AUGUR__ARRAY_SIZE(keys), err, cap);
-    const char *model = rc ? NULL : augur__setting_member_string(f, "model", 1, err, cap, &rc);
     if (rc != AUGUR_OK)
         return rc;
-    if (!augur_fit_model_find(model))
-        return unknown_model(config_setting_get_member(f, "model"), model, err, cap);
+    const config_setting_t *fs = config_setting_get_member(f, "formula");
+    const config_setting_t *ms = config_setting_get_member(f, "model");
+    if (fs && ms)
+        return augur__setting_fail(fs, err, cap, AUGUR_EINVAL,
+                                   "a fit has a model or a formula, not both (model "
+                                   "is given too, line %u)",
+                                   config_setting_source_line(ms));
+    p->fit_formula = fs != NULL;
+    const char *model = augur__setting_member_string(f, fs ? "formula" : "model", 1,
+                                                     err, cap, &rc);
+    if (rc != AUGUR_OK)
+        return rc;
+    if (!fs && !augur_fit_model_find(model))
+        return unknown_model(ms, model, err, cap);
     if (!(p->fit_model = strdup(model)))
         return augur__fail_msg(err, cap, AUGUR_ENOMEM, "out of memory");
     if ((rc = read_metric(f, p, err, cap)) != AUGUR_OK ||
@@ -183,10 +304,20 @@ void augur__problem_free_fit(augur__problem *p)
 void augur__problem_emit_fit(augur_strbuf *b, const augur__problem *p,
                              const char *data_file)
 {
-    augur__sb_printf(b, "  fit = {\n    model = ");
+    augur__sb_printf(b, "  fit = {\n    %s = ", p->fit_formula ? "formula" : "model");
     augur__sb_string(b, p->fit_model);
-    augur__sb_printf(b, ";\n    parameters = %zu;\n    data = {\n      file = ",
-                     p->fit_params);
+    if (p->fit_formula) {
+        augur__sb_printf(b, ";\n    parameters = [");
+        for (size_t i = 0; i < p->fit_params; i++) {
+            char name[64];
+            augur_fit_param_name(p->fit, i, name, sizeof name);
+            augur__sb_printf(b, "%s", i ? ", " : " ");
+            augur__sb_string(b, name);
+        }
+        augur__sb_printf(b, " ]");
+    } else
+        augur__sb_printf(b, ";\n    parameters = %zu", p->fit_params);
+    augur__sb_printf(b, ";\n    data = {\n      file = ");
     augur__sb_string(b, data_file);
     augur__sb_printf(b, ";\n      x = ");
     augur__sb_string(b, p->data_x);
@@ -263,7 +394,7 @@ void augur__problem_print_fit(const augur__problem *p, const double *x,
                               const augur_lm_result *lm, FILE *fp)
 {
     fprintf(fp, "fit:         %s, %zu parameters, reduced chi-square %.6g\n",
-            p->fit_model, p->n, reduced_chi_square);
+            p->fit_formula ? "formula" : p->fit_model, p->n, reduced_chi_square);
     if (lm && lm->converged)
         fprintf(fp, "polish:      converged: %s, %zu iterations\n", lm->reason,
                 lm->iterations);

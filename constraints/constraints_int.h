@@ -136,31 +136,7 @@ void augur__text_number(augur__text *t, double v);
 /* The malloc'd text emit(obj, t) writes, measured first; NULL: no memory. */
 char *augur__text_make(void (*emit)(const void *obj, augur__text *t), const void *obj);
 
-/* --- The written form (relations.c, expression.c) ---------------------- */
-
-/* One relation being read: its text (trimmed, not terminated), its
- * 1-based number, the problem's dimension and where errors go. */
-typedef struct augur__relation {
-    const char *text;
-    size_t len;
-    size_t number;
-    size_t n;
-    char *err;
-    size_t cap;
-} augur__relation;
-
-/* 'relation 2 "x0 + * x1 <= 5", column 6: <why>' into r->err; returns code.
- * col is 0-based in the trimmed text. */
-int augur__relation_fail(const augur__relation *r, size_t col, int code,
-                         const char *fmt, ...) AUGUR__PRINTF(4, 5);
-/* Check text[start, end) of r as one whole expression (side: "left" or
- * "right", for messages). *lone (if not NULL) is the variable when the
- * side is exactly one variable, else SIZE_MAX; *uses (if not NULL) says
- * whether the side mentions variable `watch`. */
-int augur__expression_check(const augur__relation *r, size_t start, size_t end,
-                            const char *side, size_t watch, size_t *lone, int *uses);
-/* k for "xk" with k < n written without leading zeros, else SIZE_MAX. */
-size_t augur__variable_index(const char *s, size_t len, size_t n);
+/* --- The written form (relations.c; the expression checker is core's) --- */
 
 /* The written forms that are not relations: the built-in mappings as
  * augur_constraints_describe writes them ("mean(5)") and the penalty

@@ -91,6 +91,38 @@ static inline double augur__param_value(const void *state, const augur_param *p)
 void augur__matheval_lock(void);
 void augur__matheval_unlock(void);
 
+/* --- Reading expressions before libmatheval does (expression.c) ------- */
+
+/* One relation being read: its text (trimmed, not terminated), its
+ * 1-based number, the problem's dimension and where errors go. The
+ * variables are x0..x(n-1), or names[0..n-1] when names is not NULL (a
+ * fit formula's parameters and x columns). */
+typedef struct augur__relation {
+    const char *text;
+    size_t len;
+    size_t number;
+    size_t n;
+    char *err;
+    size_t cap;
+    const char *const *names;
+} augur__relation;
+
+/* 'relation 2 "x0 + * x1 <= 5", column 6: <why>' into r->err; returns code.
+ * col is 0-based in the trimmed text. */
+int augur__relation_fail(const augur__relation *r, size_t col, int code,
+                         const char *fmt, ...) AUGUR__PRINTF(4, 5);
+/* Check text[start, end) of r as one whole expression (side: "left" or
+ * "right", for messages). *lone (if not NULL) is the variable when the
+ * side is exactly one variable, else SIZE_MAX; *uses (if not NULL) says
+ * whether the side mentions variable `watch`. */
+int augur__expression_check(const augur__relation *r, size_t start, size_t end,
+                            const char *side, size_t watch, size_t *lone, int *uses);
+/* k for "xk" with k < n written without leading zeros, else SIZE_MAX. */
+size_t augur__variable_index(const char *s, size_t len, size_t n);
+/* 1 when s[0, len) is one of libmatheval's function or constant names
+ * (which a variable may not be called). */
+int augur__expression_reserved(const char *s, size_t len);
+
 /* --- Random streams and time (util.c) --------------------------------- */
 /* A well-mixed 64-bit value from (seed, index): the seed of stream `index`
  * of a run seeded with `seed` (SplitMix64 finaliser). */

@@ -91,6 +91,8 @@ int augur_fit_create(const char *model, size_t nparams, const augur_data *d,
 
 void augur_fit_destroy(augur_fit *f)
 {
+    if (f)
+        augur__formula_free(f->formula);
     free(f);
 }
 
@@ -126,7 +128,9 @@ size_t augur__fit_residuals(const augur_fit *f)
 
 int augur__fit_predict(const augur_fit *f, const double *p, double *yhat)
 {
-    int rc = f->model->predict(p, f->np, f->d, yhat);
+    const augur_fit_model *mo = f->model;
+    int rc = mo->predict_with ? mo->predict_with(mo->data, p, f->np, f->d, yhat)
+                              : mo->predict(p, f->np, f->d, yhat);
     if (rc < 0)
         return rc;
     size_t m = augur__fit_residuals(f);

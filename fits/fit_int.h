@@ -1,5 +1,5 @@
 /* fit_int.h - private to the fit area of models/ (data.c, fit.c,
- * fit_report.c, fit_models.c, fit_kuramoto.c); nothing here is installed.
+ * fit_report.c, fit_models.c, fit_kuramoto.c, fit_formula.c); nothing here is installed.
  *
  * It opens the two opaque types of augur/fit.h - the data and the fit - to
  * the files that implement them, lists the fit-model descriptors that
@@ -20,11 +20,14 @@ struct augur_data {
     int weighted;                 /* 1 when sigma came from the caller */
 };
 
+typedef struct augur__formula augur__formula;   /* fit_formula.c */
+
 struct augur_fit {
     const augur_fit_model *model;
     const augur_data *d;          /* borrowed */
     augur_metric metric;
     size_t np;
+    augur__formula *formula;      /* a formula fit's model (owned), or NULL */
 };
 
 /* --- Descriptors (fit_models.c unless noted) ---------------------------- */
@@ -40,6 +43,9 @@ extern const augur_fit_model augur__fit_kuramoto;   /* fit_kuramoto.c */
 /* data.c: data with room for npoints rows (contents unset, unweighted), or
  * NULL for a zero size, an overflow or no memory. */
 augur_data *augur__data_alloc(size_t npoints, size_t xdim, size_t ydim);
+
+/* fit_formula.c: a formula fit's model, freed with the fit. */
+void augur__formula_free(augur__formula *fm);
 
 /* fit.c */
 /* Predict at p into yhat (points x ydim): the model's status, and

@@ -10,10 +10,14 @@
  * an infinity, so the fit's cost is NaN there and a solver treats the point
  * as +inf. Formulas follow mystic's models (mystic/models), with one fix:
  * Mogi's constant is 3 dV / (4 pi), where mystic's code computes 3 dV pi / 4
- * through operator precedence (docs/FITS.md). The table is read-only, like
- * the cost registry's, and lookup ignores case and treats '_' as '-'. */
+ * through operator precedence (docs/FITS.md). The built-in table is read-only;
+ * augur_fit_model_register adds models after it (thread-safe, a name once
+ * taken stays taken), and lookup, which ignores case and treats '_' as
+ * '-', sees both alike. */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "internal.h"
 #include "fit_int.h"
@@ -264,28 +268,81 @@ const augur_fit_model augur__fit_chirp = {
     .predict = chirp_predict,
 };
 
-/* --- The table ------------------------------------------------------------ */
+/* --- The table and registration ----------------------------------------- */
 
-static const augur_fit_model *const table[] = {
+static const augur_fit_model *const builtins[] = {
     &augur__fit_polynomial,         &augur__fit_lorentzian,
     &augur__fit_gaussian_peaks,     &augur__fit_exponential_decays,
     &augur__fit_mogi,               &augur__fit_chirp,
-    &augur__fit_kuramoto,           NULL,
+    &augur__fit_kuramoto,
 };
+
+#define BUILTINS AUGUR__ARRAY_SIZE(builtins)
+#define MAX_REGISTERED 32
+
+/* Generation k is the list with the first k registered models, written
+ * whole before `current` moves to it and never changed after, so a list
+ * augur_fit_models returned stays as it was while registration goes on.
+ * (A little static room instead of copies that would need freeing.) */
+static const augur_fit_model *lists[MAX_REGISTERED + 1][BUILTINS + MAX_REGISTERED + 1];
+static size_t current;            /* registered so far; under lock */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static void first_list(void)
+{
+    for (size_t k = 0; k < BUILTINS; k++)
+        lists[0][k] = builtins[k];
+}
 
 const augur_fit_model *const *augur_fit_models(void)
 {
-    return table;
+    pthread_once(&once, first_list);
+    pthread_mutex_lock(&lock);
+    const augur_fit_model *const *l = lists[current];
+    pthread_mutex_unlock(&lock);
+    return l;
 }
 
 const augur_fit_model *augur_fit_model_find(const char *name)
 {
     if (!name)
         return NULL;
-    for (const augur_fit_model *const *m = table; *m; m++)
+    for (const augur_fit_model *const *m = augur_fit_models(); *m; m++)
         if (augur__name_eq((*m)->name, name))
             return *m;
     return NULL;
+}
+
+static int usable(const augur_fit_model *m)
+{
+    return m && m->name && m->name[0] && (m->predict || m->predict_with) &&
+           (m->nparams == 0 || m->param_names || m->param_name);
+}
+
+int augur_fit_model_register(const augur_fit_model *m)
+{
+    if (!usable(m))
+        return AUGUR_EINVAL;
+    pthread_once(&once, first_list);
+    pthread_mutex_lock(&lock);
+    const augur_fit_model **l = (const augur_fit_model **)lists[current];
+    int rc = AUGUR_OK, again = 0;
+    for (size_t k = 0; l[k] && rc == AUGUR_OK && !again; k++)
+        if (augur__name_eq(l[k]->name, m->name)) {
+            again = l[k] == m;    /* the same model again: a no-op */
+            rc = again ? AUGUR_OK : AUGUR_EINVAL;
+        }
+    if (rc == AUGUR_OK && !again && current == MAX_REGISTERED)
+        rc = AUGUR_ENOMEM;
+    if (rc == AUGUR_OK && !again) {
+        size_t n = BUILTINS + current;
+        memcpy(lists[current + 1], l, n * sizeof *l);
+        lists[current + 1][n] = m;
+        current++;
+    }
+    pthread_mutex_unlock(&lock);
+    return rc;
 }
 
 /* --- circle: mystic's minimal enclosing circle ---------------------------- */

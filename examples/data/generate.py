@@ -115,7 +115,21 @@ def kuramoto(rng):
           ["t", "th1", "th2", "th3", "s1", "s2", "s3"], rows)
 
 
+def damped_sine(rng):
+    """The formula example (fit-damped-sine.cfg): no built-in model."""
+    a, tau, w, phi, c, sigma = 2.0, 3.0, 2.5, 0.4, 0.5, 0.05
+    rows = []
+    for i in range(121):
+        t = 0.1 * i
+        y = a * math.exp(-t / tau) * math.sin(w * t + phi) + c
+        rows.append((t, y + rng.gauss(0, sigma), sigma))
+    write("damped-sine.csv",
+          ["y = a exp(-t/tau) sin(w t + phi) + c with a=2 tau=3 w=2.5 phi=0.4 c=0.5, "
+           "noise sigma 0.05"],
+          ["t", "y", "sigma"], rows)
+
+
 if __name__ == "__main__":
     for k, make in enumerate([polynomial, lorentzian, gaussian_peaks, mogi, chirp,
-                              kuramoto]):
+                              kuramoto, damped_sine]):
         make(random.Random(1000 + k))

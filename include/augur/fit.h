@@ -77,11 +77,35 @@ typedef struct augur_fit_model {
     /* The name of parameter i of np ("A2", "omega3"), for variable counts;
      * NULL when param_names lists them. */
     void (*param_name)(size_t i, size_t np, char *buf, size_t cap);
+    /* --- Optional, zero in the built-in models ---------------------------
+     * The model's own data (a compiled formula), handed to the two
+     * callbacks below. */
+    void *data;
+    /* Used instead of predict when set: the same prediction, with data.
+     * predict may then be NULL. */
+    int (*predict_with)(void *data, const double *p, size_t np, const augur_data *d,
+                        double *yhat);
+    /* The Jacobian d yhat_r / d p_j into jac (rows r of points x ydim,
+     * np columns, row-major): 0 or a negative status. NULL: the model has
+     * none (callers take differences). */
+    int (*jacobian)(void *data, const double *p, size_t np, const augur_data *d,
+                    double *jac);
 } augur_fit_model;
 
-/* Every fit model, NULL-terminated, and lookup by name. */
+/* Every fit model, the built-ins then the registered ones in order of
+ * registration, NULL-terminated; and lookup by name (ignoring case, '_'
+ * as '-'). The list is a snapshot: registering later does not change a
+ * list already returned. It stays valid for the life of the process. */
 AUGUR_EXTERN const augur_fit_model *const *augur_fit_models(void);
 AUGUR_EXTERN const augur_fit_model *augur_fit_model_find(const char *name);
+/* Register m (borrowed: it must outlive every use) so that augur_fit_create
+ * and config files find it by name like a built-in, with the same report,
+ * metrics and polish. Thread-safe; registering the same m again is a no-op.
+ * AUGUR_EINVAL without a name or a prediction (predict or predict_with),
+ * with a fixed count and no param_names, or for a name already taken (a
+ * built-in's or another registered model's, compared as lookup does);
+ * AUGUR_ENOMEM past room for 32 models. */
+AUGUR_EXTERN int augur_fit_model_register(const augur_fit_model *m);
 
 /* --- Fits ---------------------------------------------------------------- */
 
@@ -100,6 +124,21 @@ typedef struct augur_fit augur_fit;
 AUGUR_EXTERN int augur_fit_create(const char *model, size_t nparams,
                                   const augur_data *d, augur_metric metric,
                                   augur_fit **out, char *err, size_t cap);
+/* A fit of a formula y = formula(parameters, x) through libmatheval: its
+ * variables are the nparams names in param_names (the parameters, in
+ * order) and the data's x columns named by x_names (d's xdim of them); d
+ * has one y column. The formula is checked first, so a bad one fails with
+ * its column ("column 12: unknown variable 'taux' (the variables are a,
+ * tau, t)"); a parameter name that is not an identifier, is one of the
+ * formula language's functions or constants, is given twice or is also
+ * an x name fails ("parameter 3 ..." or "x column 1 ..."), as does a
+ * parameter the formula does not use. The model (named "formula") has
+ * the formula's symbolic derivatives as its Jacobian. */
+AUGUR_EXTERN int augur_fit_create_formula(const char *formula,
+                                          const char *const *param_names,
+                                          size_t nparams, const char *const *x_names,
+                                          const augur_data *d, augur_metric metric,
+                                          augur_fit **out, char *err, size_t cap);
 AUGUR_EXTERN void augur_fit_destroy(augur_fit *f);
 AUGUR_EXTERN size_t augur_fit_nparams(const augur_fit *f);
 AUGUR_EXTERN const augur_fit_model *augur_fit_get_model(const augur_fit *f);
@@ -110,6 +149,11 @@ AUGUR_EXTERN int augur_fit_param_name(const augur_fit *f, size_t i, char *buf,
  * when the model cannot predict there (the solver counts it as +inf).
  * Thread-safe: a fit may be evaluated from several threads. */
 AUGUR_EXTERN double augur_fit_cost(const double *p, size_t n, void *fit);
+/* The model's analytic Jacobian at p (residuals x nparams, row-major: d
+ * yhat_r / d p_j), for a model that has one (a formula's); AUGUR_EUNSUP
+ * for one that has not. Thread-safe like augur_fit_cost. */
+AUGUR_EXTERN int augur_fit_jacobian(const augur_fit *f, const double *p, double *jac,
+                                    char *err, size_t cap);
 
 typedef struct augur_fit_report {
     double cost;                  /* the metric at p */

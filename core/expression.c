@@ -2,7 +2,8 @@
  * libmatheval does.
  *
  * A small recursive-descent reader of libmatheval's grammar (operands:
- * numbers, variables x0..x(n-1), its constants, function calls and
+ * numbers, variables x0..x(n-1) or the names a caller gives (a fit
+ * formula's parameters and x columns), its constants, function calls and
  * parenthesised expressions, each optionally negated; binary + - * / ^
  * between them). It accepts a subset of what libmatheval accepts, so an
  * expression that passes here is one libmatheval parses. It exists because
@@ -11,13 +12,14 @@
  * does not know to stdout and skips them - and library code never prints.
  * On the way it finds what relations.c needs to decide between a mapping
  * and a penalty: whether a side is one lone variable, and whether a side
- * uses a given variable. */
+ * uses a given variable. It lives in core/ because both the written
+ * constraints (constraints/) and fit formulas (fits/) read through it. */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include "constraints_int.h"
+#include "internal.h"
 
 /* Characters of a relation a message shows. */
 #define RELATION_SHOWN 72
@@ -32,6 +34,8 @@ int augur__relation_fail(const augur__relation *r, size_t col, int code,
     va_end(ap);
     /* a long relation is cut short, so that the column and the reason
      * still fit in a message */
+    if (r->number == 0)           /* a lone expression: the caller names it */
+        return augur__fail_msg(r->err, r->cap, code, "column %zu: %s", col + 1, why);
     int shown = r->len > RELATION_SHOWN ? RELATION_SHOWN - 3 : (int)r->len;
     return augur__fail_msg(r->err, r->cap, code, "relation %zu \"%.*s%s\", column %zu: "
                            "%s", r->number, shown, r->text,
@@ -130,6 +134,37 @@ static int number(scan *sc)
     return AUGUR_OK;
 }
 
+int augur__expression_reserved(const char *s, size_t len)
+{
+    return in_list(functions, s, len) || in_list(constants, s, len);
+}
+
+/* The index of s[0, len) among r's variables, or SIZE_MAX. */
+static size_t variable(const augur__relation *r, const char *s, size_t len)
+{
+    if (!r->names)
+        return augur__variable_index(s, len, r->n);
+    for (size_t k = 0; k < r->n; k++)
+        if (strlen(r->names[k]) == len && memcmp(r->names[k], s, len) == 0)
+            return k;
+    return SIZE_MAX;
+}
+
+/* "x0..x3", or "a, tau, t" for named variables, cut short to fit. */
+static void list_variables(const augur__relation *r, char *buf, size_t cap)
+{
+    if (!r->names) {
+        snprintf(buf, cap, "x0..x%zu", r->n - 1);
+        return;
+    }
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; k < r->n && used + 4 < cap; k++) {
+        int w = snprintf(buf + used, cap - used, "%s%s", k ? ", " : "", r->names[k]);
+        used = w < 0 || (size_t)w >= cap - used ? cap - 1 : used + (size_t)w;
+    }
+}
+
 size_t augur__variable_index(const char *s, size_t len, size_t n)
 {
     if (len < 2 || s[0] != 'x' || (s[1] == '0' && len > 2) || len > 20)
@@ -169,11 +204,14 @@ static int identifier(scan *sc)
     sc->operands++;
     if (in_list(constants, s, len))
         return AUGUR_OK;
-    if ((k = augur__variable_index(s, len, sc->r->n)) == SIZE_MAX)
+    if ((k = variable(sc->r, s, len)) == SIZE_MAX) {
+        char vars[96];
+        list_variables(sc->r, vars, sizeof vars);
         return augur__relation_fail(sc->r, start, AUGUR_EINVAL, "unknown %s '%.*s' "
-                                    "(the variables are x0..x%zu)",
+                                    "(the variables are %s)",
                                     peek(sc) == '(' ? "function" : "variable",
-                                    (int)len, s, sc->r->n - 1);
+                                    (int)len, s, vars);
+    }
     sc->lone_var = k;
     sc->watched |= k == sc->watch;
     return AUGUR_OK;
