@@ -235,3 +235,12 @@ int augur_job_answer(const augur_job *j, const double **x, size_t *n, double *f)
     *f = j->f;
     return AUGUR_OK;
 }
+
+int augur_job_fit_converged(const augur_job *j)
+{
+    if (!j || !j->x)
+        return -1;
+    if (j->problem.kind != AUGUR__PROBLEM_FIT || !(j->problem.polish || j->has_strategy))
+        return 1;
+    return j->polish.converged ? 1 : 0;
+}
