@@ -4,7 +4,8 @@
  * that can be wrong with the file or the options is found before the run
  * starts (status 2, nothing written), including a results path whose
  * directory cannot be written (status 3 before a long run, not after it).
- * A run that fails writes nothing (1); one stopped by Ctrl-C still prints
+ * A run that fails writes nothing (1); a fit that did not converge prints
+ * its summary and writes its results, then exits 1; one stopped by Ctrl-C still prints
  * its summary and writes its results, then exits 130.
  *
  * Under mpirun with the "mpi" map every rank loads the file first - the
@@ -68,6 +69,9 @@ static int run_job(const cli_options *o, augur_job *job)
         rc = solve(o, job, &stopped);
     if (rc == CLI_OK)
         rc = report(o, job, stopped);
+    /* a fit that did not converge has its results written, and fails */
+    if (rc == CLI_OK && !stopped && augur_job_fit_converged(job) == 0)
+        rc = cli_fail(CLI_FAILED, "%s: the fit did not converge", o->file);
     return rc;
 }
 

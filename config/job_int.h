@@ -51,6 +51,12 @@ typedef struct augur__problem {
     int fit_formula;              /* fit_model is a formula, not a name */
     size_t fit_params;
     int metric, polish;
+    /* The fit strategy (no solver named): its settings, box and start
+     * (NULL where not given). */
+    int strategy;
+    augur_fit_strategy_options strat;
+    double *strat_lower, *strat_upper, *strat_start;
+    augur_fit_strategy_result strat_res;  /* after the run */
     augur_data *d;
     augur_fit *fit;
     int slot;                     /* registered cost slot, or -1 */
@@ -74,6 +80,11 @@ int augur__problem_finish_fit(const augur__problem *p, const augur_solver *s,
                               double *x, double *f, double *uncertainty,
                               double *reduced_chi_square, augur_lm_result *lm,
                               char *err, size_t cap);
+/* The fit strategy in place of a solve (seed and map from s): x, f and
+ * the strategy's result out. */
+int augur__problem_strategy_fit(const augur__problem *p, const augur_solver *s,
+                                double *x, double *f, augur_fit_strategy_result *res,
+                                char *err, size_t cap);
 /* The summary's lines for a fit: parameters by name, +- uncertainty. */
 void augur__problem_print_fit(const augur__problem *p, const double *x,
                               const double *uncertainty, double reduced_chi_square,
@@ -185,6 +196,8 @@ struct augur_job {
     double *uncertainty;
     double reduced_chi_square;
     augur_lm_result polish;       /* how the polish ended, when there was one */
+    int has_strategy;             /* the fit strategy ran in place of the solver
+                                     (its result is problem.strat_res) */
     augur_profile_result profile;
     int has_profile_result;
 

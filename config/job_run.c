@@ -158,13 +158,40 @@ static int keep_outcome(augur_job *j)
     return AUGUR_OK;
 }
 
+/* The fit strategy in place of the solve (no solver named): the outcome
+ * as keep_outcome would have it, the best run's LM ending as the polish. */
+static int run_strategy(augur_job *j)
+{
+    augur_solver *s = j->solver;
+    if (!s->seed_set)
+        augur_solver_set_seed(s, augur__os_seed());
+    j->has_strategy = 1;
+    j->x = malloc(j->problem.n * sizeof *j->x);
+    if (!j->x)
+        return job_fail(j, AUGUR_ENOMEM, "out of memory");
+    augur_fit_strategy_result *r = &j->problem.strat_res;
+    int rc = augur__problem_strategy_fit(&j->problem, s, j->x, &j->f, r, j->errmsg,
+                                         sizeof j->errmsg);
+    if (rc != AUGUR_OK)
+        return rc;
+    j->reason = strdup(r->reason);
+    j->evaluations = r->evaluations;
+    j->generations = r->runs;
+    j->seconds = augur__now() - j->t0;
+    j->polish = r->best;
+    j->polish.converged = r->converged;
+    return j->reason ? AUGUR_OK : job_fail(j, AUGUR_ENOMEM, "out of memory");
+}
+
 static int finish_fit(augur_job *j)
 {
     if (j->problem.kind != AUGUR__PROBLEM_FIT)
         return AUGUR_OK;
     if (!(j->uncertainty = malloc(j->problem.n * sizeof *j->uncertainty)))
         return job_fail(j, AUGUR_ENOMEM, "out of memory");
-    int rc = augur__problem_finish_fit(&j->problem, j->solver, j->x, &j->f,
+    augur__problem q = j->problem;
+    q.polish = q.polish && !j->has_strategy;  /* the strategy's answer is LM's */
+    int rc = augur__problem_finish_fit(&q, j->solver, j->x, &j->f,
                                        j->uncertainty, &j->reduced_chi_square,
                                        &j->polish,
                                        j->errmsg, sizeof j->errmsg);
@@ -193,6 +220,10 @@ int augur_job_run(augur_job *j)
         return j->errmsg[0] ? rc : job_fail(j, rc, "%s", augur_solver_errmsg(s));
     j->t0 = augur__now();
     j->ran = 1;
+    if (j->problem.kind == AUGUR__PROBLEM_FIT && j->problem.strategy) {
+        rc = run_strategy(j);
+        return rc == AUGUR_OK ? finish_fit(j) : rc;
+    }
     rc = augur_solve(s, j->problem.cost, j->problem.data, NULL);
     if (rc < 0)
         return job_fail(j, rc, "%s", augur_solver_errmsg(s));
@@ -212,4 +243,13 @@ int augur_job_answer(const augur_job *j, const double **x, size_t *n, double *f)
     *n = j->problem.n;
     *f = j->f;
     return AUGUR_OK;
+}
+
+int augur_job_fit_converged(const augur_job *j)
+{
+    if (!j || !j->x)
+        return -1;
+    if (j->problem.kind != AUGUR__PROBLEM_FIT || !(j->problem.polish || j->has_strategy))
+        return 1;
+    return j->polish.converged ? 1 : 0;
 }

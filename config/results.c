@@ -122,6 +122,25 @@ static void emit_runs(augur_strbuf *b, const augur_job *j)
     augur__sb_printf(b, "\n  );\n");
 }
 
+/* How the polish or the fit strategy ended, and the strategy's minima. */
+static void emit_ending(augur_strbuf *b, const augur_job *j)
+{
+    const augur_fit_strategy_result *r = &j->problem.strat_res;
+    augur__sb_printf(b, "    converged = %s;\n", j->polish.converged ? "true" : "false");
+    emit_text(b, "ending", j->has_strategy ? r->reason : j->polish.reason, 2);
+    if (!j->has_strategy)
+        return;
+    augur__sb_printf(b, "    minima = (");
+    for (size_t k = 0; k < r->nminima; k++) {
+        augur__sb_printf(b, "%s\n      {\n", k ? "," : "");
+        emit_vector(b, "x", r->minima + k * j->problem.n, j->problem.n, 4);
+        emit_number(b, "chi2", r->minima_chi2[k], 4);
+        emit_count(b, "runs", r->minima_hits[k], 4);
+        augur__sb_printf(b, "      }");
+    }
+    augur__sb_printf(b, "\n    );\n");
+}
+
 static void emit_results(augur_strbuf *b, const augur_job *j)
 {
     size_t n = j->problem.n;
@@ -147,6 +166,8 @@ static void emit_results(augur_strbuf *b, const augur_job *j)
         emit_vector(b, "parameters", j->x, n, 2);
         emit_vector(b, "uncertainty", j->uncertainty, n, 2);
         emit_number(b, "reduced_chi_square", j->reduced_chi_square, 2);
+        if (j->has_strategy || j->problem.polish)
+            emit_ending(b, j);
         augur__sb_printf(b, "  };\n");
     }
     augur__sb_printf(b, "};\n");
@@ -160,9 +181,17 @@ static int results_text(const augur_job *j, const places *pl, char **text, char 
                      "same job\n# again, bit for bit; the results group is ignored "
                      "then.\n\n", augur_version(), j->name);
     augur__problem_emit(&b, &j->problem, path_for, pl);
-    augur__sb_printf(&b, "solver = {\n");
-    int rc = augur__spec_emit_solver(&b, j->solver, 1, err, cap);
-    augur__sb_printf(&b, "};\n");
+    int rc = AUGUR_OK;
+    if (j->has_strategy) {
+        /* the fit strategy ran in place of a solver: naming none again is
+         * what runs it again; the map changes no bits */
+        augur__sb_printf(&b, "seed = %llu;\n",
+                         (unsigned long long)augur_solver_seed(j->solver));
+    } else {
+        augur__sb_printf(&b, "solver = {\n");
+        rc = augur__spec_emit_solver(&b, j->solver, 1, err, cap);
+        augur__sb_printf(&b, "};\n");
+    }
     if (j->nmonitors)
         augur__monitors_emit(&b, j->monitors, j->nmonitors, path_for, pl);
     if (j->has_profile)
@@ -264,7 +293,9 @@ int augur_job_print_summary(const augur_job *j, FILE *fp)
         return AUGUR_ESTATE;
     char num[40];
     fprintf(fp, "solver:      %s, dimension %zu, seed %llu\n",
-            augur_solver_type_name(j->solver), j->problem.n,
+            j->has_strategy ? "fit strategy (LM, then a multi-start of LM)"
+                            : augur_solver_type_name(j->solver),
+            j->problem.n,
             (unsigned long long)augur_solver_seed(j->solver));
     fprintf(fp, "x:           ");
     print_vector(fp, j->x, j->problem.n);
@@ -280,6 +311,8 @@ int augur_job_print_summary(const augur_job *j, FILE *fp)
     if (j->has_report)
         augur__problem_print_fit(&j->problem, j->x, j->uncertainty,
                                  j->reduced_chi_square,
-                                 j->problem.polish ? &j->polish : NULL, fp);
+                                 j->problem.polish || j->has_strategy ? &j->polish
+                                                                      : NULL,
+                                 fp);
     return ferror(fp) ? AUGUR_EIO : AUGUR_OK;
 }

@@ -96,6 +96,10 @@ AUGUR_EXTERN int augur_job_set_stream(augur_job *j, FILE *fp);
  * run. */
 AUGUR_EXTERN int augur_job_answer(const augur_job *j, const double **x, size_t *n,
                                   double *f);
+/* 0 when the job is a fit whose polish or fit strategy did not converge
+ * (the summary and the results file say how it ended), else 1; -1 before
+ * the run. `augur run` exits 1 for 0, after writing the results. */
+AUGUR_EXTERN int augur_job_fit_converged(const augur_job *j);
 
 /* --- Monitor kinds a file can name ---------------------------------------- */
 

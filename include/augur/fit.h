@@ -20,8 +20,10 @@
 #define AUGUR_FIT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "augur/export.h"
 #include "augur/lm.h"
+#include "augur/map.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -186,6 +188,82 @@ AUGUR_EXTERN int augur_fit_polish(const augur_fit *f, double *p, const double *l
 AUGUR_EXTERN int augur_fit_polish_lm(const augur_fit *f, double *p, const double *lb,
                                      const double *ub, const augur_lm_options *opt,
                                      augur_lm_result *res, char *err, size_t cap);
+
+/* --- The least-squares fit strategy --------------------------------------- */
+
+/* What a fit does when it names no solver (docs/FITS.md, "The fit
+ * strategy"): Levenberg-Marquardt from the user's start; when that run
+ * does not end at a local minimum of the box, LM again from `starts`
+ * points spread over the box, one map task each, every distinct local
+ * minimum kept and the best one the answer.
+ *
+ * A run ends at a local minimum of the box when LM converged (a test
+ * passed and no parameter is flat: augur/lm.h) and no parameter sits on a
+ * bound with chi^2 falling inward: for a parameter within 1e-9 max(|b|, 1)
+ * of a finite bound b, the point one step h = 1e-6 max(|p_i|, 1) (at most
+ * half the box) inside is evaluated, and a chi^2 lower there by more than
+ * 1e-10 chi^2 makes it no minimum. */
+
+typedef enum augur_fit_design {
+    AUGUR_FIT_DESIGN_DEFAULT = 0,       /* Sobol up to 40 parameters, else LHS */
+    AUGUR_FIT_DESIGN_SOBOL,
+    AUGUR_FIT_DESIGN_LATIN_HYPERCUBE
+} augur_fit_design;
+
+/* Zero asks for each field's default. */
+typedef struct augur_fit_strategy_options {
+    size_t starts;          /* LM runs of the multi-start; default 64 */
+    augur_fit_design design; /* how the starts are spread; default Sobol */
+    double distinct;        /* two endings are one minimum when every
+                               parameter agrees within distinct max(|a|, |b|)
+                               (or 1e-12 absolute); default 1e-4 */
+    int always;             /* 1: run the multi-start even when the first
+                               LM ends at a local minimum */
+    augur_lm_options lm;    /* every LM run's options (its defaults at 0);
+                               lm.max_iterations is the budget per run */
+    uint64_t seed;          /* the design's generator (GSL's mt19937) */
+    augur_map *map;         /* serial, threads or fork, for the multi-start;
+                               NULL: serial in the caller */
+} augur_fit_strategy_options;
+
+typedef struct augur_fit_strategy_result {
+    int converged;          /* 1: the answer is a local minimum of the box */
+    char reason[128];       /* how it ended, for people */
+    int multistart;         /* 1 when the multi-start ran */
+    size_t runs;            /* LM runs: the first plus the multi-start's */
+    size_t evaluations;     /* residual vectors, every run and probe */
+    augur_lm_result first;  /* LM from the user's start */
+    augur_lm_result best;   /* the run that gave the answer */
+    /* Out, owned (augur_fit_strategy_result_free): the distinct local
+     * minima found, best first: nminima x nparams points, their chi^2,
+     * and how many runs ended at each. */
+    size_t nminima;
+    double *minima;
+    double *minima_chi2;
+    size_t *minima_hits;
+} augur_fit_strategy_result;
+
+/* The strategy over residuals (f must be safe to call from several threads
+ * at once on a threads map). p: in the start (inside the box), out the
+ * answer; lb and ub the box (NULL or infinite sides: the first LM only; the
+ * multi-start needs every side finite and is skipped, with a reason, when
+ * one is not). AUGUR_OK when an answer was reached, converged or not;
+ * negative statuses as augur_lm_fit's, and AUGUR_EUNSUP for a map whose
+ * workers cannot share the caller's memory (MPI). */
+AUGUR_EXTERN int augur_lsq_strategy(augur_residual_fn f, void *data, size_t nparams,
+                                    size_t nresiduals, double *p, const double *lb,
+                                    const double *ub,
+                                    const augur_fit_strategy_options *opt,
+                                    augur_fit_strategy_result *res, char *err,
+                                    size_t cap);
+/* The same for a fit (chi-square or sum-of-squares metric); coordinates
+ * with lb[i] == ub[i] stay fixed, as in augur_fit_polish. */
+AUGUR_EXTERN int augur_fit_strategy(const augur_fit *f, double *p, const double *lb,
+                                    const double *ub,
+                                    const augur_fit_strategy_options *opt,
+                                    augur_fit_strategy_result *res, char *err,
+                                    size_t cap);
+AUGUR_EXTERN void augur_fit_strategy_result_free(augur_fit_strategy_result *res);
 
 /* --- The minimal enclosing circle ----------------------------------------- */
 
