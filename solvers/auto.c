@@ -18,7 +18,9 @@
  *
  * Bounds: finite bounds are required (BIPOP draws its starting points in
  * the box); cmaes resamples inside it and the polishers clip or keep to it.
- * Constraints and penalties are refused for now (AUGUR_EUNSUP). Seeds: the
+ * Constraints and the penalty go down to BIPOP as their written form (a
+ * callback has none: the start fails); the polish gets them from this
+ * solver's evaluation path. Seeds: the
  * BIPOP phase is seeded from (seed, 0) and the polish from (seed, 1), so
  * a seed gives the same run on every map. */
 #include <math.h>
@@ -60,6 +62,44 @@ static void auto_free(void *state)
     st->best = NULL;
 }
 
+/* The constraints and the penalty, rebuilt on `in` from their written
+ * form (what the inner runs' specs carry; a callback has none and fails). */
+static int hand_over_rules(augur_solver *s, augur_solver *in)
+{
+    char why[AUGUR_ERRMSG_CAP] = "", *text = NULL;
+    augur_constraints *c = NULL;
+    augur_penalty *p = NULL;
+    augur_relation_options o;
+    int rc = AUGUR_OK;
+    if (augur_constraints_count(s->constraints) > 0) {
+        rc = augur_constraints_write(s->constraints, &text);
+        if (rc == AUGUR_OK &&
+            (rc = augur_relations_parse(text, s->n, NULL, &c, &p, why, sizeof why)) == 0)
+            rc = augur_solver_set_constraints(in, c);
+        else
+            augur_constraints_destroy(c);
+        augur_penalty_destroy(p);
+        free(text);
+        text = NULL;
+        c = NULL;
+        p = NULL;
+    }
+    if (rc == AUGUR_OK && s->penalty) {
+        rc = augur_penalty_write(s->penalty, &text, &o);
+        if (rc == AUGUR_OK &&
+            (rc = augur_relations_parse(text, s->n, &o, &c, &p, why, sizeof why)) == 0)
+            rc = augur_solver_set_penalty(in, p);
+        else
+            augur_penalty_destroy(p);
+        augur_constraints_destroy(c);
+        free(text);
+    }
+    if (rc != AUGUR_OK)
+        augur_solver_fail(s, rc, "auto: constraints or penalty without a written "
+                          "form (BIPOP's runs need one) %s", why);
+    return rc;
+}
+
 static int hand_over(augur_solver *s, augur_solver *in)
 {
     int rc = augur_solver_set_bounds(in, s->lb, s->ub);
@@ -87,6 +127,8 @@ static int bipop_phase(augur_solver *s, auto_state *st, augur_solver *in)
         rc = augur_solver_set_nested(in, augur_solver_create("cmaes", s->n));
     if (rc != AUGUR_OK)
         return augur_solver_fail(s, rc, "auto: %s", augur_solver_errmsg(in));
+    if ((rc = hand_over_rules(s, in)) != AUGUR_OK)
+        return rc;
     augur_termination *t = s->term ? augur_term_copy(s->term) : NULL;
     if (s->term && !t)
         return augur_solver_fail(s, AUGUR_ENOMEM, "auto: out of memory");
@@ -105,9 +147,6 @@ static int auto_start(augur_solver *s, void *state)
     if (!augur_solver_bounds_finite(s))
         return augur_solver_fail(s, AUGUR_ESTATE, "auto: needs finite bounds "
                                  "(BIPOP draws its starting points in the box)");
-    if (s->constraints || s->penalty)
-        return augur_solver_fail(s, AUGUR_EUNSUP, "auto: constraints and "
-                                 "penalties are not supported yet");
     st->budget = s->max_eval;
     st->best = malloc(s->n * sizeof *st->best);
     augur_solver *in = augur_solver_create("ipop", s->n);
