@@ -42,6 +42,19 @@ extern const augur_model augur__model_goldstein;
 /* chebyshev.c: Storn and Price's polynomial fitting (mystic's chebyshevNcost). */
 extern const augur_model augur__model_chebyshev8;
 extern const augur_model augur__model_chebyshev16;
+/* bbob.c: BBOB's ill-conditioned, rotated and weakly structured landscapes,
+ * shifted to a documented optimum with f* = 0. */
+extern const augur_model augur__model_ill_ellipsoid;
+extern const augur_model augur__model_rot_ellipsoid;
+extern const augur_model augur__model_discus;
+extern const augur_model augur__model_bent_cigar;
+extern const augur_model augur__model_sharp_ridge;
+extern const augur_model augur__model_diff_powers;
+extern const augur_model augur__model_rot_rastrigin;
+extern const augur_model augur__model_weierstrass;
+extern const augur_model augur__model_schaffer_f7;
+extern const augur_model augur__model_katsuura;
+extern const augur_model augur__model_lunacek;
 
 /* --- Helpers (registry.c) ---------------------------------------------- */
 /* Nonzero when a cost may evaluate x: x is not NULL and m takes n. Costs

@@ -27,7 +27,13 @@ static const augur_model *const table[] = {
     &augur__model_michal,     &augur__model_branins,
     &augur__model_easom,      &augur__model_goldstein,
     &augur__model_paviani,    &augur__model_chebyshev8,
-    &augur__model_chebyshev16, NULL,
+    &augur__model_chebyshev16,
+    &augur__model_ill_ellipsoid, &augur__model_rot_ellipsoid,
+    &augur__model_discus,     &augur__model_bent_cigar,
+    &augur__model_sharp_ridge, &augur__model_diff_powers,
+    &augur__model_rot_rastrigin, &augur__model_weierstrass,
+    &augur__model_schaffer_f7, &augur__model_katsuura,
+    &augur__model_lunacek,    NULL,
 };
 
 const augur_model *const *augur_models(void)

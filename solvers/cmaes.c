@@ -27,6 +27,8 @@
  * when every bound is finite, with C = diag((w_i / w_max)^2) so that each
  * coordinate starts at 0.3 of its own width w_i; otherwise to 0.3
  * max(1, |x0|_inf) with C = I. A given sigma0 starts with C = I.
+ * "sigma-factor" (1) multiplies either, keeping C: a restart scheme
+ * (BIPOP's small runs) can scale the default without computing it.
  *
  * Bounds policy: the choice "bound-policy". "resample" (default) redraws a
  * point outside the box, up to 100 times, then clips it (the distribution
@@ -61,6 +63,9 @@ static const augur_param cmaes_params[] = {
     {.name = "sigma0", .kind = AUGUR_PARAM_REAL, .def = 0, .min = 0,
      .max = INFINITY, .offset = offsetof(cmaes_state, sigma0),
      .doc = "initial step size; 0 = 0.3 x box width, or 0.3 max(1, |x0|) unbounded"},
+    {.name = "sigma-factor", .kind = AUGUR_PARAM_REAL, .def = 1, .min = 1e-12,
+     .max = 1e12, .offset = offsetof(cmaes_state, sigma_factor),
+     .doc = "multiplies sigma0, given or computed (BIPOP's small runs: 10^(-2u))"},
     {.name = "active", .kind = AUGUR_PARAM_BOOL, .def = 0,
      .offset = offsetof(cmaes_state, active),
      .doc = "active CMA: negative weights for the worse half in the C update"},
@@ -220,6 +225,7 @@ static void set_distribution(augur_solver *s, cmaes_state *st)
     }
     boxed = boxed && wmax > 0;
     st->sigma = st->sigma0 > 0 ? st->sigma0 : 0.3 * (boxed ? wmax : xmax);
+    st->sigma *= st->sigma_factor;
     st->sigma_start = st->sigma;
     for (size_t i = 0; i < n; i++) {
         double r = boxed ? (ub[i] - lb[i]) / wmax : 1;

@@ -23,7 +23,7 @@ enum { CMAES_RESAMPLE, CMAES_CLIP, CMAES_REFLECT };
 
 typedef struct cmaes_state {
     /* parameters (the table in cmaes.c) */
-    double population, sigma0, active, separable, bounds;
+    double population, sigma0, sigma_factor, active, separable, bounds;
 
     /* sizes and the coefficients in force, fixed at start */
     size_t n, lambda, mu;

@@ -20,30 +20,63 @@
  * "sampler" over the bounds (or the random initial box), from the run's
  * generator in the calling process; each run is seeded from (seed, run),
  * so a seed gives the same restarts on every map. Every run's minimum is
- * kept (augur_ensemble_runs) and the best of them is the answer. */
+ * kept (augur_ensemble_runs) and the best of them is the answer.
+ *
+ * "regime" = bipop gives BIPOP (Hansen 2009, "Benchmarking a BI-population
+ * CMA-ES on the BBOB-2009 function testbed"): after the first run (default
+ * population and sigma0, counted as a large run), two regimes share the
+ * budget, and the next run is of the regime that has spent fewer
+ * evaluations so far (the large one on a tie). Large runs are IPOP's:
+ * restart k of that regime has lambda0 factor^k. Small runs draw u
+ * uniform in [0, 1) and take lambda_s = floor(lambda0 (lambda_L /
+ * (2 lambda0))^(u^2)), at least 2, with lambda_L the population of the
+ * latest large restart (lambda0 factor before the first), and sigma0
+ * times 10^(-2u), through the nested solver's "sigma-factor" parameter
+ * (cmaes has it: it scales the default sigma0 and keeps its per-coordinate
+ * shape). "restarts" counts the large restarts: the run finishes when the
+ * large regime is due and has made them all, or when the budget cannot
+ * pay one generation of the run due. u is drawn from the run's generator
+ * in the calling process, after the run before it and before that run's
+ * starting point, so the regimes, populations and step sizes are the
+ * same on every map. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "augur/spec.h"
 #include "ensemble_int.h"
 
+static const char *const regime_names[] = {"ipop", "bipop", NULL};
+enum { REGIME_IPOP, REGIME_BIPOP };
+enum { LARGE, SMALL };
+
 typedef struct ipop_state {
     augur_ensemble base;
     /* parameters */
-    double restarts, factor;
+    double restarts, factor, regime;
     /* workspace */
     char *spec0;          /* the nested spec as handed down */
     size_t lambda0, runs;
     size_t budget;        /* AUGUR_UNLIMITED when none was set */
+    int bipop;
+    /* the run due next (planned when the one before it ends) */
+    int kind;             /* LARGE or SMALL */
+    size_t lambda;
+    double sigma_factor;
+    /* per regime: evaluations spent and runs made */
+    size_t spent[2], made[2];
+    size_t evals_before;  /* the solver's count when the current run began */
 } ipop_state;
 
 static const augur_param ipop_params[] = {
     {.name = "restarts", .kind = AUGUR_PARAM_INT, .def = 9, .min = 0, .max = 1e6,
      .offset = offsetof(ipop_state, restarts),
-     .doc = "restarts after the first run (the budget may end them sooner)"},
+     .doc = "restarts after the first run (bipop: large ones; the budget may end them sooner)"},
     {.name = "factor", .kind = AUGUR_PARAM_REAL, .def = 2, .min = 1, .max = 100,
      .offset = offsetof(ipop_state, factor),
-     .doc = "population growth at each restart (Auger and Hansen: 2)"},
+     .doc = "population growth at each (large) restart (Auger and Hansen: 2)"},
+    {.name = "regime", .kind = AUGUR_PARAM_CHOICE, .def = REGIME_IPOP,
+     .offset = offsetof(ipop_state, regime), .choices = regime_names,
+     .doc = "ipop: growing restarts only; bipop: interleaved with small runs (Hansen 2009)"},
     {.name = NULL},
 };
 
@@ -54,14 +87,35 @@ static size_t ipop_size(const void *state, size_t n)
     return 1;
 }
 
-/* The population of run k: lambda0 factor^k, rounded down. */
-static size_t population_of(const ipop_state *st, size_t k)
+/* lambda0 factor^k, rounded down and capped. */
+static size_t grown(const ipop_state *st, double k)
 {
-    double p = floor((double)st->lambda0 * pow(st->factor, (double)k));
+    double p = floor((double)st->lambda0 * pow(st->factor, k));
     return p < 1e6 ? (size_t)p : (size_t)1e6;
 }
 
-/* Rewrite the spec for the next run: its population and budget share. */
+/* The run after the one that just ended: its regime, population and step
+ * size factor (BIPOP's small runs draw u here). */
+static void plan_next(augur_solver *s, ipop_state *st)
+{
+    st->spent[st->kind] += s->evaluations - st->evals_before;
+    st->made[st->kind]++;
+    st->kind = st->bipop && st->spent[SMALL] < st->spent[LARGE] ? SMALL : LARGE;
+    st->sigma_factor = 1;
+    if (st->kind == LARGE) {
+        st->lambda = grown(st, (double)st->made[LARGE]);
+        return;
+    }
+    double u = gsl_rng_uniform(s->rng);
+    double large = (double)grown(st, st->made[LARGE] > 1 ? (double)st->made[LARGE] - 1 : 1);
+    double p = floor((double)st->lambda0 *
+                     pow(large / (2 * (double)st->lambda0), u * u));
+    st->lambda = p < 2 ? 2 : (size_t)p;
+    st->sigma_factor = pow(10, -2 * u);
+}
+
+/* Rewrite the spec for the next run: its population, step size factor
+ * and budget share. */
 static int respec(augur_solver *s, ipop_state *st)
 {
     char why[AUGUR_ERRMSG_CAP];
@@ -69,8 +123,10 @@ static int respec(augur_solver *s, ipop_state *st)
     int rc = augur_solver_read_spec(st->spec0, &in, why, sizeof why);
     if (rc != AUGUR_OK)
         return augur_solver_fail(s, rc, "ipop: nested solver: %s", why);
-    size_t lambda = population_of(st, st->runs);
+    size_t lambda = st->lambda;
     rc = augur_solver_set_param(in, "population", (double)lambda);
+    if (rc == AUGUR_OK && st->bipop)
+        rc = augur_solver_set_param(in, "sigma-factor", st->sigma_factor);
     if (rc == AUGUR_OK && st->budget != AUGUR_UNLIMITED) {
         /* whole generations: a run stops at the first generation that
          * reaches its limit, so this one never passes the budget */
@@ -101,12 +157,13 @@ static int next_run(augur_solver *s, augur_ensemble *e, double *X, size_t m,
         st->spec0 = e->spec;
         e->spec = NULL;
     }
+    st->evals_before = s->evaluations;
     int rc = augur_sample((augur_sampler)s->base.sampler, s->rng, s->n, m, lo, hi,
                           X, s->errmsg, sizeof s->errmsg);
     return rc == AUGUR_OK ? respec(s, st) : rc;
 }
 
-/* lambda0 and the check that the nested solver has a population. */
+/* lambda0 and the check that the nested solver has what the regime sets. */
 static int inspect_nested(augur_solver *s, ipop_state *st)
 {
     const augur_solver *in = s->nested;
@@ -117,6 +174,11 @@ static int inspect_nested(augur_solver *s, ipop_state *st)
         return augur_solver_fail(s, AUGUR_EINVAL, "ipop: the nested solver '%s' "
                                  "has no 'population' parameter to grow",
                                  in->type->name);
+    st->bipop = (int)st->regime == REGIME_BIPOP;
+    if (st->bipop && !augur_param_find(in->type->params, "sigma-factor"))
+        return augur_solver_fail(s, AUGUR_EINVAL, "ipop: regime bipop needs the "
+                                 "nested solver's 'sigma-factor' parameter "
+                                 "('%s' has none; cmaes has it)", in->type->name);
     st->lambda0 = in->type->population_size
                       ? in->type->population_size(in->state, s->n) : 1;
     st->budget = s->max_eval_set ? s->max_eval_set : AUGUR_UNLIMITED;
@@ -126,14 +188,26 @@ static int inspect_nested(augur_solver *s, ipop_state *st)
     return AUGUR_OK;
 }
 
+/* After each run: plan the next one, and finish when it may not run. */
 static void check_budget(augur_solver *s, ipop_state *st)
 {
-    if (st->budget == AUGUR_UNLIMITED || s->finished)
+    if (s->finished)
         return;
-    if (s->evaluations + population_of(st, st->runs) > st->budget) {
-        char why[128];
-        snprintf(why, sizeof why, "IPOP(restarts=%zu, evaluations=%zu: budget spent)",
-                 st->runs - 1, s->evaluations);
+    plan_next(s, st);
+    char why[160];
+    if (st->bipop && st->kind == LARGE && st->made[LARGE] > (size_t)st->restarts) {
+        snprintf(why, sizeof why, "BIPOP(large runs=%zu, small runs=%zu: all runs done)",
+                 st->made[LARGE], st->made[SMALL]);
+        augur_solver_finished(s, why);
+    } else if (st->budget != AUGUR_UNLIMITED &&
+               s->evaluations + st->lambda > st->budget) {
+        if (st->bipop)
+            snprintf(why, sizeof why, "BIPOP(large runs=%zu, small runs=%zu, "
+                     "evaluations=%zu: budget spent)", st->made[LARGE],
+                     st->made[SMALL], s->evaluations);
+        else
+            snprintf(why, sizeof why, "IPOP(restarts=%zu, evaluations=%zu: budget spent)",
+                     st->runs - 1, s->evaluations);
         augur_solver_finished(s, why);
     }
 }
@@ -145,10 +219,14 @@ static int ipop_start(augur_solver *s, void *state)
     if (rc != AUGUR_OK)
         return rc;
     st->base.npts = 1;
-    st->base.batches = st->restarts + 1;
+    st->base.batches = st->bipop ? 1e9 : st->restarts + 1;
     st->base.points = next_run;
-    st->base.label = "IPOP";
+    st->base.label = st->bipop ? "BIPOP" : "IPOP";
     st->runs = 0;
+    st->kind = LARGE;
+    st->lambda = st->lambda0;
+    st->sigma_factor = 1;
+    st->spent[LARGE] = st->spent[SMALL] = st->made[LARGE] = st->made[SMALL] = 0;
     rc = augur__ensemble_start(s, &st->base);
     st->runs++;
     if (rc == AUGUR_OK)
@@ -177,7 +255,7 @@ static void ipop_free(void *state)
 const augur_solver_type augur_solver_ipop = {
     .name = "ipop",
     .doc = "ensemble: restarts of the nested solver (cmaes) with a growing "
-           "population, sharing one budget",
+           "population (regime bipop: interleaved with small runs), sharing one budget",
     .state_size = sizeof(ipop_state),
     .params = ipop_params,
     .population_size = ipop_size,

@@ -20,6 +20,7 @@ extern const augur_solver_type augur_solver_buckshot;
 extern const augur_solver_type augur_solver_lattice;
 extern const augur_solver_type augur_solver_sparsity;
 extern const augur_solver_type augur_solver_ipop;
+extern const augur_solver_type augur_solver_auto;
 
 static const augur_solver_type *const builtin[] = {
     &augur_solver_nelder_mead,
@@ -32,6 +33,7 @@ static const augur_solver_type *const builtin[] = {
     &augur_solver_lattice,
     &augur_solver_sparsity,
     &augur_solver_ipop,
+    &augur_solver_auto,
 };
 
 /* Then the NLopt and GSL types ("nlopt:LN_BOBYQA", "gsl:nmsimplex2"). */

@@ -69,7 +69,7 @@ struct model_case {
     char name[24];
 };
 
-#define N_CASES 25
+#define N_CASES 36
 
 static struct model_case model_cases[N_CASES] = {
     {.name = "sphere"},
@@ -97,6 +97,17 @@ static struct model_case model_cases[N_CASES] = {
     {.name = "paviani"},
     {.name = "chebyshev8"},
     {.name = "chebyshev16"},
+    {.name = "ill-ellipsoid"},
+    {.name = "rot-ellipsoid"},
+    {.name = "discus"},
+    {.name = "bent-cigar"},
+    {.name = "sharp-ridge"},
+    {.name = "diff-powers"},
+    {.name = "rot-rastrigin"},
+    {.name = "weierstrass"},
+    {.name = "schaffer-f7"},
+    {.name = "katsuura"},
+    {.name = "lunacek"},
 };
 
 ParameterizedTestParameters(models, minimum_is_global)
