@@ -513,6 +513,21 @@ void augur_solver_finished(augur_solver *s, const char *reason)
     snprintf(s->reason, sizeof s->reason, "%s", reason ? reason : "finished");
 }
 
+/* A generation that evaluated nothing; AUGUR__IDLE_STEPS of them in a row
+ * finish the run (see solver_int.h). */
+static void note_idle(augur_solver *s, size_t before)
+{
+    if (s->evaluations != before) {
+        s->idle_steps = 0;
+        return;
+    }
+    if (++s->idle_steps < AUGUR__IDLE_STEPS)
+        return;
+    s->finished = 1;
+    snprintf(s->reason, sizeof s->reason, "NoEvaluations(%d consecutive "
+             "generations evaluated no point)", AUGUR__IDLE_STEPS);
+}
+
 /* Start (starting = 1) or finish every monitor; the first failure is
  * reported, and every monitor is still told. */
 static int tell_monitors(augur_solver *s, int starting)
@@ -567,6 +582,7 @@ int augur_solve(augur_solver *s, augur_cost cost, void *data,
     begin_call(s);
     atomic_store(&s->stop_requested, 0);
     s->latched = s->finished = 0;
+    s->idle_steps = 0;
     s->reason[0] = '\0';
     int rc = bind_cost(s, cost, data);
     if (rc == AUGUR_OK && s->map)
@@ -581,7 +597,10 @@ int augur_solve(augur_solver *s, augur_cost cost, void *data,
             rc = stop < 0 ? stop : AUGUR_OK;
             break;
         }
+        size_t before = s->evaluations;
         rc = run_generation(s);
+        if (rc == AUGUR_OK)
+            note_idle(s, before);
     }
     int frc = tell_monitors(s, 0);
     if (rc == AUGUR_OK && frc != AUGUR_OK)
