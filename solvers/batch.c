@@ -100,8 +100,8 @@ int augur__solver_map_batch(augur_solver *s, const double *X, size_t m, double *
         rc = make_context(s, &ctx);
     if (rc != AUGUR_OK)
         return rc;
-    size_t sent = 0;
-    for (size_t k = 0; k < m; k++) {
+    size_t sent = 0, left = augur__solver_budget_left(s);
+    for (size_t k = 0; k < m && sent < left; k++) {
         double *row = s->batch_x + sent * s->n;
         const double *x = augur__solver_admit(s, X + k * s->n, row);
         if (!x)

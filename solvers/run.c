@@ -164,8 +164,26 @@ void augur__solver_absorb(augur_solver *s, const double *x, double raw,
     }
 }
 
+/* The evaluation limit is a hard cap on calls of the cost: once it is
+ * reached a point is not evaluated (+inf, uncounted) and the stop test
+ * after the generation names the limit. Ensembles hand their limits to
+ * the nested runs, which cap themselves. */
+static int capped(const augur_solver *s)
+{
+    return s->evaluations >= s->max_eval && !s->type->nested_limits;
+}
+
+size_t augur__solver_budget_left(const augur_solver *s)
+{
+    if (s->type->nested_limits)
+        return SIZE_MAX;
+    return s->max_eval > s->evaluations ? s->max_eval - s->evaluations : 0;
+}
+
 static double evaluate_one(augur_solver *s, const double *x)
 {
+    if (capped(s))
+        return INFINITY;
     const double *xe = augur__solver_admit(s, x, s->cx);
     if (!xe)
         return INFINITY;
@@ -210,7 +228,8 @@ int augur__solver_evaluate_rows(augur_solver *s, const double *X, size_t m,
         /* without constraints (which bring x' back into the box
          * themselves), admission passes a row within the box through as
          * it is: what evaluate_one then does */
-        F[k] = inside[k] && !s->constraints
+        F[k] = capped(s) ? INFINITY
+               : inside[k] && !s->constraints
                    ? augur__solver_account(s, x, s->cost(x, s->n, s->data))
                    : evaluate_one(s, x);
     }
@@ -464,6 +483,7 @@ static int bind_cost(augur_solver *s, augur_cost cost, void *data)
 static int run_generation(augur_solver *s)
 {
     int rc;
+    augur__solver_resolve_limits(s);   /* the cap the evaluation path holds */
     if (!s->started) {
         if (!s->seed_set)
             augur_solver_set_seed(s, augur__os_seed());

@@ -138,6 +138,10 @@ double augur__solver_replay(augur_solver *s, const double *x, double f);
 void augur__solver_absorb(augur_solver *s, const double *x, double raw,
                           size_t evaluations);
 
+/* Evaluations left under the evaluation limit (SIZE_MAX for ensembles,
+ * whose nested runs hold it): a batch sends no more rows than this. */
+size_t augur__solver_budget_left(const augur_solver *s);
+
 /* Attach a map the solver then owns (made from a spec). */
 int augur__solver_own_map(augur_solver *s, augur_map *map);
 
