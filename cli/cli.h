@@ -28,7 +28,7 @@ enum {
 enum {
     OPT_SET = 1 << 0,      /* --set key=value (repeatable) */
     OPT_SEED = 1 << 1,     /* --seed N */
-    OPT_MAP = 1 << 2,      /* --map serial|threads:N|fork:N|mpi */
+    OPT_MAP = 1 << 2,      /* --map serial|threads:N|fork:N|mpi, --timeout S */
     OPT_OUTPUT = 1 << 3,   /* -o / --output RESULTS */
     OPT_QUIET = 1 << 4,    /* -q / --quiet */
     OPT_COMPARE = 1 << 5   /* --solvers a,b --seeds N --tol X */
@@ -42,6 +42,8 @@ typedef struct cli_options {
     int has_seed;
     uint64_t seed;
     const char *map;          /* NULL: the file's */
+    int has_timeout;
+    double timeout;           /* --timeout: seconds a fork map's task may run */
     const char *output;       /* NULL: the file's output.results */
     int quiet;
     const char *solvers;      /* compare: comma-separated types */

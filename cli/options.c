@@ -39,6 +39,7 @@ static const option_def defs[] = {
     {.lng = "--seed", .bit = OPT_SEED, .takes_value = 1},
     {.lng = "--max-file-size", .bit = OPT_SET, .takes_value = 1},
     {.lng = "--map", .bit = OPT_MAP, .takes_value = 1},
+    {.lng = "--timeout", .bit = OPT_MAP, .takes_value = 1},
     {.lng = "--output", .shrt = "-o", .bit = OPT_OUTPUT, .takes_value = 1},
     {.lng = "--quiet", .shrt = "-q", .bit = OPT_QUIET},
     {.lng = "--solvers", .bit = OPT_COMPARE, .takes_value = 1},
@@ -111,6 +112,14 @@ static int take(cli_options *o, const option_def *d, const char *value)
             augur_set_file_limits((size_t)v, (size_t)v);
     } else if (strcmp(d->lng, "--map") == 0)
         o->map = value;
+    else if (strcmp(d->lng, "--timeout") == 0) {
+        char *end;
+        o->timeout = strtod(value, &end);
+        if (value[0] == '\0' || *end != '\0' || !(o->timeout >= 0) || o->timeout > 1e9)
+            rc = cli_fail(CLI_USAGE, "%s: --timeout wants seconds from 0 (none) to 1e9, "
+                          "not '%s'", o->command, value);
+        o->has_timeout = 1;
+    }
     else if (strcmp(d->lng, "--output") == 0)
         o->output = value;
     else if (strcmp(d->lng, "--quiet") == 0)
@@ -199,6 +208,8 @@ int apply_seed_and_map(const cli_options *o, augur_job *job)
         return cli_fail(CLI_USAGE, "--seed: %s", augur_job_errmsg(job));
     if (o->map && !is_mpi_map(o->map) && augur_job_set_map(job, o->map) != AUGUR_OK)
         return cli_fail(CLI_USAGE, "--map %s: %s", o->map, augur_job_errmsg(job));
+    if (o->has_timeout && augur_job_set_timeout(job, o->timeout) != AUGUR_OK)
+        return cli_fail(CLI_USAGE, "--timeout: %s", augur_job_errmsg(job));
     return CLI_OK;
 }
 

@@ -133,10 +133,13 @@ static int read_solver(augur_job *j, config_setting_t *root, char *err, size_t c
     size_t v;
     if (rc == AUGUR_OK && seed && (rc = augur__setting_count(seed, &v, 0, err, cap)) == 0)
         augur_solver_set_seed(j->solver, (uint64_t)v);
+    /* a profile scan's map runs its bins, whatever the solver */
     const config_setting_t *map = config_setting_get_member(root, "map");
-    if (rc == AUGUR_OK && map)
-        rc = augur__spec_read_map(map, j->solver, err, cap);
     const config_setting_t *profile = config_setting_get_member(root, "profile");
+    if (rc == AUGUR_OK && map && profile)
+        rc = augur__spec_make_map(map, &j->map, err, cap);
+    else if (rc == AUGUR_OK && map)
+        rc = augur__spec_read_map(map, j->solver, err, cap);
     if (rc == AUGUR_OK && profile) {
         rc = augur__profile_resolve(profile, &j->profile_values, j->solver, err, cap);
         augur__profile_take_map(j);

@@ -67,11 +67,32 @@ int augur_job_set_map(augur_job *j, const char *map)
     int rc = augur_map_new(&m, type, (int)workers, why, sizeof why);
     if (rc != AUGUR_OK)
         return job_fail(j, rc, "map '%s': %s", map, why);
+    if (j->has_profile) {   /* the scan's map, whatever the solver */
+        augur_map_destroy(j->map);
+        j->map = m;
+        return AUGUR_OK;
+    }
     rc = augur__solver_own_map(j->solver, m);
     if (rc != AUGUR_OK)
         return job_fail(j, rc, "map '%s': %s", map, augur_solver_errmsg(j->solver));
-    if (j->has_profile)
-        augur__profile_take_map(j);
+    return AUGUR_OK;
+}
+
+int augur_job_set_timeout(augur_job *j, double seconds)
+{
+    if (!j)
+        return AUGUR_EINVAL;
+    j->errmsg[0] = '\0';
+    if (j->ran)
+        return job_fail(j, AUGUR_ESTATE, "the job has run: load it again to change it");
+    augur_map *m = j->has_profile ? j->map : augur_solver_map(j->solver);
+    if (!m)
+        return job_fail(j, AUGUR_EINVAL, "a timeout needs a map (e.g. --map fork:2, "
+                        "or map = { type = \"fork\"; workers = 2; timeout = %g; })",
+                        seconds);
+    int rc = augur_map_set_timeout(m, seconds);
+    if (rc != AUGUR_OK)
+        return job_fail(j, rc, "%s", augur_map_errmsg(m));
     return AUGUR_OK;
 }
 

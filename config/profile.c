@@ -171,7 +171,13 @@ void augur__profile_emit(augur_strbuf *b, const augur_job *j)
     if (j->map) {
         augur__sb_printf(b, "map = {\n  type = ");
         augur__sb_string(b, augur_map_type_name(j->map));
-        augur__sb_printf(b, ";\n  workers = %d;\n};\n", augur_map_workers(j->map));
+        augur__sb_printf(b, ";\n  workers = %d;\n", augur_map_workers(j->map));
+        if (augur_map_timeout(j->map) > 0) {
+            augur__sb_printf(b, "  timeout = ");
+            augur__sb_double(b, augur_map_timeout(j->map));
+            augur__sb_printf(b, ";\n");
+        }
+        augur__sb_printf(b, "};\n");
     }
 }
 

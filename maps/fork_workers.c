@@ -4,7 +4,17 @@
  * Every worker is reaped, whatever happens - a clean stop, a crash, a kill
  * after a timeout - so a map never leaves zombies behind; stopping is
  * polite first (closing our end of the socket tells a worker to leave) and
- * forceful after a short grace. */
+ * forceful after a short grace.
+ *
+ * Nor does a worker outlive its caller, however the caller ends - a second
+ * Ctrl-C, a crash, SIGKILL - even while it is stuck in a cost and never
+ * reads its socket's end of file: on Linux it asks the kernel for SIGKILL
+ * when its parent dies (PR_SET_PDEATHSIG), then checks that the parent it
+ * was forked from is still its parent, since one that died between the
+ * fork and the request would never be reported. (The signal follows the
+ * thread that forked: a fork map must be made and used on a thread that
+ * outlives it, as every map is.) Elsewhere the end of file is the only
+ * notice, which a worker reads when its task returns. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -16,6 +26,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include "fork_int.h"
 
 #define GRACE_SECONDS 0.2         /* how long stopping workers may take before SIGKILL */
@@ -61,8 +74,15 @@ static void close_socket(fork_slot *sl)
 
 /* The first moments of a worker: drop every socket but its own (which its
  * own workers, if a task makes a fork map, must drop in turn), then serve. */
-_Noreturn static void become_worker(const augur_map *m, fork_state *st, int s, int fd)
+_Noreturn static void become_worker(const augur_map *m, fork_state *st, int s, int fd,
+                                    pid_t parent)
 {
+#ifdef __linux__
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+        _exit(127);
+#else
+    (void)parent;
+#endif
     for (size_t k = 0; k < nfds; k++)
         close(fds[k]);
     nfds = 0;
@@ -94,10 +114,11 @@ int augur__fork_spawn(augur_map *m, fork_state *st, int s)
     fcntl(sv[0], F_SETFD, FD_CLOEXEC);
     fcntl(sv[1], F_SETFD, FD_CLOEXEC);
     atomic_store(&st->progress[s].task, 0);
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0) {
         close(sv[0]);
-        become_worker(m, st, s, sv[1]);
+        become_worker(m, st, s, sv[1], parent);
     }
     int e = errno;
     close(sv[1]);

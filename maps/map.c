@@ -135,9 +135,9 @@ int augur_map_set_timeout(augur_map *m, double seconds)
     if (m->submitted)   /* the running job reads these */
         return AUGUR_ESTATE;
     m->errmsg[0] = '\0';
-    if (!(seconds >= 0))
-        return augur__map_fail(m, AUGUR_EINVAL, "map: the timeout must be >= 0 "
-                               "seconds, not %g", seconds);
+    if (!(seconds >= 0 && seconds <= 1e9))
+        return augur__map_fail(m, AUGUR_EINVAL, "map: the timeout must be 0 (none) "
+                               "to 1e9 seconds, not %g", seconds);
     m->timeout = seconds;
     return AUGUR_OK;
 }
@@ -180,6 +180,11 @@ const char *augur_map_type_name(const augur_map *m)
 int augur_map_workers(const augur_map *m)
 {
     return m ? m->workers : 0;
+}
+
+double augur_map_timeout(const augur_map *m)
+{
+    return m ? m->timeout : 0;
 }
 
 /* --- Running ------------------------------------------------------------- */

@@ -225,6 +225,7 @@ const augur_solver_type augur_solver_auto = {
            "budget: a strong default",
     .state_size = sizeof(auto_state),
     .params = auto_params,
+    .uses_map = 1,
     .evaluation_scale = 10000,
     .generation_scale = 10,
     .start = auto_start,

@@ -100,8 +100,8 @@ int augur__solver_map_batch(augur_solver *s, const double *X, size_t m, double *
         rc = make_context(s, &ctx);
     if (rc != AUGUR_OK)
         return rc;
-    size_t sent = 0;
-    for (size_t k = 0; k < m; k++) {
+    size_t sent = 0, left = augur__solver_budget_left(s);
+    for (size_t k = 0; k < m && sent < left; k++) {
         double *row = s->batch_x + sent * s->n;
         const double *x = augur__solver_admit(s, X + k * s->n, row);
         if (!x)
@@ -137,11 +137,31 @@ int augur__solver_map_batch(augur_solver *s, const double *X, size_t m, double *
     return AUGUR_OK;
 }
 
+/* "de2, pso, buckshot, ...": the registered types a map works for. */
+static void map_users(char *buf, size_t cap)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (const augur_solver_type *const *t = augur_solver_types(); t && *t; t++) {
+        if (!(*t)->uses_map || len >= cap)
+            continue;
+        int k = snprintf(buf + len, cap - len, "%s%s", len ? ", " : "", (*t)->name);
+        len += k > 0 ? (size_t)k : 0;
+    }
+}
+
 int augur_solver_set_map(augur_solver *s, augur_map *map)
 {
     if (!s)
         return AUGUR_EINVAL;
     augur__solver_clear(s);
+    if (map && !s->type->uses_map) {
+        char users[160];
+        map_users(users, sizeof users);
+        return augur_solver_fail(s, AUGUR_EUNSUP, "%s cannot use a map (it evaluates "
+                                 "one point at a time); the solvers that can: %s",
+                                 s->type->name, users);
+    }
     if (s->owns_map && s->map != map)
         augur_map_destroy(s->map);
     s->map = map;

@@ -48,6 +48,7 @@ static void buckshot_free(void *state)
 
 const augur_solver_type augur_solver_buckshot = {
     .name = "buckshot",
+    .uses_map = 1,
     .doc = "ensemble: npts nested runs from sampled starting points",
     .state_size = sizeof(buckshot_state),
     .params = buckshot_params,

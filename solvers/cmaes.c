@@ -326,6 +326,7 @@ const augur_solver_type augur_solver_cmaes = {
     .state_size = sizeof(cmaes_state),
     .params = cmaes_params,
     .population_size = cmaes_size,
+    .uses_map = 1,
     .generation_scale = 100,
     .evaluation_scale = 1000,
     .default_termination = cmaes_default_termination,

@@ -53,6 +53,7 @@ static int de2_step(augur_solver *s, void *state)
 
 const augur_solver_type augur_solver_de2 = {
     .name = "de2",
+    .uses_map = 1,
     .doc = "differential evolution, one batch per generation; bounds: redraw",
     .state_size = sizeof(de_state),
     .params = augur__de_params,

@@ -259,6 +259,7 @@ const augur_solver_type augur_solver_ipop = {
     .state_size = sizeof(ipop_state),
     .params = ipop_params,
     .population_size = ipop_size,
+    .uses_map = 1,
     .nested_limits = 1,
     .start = ipop_start,
     .step = ipop_step,

@@ -112,6 +112,7 @@ static void lattice_free(void *state)
 
 const augur_solver_type augur_solver_lattice = {
     .name = "lattice",
+    .uses_map = 1,
     .doc = "ensemble: nested runs from the centres of a grid over the box",
     .state_size = sizeof(lattice_state),
     .params = lattice_params,

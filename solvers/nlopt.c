@@ -14,9 +14,10 @@
  * When a record's stop test says stop, the objective calls
  * nlopt_force_stop and the step returns; when NLopt returns on its own
  * criterion, the run is finished with the reason "NLopt(XTOL_REACHED)" and
- * the like. NLopt's xtol_rel and ftol_rel default to 1e-10 and 1e-14
- * ("nlopt-xtol-rel", "nlopt-ftol-rel"), so in practice our limits and
- * termination conditions decide. ROUNDOFF_LIMITED, negative in NLopt's
+ * the like. For local algorithms NLopt's xtol_rel and ftol_rel default
+ * to 1e-10 and 1e-14 ("nlopt-xtol-rel", "nlopt-ftol-rel"), so in practice
+ * our limits and termination conditions decide; global ones (GN_, G_MLSL)
+ * are given only what the user sets, so they do what NLopt itself does. ROUNDOFF_LIMITED, negative in NLopt's
  * terms, also finishes the run (NLopt says its point is usually still
  * useful, and BOBYQA and NEWUOA end that way near a minimum); other
  * negative results are errors carrying nlopt_get_errmsg's text. A later
@@ -199,9 +200,12 @@ static nlopt_result set_local(nl_state *st)
     nlopt_opt local = nlopt_create(augur__nlopt_local_algs[(size_t)st->local], (unsigned)st->n);
     if (!local)
         return NLOPT_OUT_OF_MEMORY;
+    /* the local runs stop on their own tolerances, which are ours to set
+     * (local-xtol-rel; ftol_rel as the outer's, or 1e-14 when that is
+     * left to NLopt) */
     nlopt_result r = nlopt_set_xtol_rel(local, st->local_xtol_rel);
     if (r > 0)
-        r = nlopt_set_ftol_rel(local, st->ftol_rel);
+        r = nlopt_set_ftol_rel(local, st->ftol_rel > 0 ? st->ftol_rel : 1e-14);
     if (r > 0)
         r = nlopt_set_xtol_abs1(local, 0);
     if (r > 0)
@@ -238,9 +242,9 @@ static nlopt_result configure(const augur_solver *s, nl_state *st)
         r = nlopt_set_upper_bounds(o, augur_solver_upper(s));
     if (r > 0)
         r = nlopt_set_min_objective(o, objective, st);
-    if (r > 0)
+    if (r > 0 && st->xtol_rel > 0)   /* 0: left as NLopt has it */
         r = nlopt_set_xtol_rel(o, st->xtol_rel);
-    if (r > 0)
+    if (r > 0 && st->ftol_rel > 0)
         r = nlopt_set_ftol_rel(o, st->ftol_rel);
     /* Allocates xtol_abs (all 0, off): 2.7.1's MLSL and AUGLAG read it
      * unchecked and crash when it was never set. */

@@ -396,6 +396,7 @@ static augur_termination *pso_default_termination(const void *state, size_t n)
 
 const augur_solver_type augur_solver_pso = {
     .name = "pso",
+    .uses_map = 1,
     .doc = "particle swarm (SPSO coefficients, global or ring); bounds: choice",
     .state_size = sizeof(pso_state),
     .params = pso_params,

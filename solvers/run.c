@@ -164,8 +164,26 @@ void augur__solver_absorb(augur_solver *s, const double *x, double raw,
     }
 }
 
+/* The evaluation limit is a hard cap on calls of the cost: once it is
+ * reached a point is not evaluated (+inf, uncounted) and the stop test
+ * after the generation names the limit. Ensembles hand their limits to
+ * the nested runs, which cap themselves. */
+static int capped(const augur_solver *s)
+{
+    return s->evaluations >= s->max_eval && !s->type->nested_limits;
+}
+
+size_t augur__solver_budget_left(const augur_solver *s)
+{
+    if (s->type->nested_limits)
+        return SIZE_MAX;
+    return s->max_eval > s->evaluations ? s->max_eval - s->evaluations : 0;
+}
+
 static double evaluate_one(augur_solver *s, const double *x)
 {
+    if (capped(s))
+        return INFINITY;
     const double *xe = augur__solver_admit(s, x, s->cx);
     if (!xe)
         return INFINITY;
@@ -210,7 +228,8 @@ int augur__solver_evaluate_rows(augur_solver *s, const double *X, size_t m,
         /* without constraints (which bring x' back into the box
          * themselves), admission passes a row within the box through as
          * it is: what evaluate_one then does */
-        F[k] = inside[k] && !s->constraints
+        F[k] = capped(s) ? INFINITY
+               : inside[k] && !s->constraints
                    ? augur__solver_account(s, x, s->cost(x, s->n, s->data))
                    : evaluate_one(s, x);
     }
@@ -465,6 +484,7 @@ static int bind_cost(augur_solver *s, augur_cost cost, void *data)
 static int run_generation(augur_solver *s)
 {
     int rc;
+    augur__solver_resolve_limits(s);   /* the cap the evaluation path holds */
     if (!s->started) {
         if (!s->seed_set)
             augur_solver_set_seed(s, augur__os_seed());
@@ -512,6 +532,21 @@ void augur_solver_finished(augur_solver *s, const char *reason)
 {
     s->finished = 1;
     snprintf(s->reason, sizeof s->reason, "%s", reason ? reason : "finished");
+}
+
+/* A generation that evaluated nothing; AUGUR__IDLE_STEPS of them in a row
+ * finish the run (see solver_int.h). */
+static void note_idle(augur_solver *s, size_t before)
+{
+    if (s->evaluations != before) {
+        s->idle_steps = 0;
+        return;
+    }
+    if (++s->idle_steps < AUGUR__IDLE_STEPS)
+        return;
+    s->finished = 1;
+    snprintf(s->reason, sizeof s->reason, "NoEvaluations(%d consecutive "
+             "generations evaluated no point)", AUGUR__IDLE_STEPS);
 }
 
 /* Start (starting = 1) or finish every monitor; the first failure is
@@ -568,6 +603,7 @@ int augur_solve(augur_solver *s, augur_cost cost, void *data,
     begin_call(s);
     atomic_store(&s->stop_requested, 0);
     s->latched = s->finished = 0;
+    s->idle_steps = 0;
     s->reason[0] = '\0';
     int rc = bind_cost(s, cost, data);
     if (rc == AUGUR_OK && s->map)
@@ -582,7 +618,10 @@ int augur_solve(augur_solver *s, augur_cost cost, void *data,
             rc = stop < 0 ? stop : AUGUR_OK;
             break;
         }
+        size_t before = s->evaluations;
         rc = run_generation(s);
+        if (rc == AUGUR_OK)
+            note_idle(s, before);
     }
     int frc = tell_monitors(s, 0);
     if (rc == AUGUR_OK && frc != AUGUR_OK)

@@ -93,6 +93,7 @@ struct augur_solver {
     int latched;                  /* a checkpoint's stop test fired */
     int finished;                 /* the algorithm stopped on its own criterion */
     int started;
+    size_t idle_steps;            /* consecutive generations that evaluated nothing */
     atomic_int stop_requested;
     int pending;                  /* first failure seen inside an evaluation */
 
@@ -102,6 +103,14 @@ struct augur_solver {
     char reason[AUGUR_REASON_CAP];
     char errmsg[AUGUR_ERRMSG_CAP];
 };
+
+/* A solve ends after this many consecutive generations that evaluated no
+ * point (run.c): an algorithm that has stopped asking for points (GSL's
+ * simplex stuck on a wall, say) would otherwise step forever, and the
+ * evaluation limit never strikes. 1000 is far more than any algorithm here
+ * needs to get out of a run of rejected or uncounted trials (DE with the
+ * wall policy draws again every generation), and costs microseconds. */
+#define AUGUR__IDLE_STEPS 1000
 
 /* Resolve the limits in force from the user's and the type's defaults. */
 void augur__solver_resolve_limits(augur_solver *s);
@@ -128,6 +137,10 @@ double augur__solver_replay(augur_solver *s, const double *x, double f);
  * monitors: a nested run's summary. */
 void augur__solver_absorb(augur_solver *s, const double *x, double raw,
                           size_t evaluations);
+
+/* Evaluations left under the evaluation limit (SIZE_MAX for ensembles,
+ * whose nested runs hold it): a batch sends no more rows than this. */
+size_t augur__solver_budget_left(const augur_solver *s);
 
 /* Attach a map the solver then owns (made from a spec). */
 int augur__solver_own_map(augur_solver *s, augur_map *map);

@@ -96,6 +96,7 @@ static void sparsity_free(void *state)
 
 const augur_solver_type augur_solver_sparsity = {
     .name = "sparsity",
+    .uses_map = 1,
     .doc = "ensemble: nested runs from points as far as possible from those known",
     .state_size = sizeof(sparsity_state),
     .params = sparsity_params,

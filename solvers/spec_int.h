@@ -39,8 +39,11 @@ void augur__spec_emit_value(augur_strbuf *b, const augur_param *p, double v);
  * number, true/false for a boolean, a choice's name (spec_read.c). */
 int augur__setting_param(const config_setting_t *m, const augur_param *p, double *v,
                          char *err, size_t cap);
-/* map = { type = "threads"; workers = 2; }: made and handed to s, which
- * then owns it (spec_read.c; the config file's top-level map too). */
+/* map = { type = "fork"; workers = 2; timeout = 30; }: made (make_map)
+ * or made and handed to s, which then owns it (read_map; fails when s
+ * cannot use a map) (spec_read.c; the config file's top-level map too). */
+int augur__spec_make_map(const config_setting_t *m, augur_map **out, char *err,
+                         size_t cap);
 int augur__spec_read_map(const config_setting_t *m, augur_solver *s, char *err,
                          size_t cap);
 

@@ -313,28 +313,48 @@ static int read_limits(const config_setting_t *m, augur_solver *s, char *err, si
     return rc;
 }
 
-/* map = { type = "threads"; workers = 2; }: the solver owns the map made. */
-int augur__spec_read_map(const config_setting_t *m, augur_solver *s, char *err,
+/* map = { type = "fork"; workers = 2; timeout = 30; }: the map made. */
+int augur__spec_make_map(const config_setting_t *m, augur_map **out, char *err,
                          size_t cap)
 {
-    static const char *const keys[2] = {"type", "workers"};
+    static const char *const keys[3] = {"type", "workers", "timeout"};
+    *out = NULL;
     int rc = augur__setting_group(m, err, cap);
     if (rc == AUGUR_OK)
-        rc = augur__setting_only(m, keys, 2, err, cap);
+        rc = augur__setting_only(m, keys, 3, err, cap);
     const config_setting_t *ts = rc == AUGUR_OK ? config_setting_get_member(m, "type") : NULL;
     const config_setting_t *ws = config_setting_get_member(m, "workers");
+    const config_setting_t *tos = config_setting_get_member(m, "timeout");
     if (rc == AUGUR_OK && !ts)
         rc = augur__setting_fail(m, err, cap, AUGUR_EINVAL, "a map needs a type");
     const char *type = rc == AUGUR_OK ? augur__setting_string(ts, err, cap, &rc) : NULL;
     size_t workers = 0;
     if (rc == AUGUR_OK && ws)
         rc = augur__setting_size(ws, 0, AUGUR_MAX_WORKERS, &workers, err, cap);
+    double timeout = 0;
+    if (rc == AUGUR_OK && tos)
+        rc = augur__setting_number(tos, &timeout, err, cap);
     augur_map *map = NULL;
     char why[AUGUR_ERRMSG_CAP] = "";
     if (rc == AUGUR_OK && (rc = augur_map_new(&map, type, (int)workers, why, sizeof why)))
         return augur__setting_fail(m, err, cap, rc, "%s", why);
-    if (rc == AUGUR_OK)
-        rc = augur__solver_own_map(s, map);
+    if (rc == AUGUR_OK && tos && (rc = augur_map_set_timeout(map, timeout)) != AUGUR_OK) {
+        rc = augur__setting_fail(tos, err, cap, rc, "%s", augur_map_errmsg(map));
+        augur_map_destroy(map);
+        return rc;
+    }
+    *out = map;
+    return rc;
+}
+
+/* The same, handed to s, which then owns it. */
+int augur__spec_read_map(const config_setting_t *m, augur_solver *s, char *err,
+                         size_t cap)
+{
+    augur_map *map = NULL;
+    int rc = augur__spec_make_map(m, &map, err, cap);
+    if (rc == AUGUR_OK && (rc = augur__solver_own_map(s, map)) != AUGUR_OK)
+        rc = augur__setting_fail(m, err, cap, rc, "%s", augur_solver_errmsg(s));
     return rc;
 }
 

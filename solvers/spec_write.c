@@ -191,6 +191,12 @@ int augur__spec_emit_solver(augur_strbuf *b, const augur_solver *s, int depth,
         augur__sb_printf(b, ";\n");
         augur__sb_indent(b, depth + 1);
         augur__sb_printf(b, "workers = %d;\n", augur_map_workers(s->map));
+        if (augur_map_timeout(s->map) > 0) {
+            augur__sb_indent(b, depth + 1);
+            augur__sb_printf(b, "timeout = ");
+            augur__sb_double(b, augur_map_timeout(s->map));
+            augur__sb_printf(b, ";\n");
+        }
         emit_group_close(b, depth);
     }
     if (s->nested) {

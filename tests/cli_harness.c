@@ -161,11 +161,12 @@ const char *const rosen_cfg =
     "};\n"
     "seed = 3;\n";
 
-/* A population solver, so maps carry its batches. */
+/* A population solver that evaluates whole generations, so maps carry its
+ * batches (de2: in-place de cannot use a map). */
 const char *const de_cfg =
     "problem = { model = \"sphere\"; dimension = 4; };\n"
     "solver = {\n"
-    "  type = \"de\";\n"
+    "  type = \"de2\";\n"
     "  parameters = { population-size = 20; };\n"
     "  limits = { evaluations = 2000; };\n"
     "};\n";

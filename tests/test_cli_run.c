@@ -123,6 +123,36 @@ Test(cli_run, set_and_seed)
     free(fc);
 }
 
+/* in-place de evaluates one trial at a time: a map is refused, naming the
+ * solvers that can use one; --timeout wants a map and a number */
+Test(cli_run, map_and_timeout_are_refused_where_they_mean_nothing)
+{
+    const char *cfg = config("one.cfg",
+                             "problem = { model = \"sphere\"; dimension = 2; };\n"
+                             "solver = { type = \"de\"; };\n");
+    result r = cli("run", cfg, "--map", "fork:2");
+    expect_status(r, 2);
+    cr_expect(strstr(r.err, "de cannot use a map") && strstr(r.err, "de2, pso"), "%s",
+              r.err);
+    done(&r);
+    r = cli("run", cfg, "--timeout", "5");
+    expect_status(r, 2);
+    cr_expect(strstr(r.err, "--timeout: a timeout needs a map"), "%s", r.err);
+    done(&r);
+    const char *pop = config("de.cfg", de_cfg);
+    r = cli("run", pop, "--map", "fork:2", "--timeout", "-1");
+    expect_status(r, 2);
+    cr_expect(strstr(r.err, "--timeout wants seconds"), "%s", r.err);
+    done(&r);
+    r = cli("run", pop, "--seed", "5", "--map", "fork:2", "--timeout", "30", "-o",
+            at("t.cfg"));
+    expect_status(r, 0);
+    done(&r);
+    char *text = slurp(at("t.cfg"));
+    cr_expect(text && strstr(text, "timeout = 30.0;"), "%s", text ? text : "");
+    free(text);
+}
+
 Test(cli_run, threads_map_matches_serial)
 {
     const char *cfg = config("de.cfg", de_cfg);

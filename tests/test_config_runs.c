@@ -60,7 +60,7 @@ Test(config, formulas_run_through_libmatheval)
      * the evaluations apart, and the answer is the serial one */
     const char *text = "problem = { formula = \"x0^2 + (x1 - 2)^2 + abs(x2)\";\n"
                        "            dimension = 3; };\n"
-                       "solver = { type = \"de\"; seed = 5; limits = { generations = 60; };\n"
+                       "solver = { type = \"de2\"; seed = 5; limits = { generations = 60; };\n"
                        "  bounds = { lower = [ -4.0, -4.0, -4.0 ]; "
                        "upper = [ 4.0, 4.0, 4.0 ]; }; };\n";
     augur_job *serial = load_text(text, NULL);

@@ -303,9 +303,13 @@ Test(profile, template_without_spec_or_with_its_own_map)
     augur_solver_destroy(s);
     if (!has_backend("threads"))
         return;
-    s = powell(3);
+    /* a template with a map of its own evaluates batches: de2 */
+    s = augur_solver_create("de2", 3);
+    double lb[3] = {-1, -1, -1}, ub[3] = {1, 1, 1};
+    augur_solver_set_bounds(s, lb, ub);
+    augur_solver_set_evaluation_limits(s, 20, 0);
     augur_map *inner = augur_map_create("threads", 2), *outer = augur_map_create("threads", 2);
-    augur_solver_set_map(s, inner);
+    cr_assert_eq(augur_solver_set_map(s, inner), AUGUR_OK, "%s", augur_solver_errmsg(s));
     fails(s, bowl_cost, outer, &o, "'threads' map under a 'threads' profile");
     augur_profile_result r;
     scan(s, bowl_cost, (void *)&the_bowl, NULL, &o, &r);   /* serial profile: fine */

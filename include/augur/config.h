@@ -60,6 +60,9 @@ AUGUR_EXTERN void augur_set_file_limits(size_t config_bytes, size_t data_bytes);
 /* Replace the seed, or the map ("serial", "threads:4", "fork:2", "mpi"). */
 AUGUR_EXTERN int augur_job_set_seed(augur_job *j, uint64_t seed);
 AUGUR_EXTERN int augur_job_set_map(augur_job *j, const char *map);
+/* Seconds one task of the job's fork map may run before its worker is
+ * killed and the run fails naming the task (0: none); needs a map. */
+AUGUR_EXTERN int augur_job_set_timeout(augur_job *j, double seconds);
 /* Progress: called after every generation record (the CLI draws its
  * progress line with it); NULL to stop. */
 typedef void (*augur_job_progress_fn)(const augur_record *r, size_t max_evaluations,

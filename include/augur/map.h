@@ -134,6 +134,8 @@ AUGUR_EXTERN const char *augur_map_errmsg(const augur_map *m);
 AUGUR_EXTERN const char *augur_map_type_name(const augur_map *m);
 /* Processes or threads that run tasks. */
 AUGUR_EXTERN int augur_map_workers(const augur_map *m);
+/* The timeout set with augur_map_set_timeout (0: none). */
+AUGUR_EXTERN double augur_map_timeout(const augur_map *m);
 /* The backends built into this library, NULL-terminated. */
 AUGUR_EXTERN const char *const *augur_map_types(void);
 

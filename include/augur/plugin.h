@@ -37,6 +37,12 @@ struct augur_solver_type {
     /* 1 for ensemble solvers: the evaluation limits set on the solver are
      * handed down to each nested run instead of stopping the solver. */
     int nested_limits;
+    /* 1 when a map set on the solver carries its work: every generation's
+     * points go out as batches (augur_solver_evaluate_batch), or its nested
+     * runs as map jobs. Setting a map on a type without it is an error that
+     * names the types with it (a map the algorithm never used would give
+     * neither the speed-up nor the crash isolation asked for). */
+    int uses_map;
     /* The condition used when the user sets none; NULL: limits only. */
     augur_termination *(*default_termination)(const void *state, size_t n);
     /* Generation 0: allocate workspaces (parameters are final now), draw the
