@@ -82,6 +82,6 @@ for name in convergence log ensemble minima fit profile compare; do
   "$chromium" --headless --no-sandbox --disable-gpu --hide-scrollbars \
     --screenshot="$work/$name.png" --window-size=1400,1000 \
     "file://$work/$name.svg" >/dev/null 2>&1
-  "$check" png "$name.png" 0.02
+  "$check" png "$name.png" 0.005
 done
 echo "plots: every kind drawn, labelled and rendered"
