@@ -365,7 +365,8 @@ static int take_plot(int *argc, char **argv)
         memmove(&argv[i], &argv[i + 2], (size_t)(*argc - i - 2) * sizeof *argv);
         *argc -= 2;
         argv[*argc] = NULL;
-        return plot_output_ok(plot_path);
+        int rc = plot_ready();
+        return rc == CLI_OK ? plot_output_ok(plot_path) : rc;
     }
     return CLI_OK;
 }

@@ -546,7 +546,7 @@ int cmd_plot(int argc, char **argv)
         return rc;
     if (help)
         return print_command_help("plot", stdout) == 0 ? CLI_OK : CLI_USAGE;
-    if ((rc = plot_output_ok(a.out)) != CLI_OK)
+    if ((rc = plot_ready()) != CLI_OK || (rc = plot_output_ok(a.out)) != CLI_OK)
         return rc;
     if (is_csv_log(a.file)) {
         if (a.kind && strcmp(a.kind, "convergence"))

@@ -71,6 +71,9 @@ typedef struct plot_band {
     size_t n;
 } plot_band;
 
+/* CLI_OK when this augur can draw, else CLI_USAGE after saying what to
+ * install (checked before any work is done). */
+int plot_ready(void);
 int draw_convergence(const char *path, const plot_convergence *c);
 int draw_minima(const char *path, const plot_minima *m);
 int draw_fit(const char *path, const plot_fit *f);

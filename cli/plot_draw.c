@@ -57,6 +57,11 @@ static int missing(void)
                     "and rebuild:\n  apt-get install libplplot-dev plplot-driver-cairo");
 }
 
+int plot_ready(void)
+{
+    return missing();
+}
+
 int draw_convergence(const char *path, const plot_convergence *c)
 {
     (void)path, (void)c;
@@ -89,6 +94,11 @@ int draw_bands(const char *path, const char *title, const plot_band *b, size_t n
 
 #else
 #include <plplot.h>
+
+int plot_ready(void)
+{
+    return CLI_OK;
+}
 
 /* Colour map 0: white background, black axes, then ten distinct colours. */
 enum { C_BG = 0, C_FG = 1, C_GREY = 2, C_FIRST = 3, NCOLOURS = 10 };
