@@ -67,7 +67,7 @@ static const command commands[] = {
      .summary = "one problem under several solvers and seeds, as a table",
      .help =
          "usage: augur compare FILE --solvers a,b,c [--seeds N] [--tol X]\n"
-         "                          [--set key=value ...] [--map M]\n"
+         "                          [--set key=value ...] [--map M] [--plot OUT]\n"
          "\n"
          "Run FILE's problem with each solver type (solver.type replaced; the rest\n"
          "of the solver settings kept where the type has them, and the others\n"
@@ -75,7 +75,27 @@ static const command commands[] = {
          "table: solver, success rate, median f, median evaluations, median\n"
          "seconds. A run succeeds when f - fmin < X (default 1e-6), fmin being\n"
          "the problem's known minimum for a registry model, else the best f that\n"
-         "any run found. Nothing is written.\n"},
+         "any run found. Nothing is written but --plot OUT (.svg, .png, .pdf): the\n"
+         "solvers' convergence side by side, best f against evaluations, the median\n"
+         "over seeds with the band from the first to the third quartile.\n"},
+    {.name = "plot", .run = cmd_plot,
+     .summary = "draw a results file or a CSV log: convergence, minima, fit, profile",
+     .help =
+         "usage: augur plot FILE -o OUT [--kind convergence|minima|fit|profile]\n"
+         "                              [--axes i,j]\n"
+         "\n"
+         "Draw FILE, a results file (augur run FILE -o R.cfg) or a logging monitor's\n"
+         "CSV, to OUT: .svg, .png or .pdf (PLplot; docs/PLOTS.md).\n"
+         "\n"
+         "  -o, --output OUT  the picture (a regular file or a new name)\n"
+         "  --kind K          convergence: best f against evaluations, one line per\n"
+         "                    inner run of an ensemble, where it stopped marked;\n"
+         "                    minima: an ensemble's runs from start to end, over the\n"
+         "                    cost's contours for a 2-D model; fit: the data, the\n"
+         "                    fitted curve and the residuals; profile: a profile scan\n"
+         "                    and its bins. Default: the file's own (profile, fit,\n"
+         "                    else convergence)\n"
+         "  --axes i,j        minima: the two coordinates drawn (default 0,1)\n"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

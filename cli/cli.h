@@ -75,6 +75,7 @@ int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
 
 /* Help for one command on fp; 0, or -1 for an unknown command. */
 int print_command_help(const char *command, FILE *fp);

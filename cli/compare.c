@@ -18,6 +18,13 @@
 #include <string.h>
 #include <time.h>
 #include "cli.h"
+#include "plot.h"
+
+/* One run's best f against evaluations, for --plot. */
+typedef struct trace {
+    double *evals, *f;
+    size_t n, cap;
+} trace;
 
 typedef struct row {
     char type[128];
@@ -25,7 +32,12 @@ typedef struct row {
     size_t runs;                  /* finished runs */
     size_t failed;                /* runs whose solve failed */
     int unusable;                 /* the file did not load for this type */
+    trace *traces;                /* --plot: one per seed */
 } row;
+
+/* --plot PATH: where the convergence picture goes (NULL: none). Taken out
+ * of argv before the shared options are parsed. */
+static const char *plot_path;
 
 static double now(void)
 {
@@ -80,8 +92,12 @@ static int alloc_runs(row *r, size_t seeds)
     r->f = malloc(seeds * sizeof *r->f);
     r->evals = malloc(seeds * sizeof *r->evals);
     r->seconds = malloc(seeds * sizeof *r->seconds);
-    return r->f && r->evals && r->seconds ? CLI_OK : cli_fail(CLI_USAGE, "out of memory");
+    r->traces = plot_path ? calloc(seeds, sizeof *r->traces) : NULL;
+    return r->f && r->evals && r->seconds && (r->traces || !plot_path)
+               ? CLI_OK : cli_fail(CLI_USAGE, "out of memory");
 }
+
+static size_t seeds_allocated;
 
 static void free_rows(row *rows, size_t count)
 {
@@ -89,8 +105,33 @@ static void free_rows(row *rows, size_t count)
         free(rows[i].f);
         free(rows[i].evals);
         free(rows[i].seconds);
+        for (size_t k = 0; rows[i].traces && k < seeds_allocated; k++) {
+            free(rows[i].traces[k].evals);
+            free(rows[i].traces[k].f);
+        }
+        free(rows[i].traces);
     }
     free(rows);
+}
+
+/* A generation record: best f so far at these evaluations. */
+static int on_generation(const augur_record *rec, void *data)
+{
+    trace *t = data;
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 128;
+        double *e = realloc(t->evals, cap * sizeof *e);
+        if (e)
+            t->evals = e;
+        double *f = e ? realloc(t->f, cap * sizeof *f) : NULL;
+        if (!f)
+            return 0;   /* the picture misses the rest; the run goes on */
+        t->f = f;
+        t->cap = cap;
+    }
+    t->evals[t->n] = (double)rec->evaluations;
+    t->f[t->n++] = rec->f;
+    return 0;
 }
 
 /* One (type, seed) run, recorded in r. Returns CLI_OK, CLI_USAGE (the file
@@ -101,8 +142,14 @@ static int run_one(const cli_options *o, row *r, uint64_t seed)
     int rc = load_for_type(o, r->type, &job, seed == 1 ? stderr : NULL);
     if (rc == CLI_OK && augur_job_set_seed(job, seed) != AUGUR_OK)
         rc = cli_fail(CLI_USAGE, "%s: %s", r->type, augur_job_errmsg(job));
-    if (rc != CLI_OK)
+    if (rc == CLI_OK && r->traces &&
+        augur_solver_add_generation_monitor(augur_job_solver(job),
+            augur_monitor_callback(on_generation, &r->traces[seed - 1])) != AUGUR_OK)
+        rc = cli_fail(CLI_USAGE, "%s: %s", r->type, augur_job_errmsg(job));
+    if (rc != CLI_OK) {
+        augur_job_destroy(job);
         return rc;
+    }
     char label[64];
     snprintf(label, sizeof label, "%.32s seed %llu/%zu", r->type, (unsigned long long)seed,
              o->seeds);
@@ -176,6 +223,86 @@ static void print_table(const cli_options *o, row *rows, size_t count)
            known ? "the model's known minimum" : "the best f of any run", o->seeds);
 }
 
+/* Best f of trace t at e evaluations (NaN before its first record). */
+static double best_at(const trace *t, double e)
+{
+    double f = NAN;
+    for (size_t i = 0; i < t->n && t->evals[i] <= e; i++)
+        f = t->f[i];
+    return f;
+}
+
+/* The q-quantile of v[0..n) sorted, by linear interpolation. */
+static double quantile(const double *v, size_t n, double q)
+{
+    double at = q * (double)(n - 1);
+    size_t i = (size_t)at;
+    return i + 1 < n ? v[i] + (at - (double)i) * (v[i + 1] - v[i]) : v[n - 1];
+}
+
+/* Median and quartiles over seeds on a common grid of evaluations. */
+static int draw_plot(const cli_options *o, row *rows, size_t count)
+{
+    enum { GRID = 120 };
+    plot_band *b = calloc(count, sizeof *b);
+    double *v = malloc(o->seeds * sizeof *v);
+    int rc = b && v ? CLI_OK : cli_fail(CLI_USAGE, "out of memory");
+    size_t nb = 0;
+    for (size_t i = 0; rc == CLI_OK && i < count; i++) {
+        const row *r = &rows[i];
+        double top = 0;
+        for (size_t k = 0; r->traces && k < o->seeds; k++)
+            if (r->traces[k].n)
+                top = fmax(top, r->traces[k].evals[r->traces[k].n - 1]);
+        if (!(top > 0))
+            continue;
+        plot_band *s = &b[nb];
+        snprintf(s->label, sizeof s->label, "%.90s", r->type);
+        s->evals = malloc(GRID * sizeof(double));
+        s->q1 = malloc(GRID * sizeof(double));
+        s->median = malloc(GRID * sizeof(double));
+        s->q3 = malloc(GRID * sizeof(double));
+        nb++;
+        if (!s->evals || !s->q1 || !s->median || !s->q3) {
+            rc = cli_fail(CLI_USAGE, "out of memory");
+            break;
+        }
+        for (size_t g = 0; g < GRID; g++) {
+            double e = top * (double)(g + 1) / GRID;
+            size_t m = 0;
+            for (size_t k = 0; k < o->seeds; k++) {
+                double f = best_at(&r->traces[k], e);
+                if (isfinite(f))
+                    v[m++] = f;
+            }
+            if (m == 0)
+                continue;
+            qsort(v, m, sizeof *v, by_value);
+            s->evals[s->n] = e;
+            s->q1[s->n] = quantile(v, m, 0.25);
+            s->median[s->n] = quantile(v, m, 0.5);
+            s->q3[s->n++] = quantile(v, m, 0.75);
+        }
+    }
+    if (rc == CLI_OK && nb == 0)
+        rc = cli_fail(CLI_FAILED, "compare: --plot: no run to draw");
+    if (rc == CLI_OK) {
+        char title[200];
+        snprintf(title, sizeof title, "Solvers compared on %.60s, seeds 1..%zu", o->file,
+                 o->seeds);
+        rc = draw_bands(plot_path, title, b, nb);
+    }
+    for (size_t i = 0; b && i < nb; i++) {
+        free(b[i].evals);
+        free(b[i].q1);
+        free(b[i].median);
+        free(b[i].q3);
+    }
+    free(b);
+    free(v);
+    return rc;
+}
+
 /* Every type, every seed; stops early on Ctrl-C. */
 static int run_all(const cli_options *o, row *rows, size_t count)
 {
@@ -209,8 +336,15 @@ static int compare(const cli_options *o)
     if (rc == CLI_OK)
         rc = make_rows(o, &rows, &count);
     if (rc == CLI_OK) {
+        seeds_allocated = o->seeds;
         rc = run_all(o, rows, count);
         print_table(o, rows, count);
+        if (plot_path && (rc == CLI_OK || rc == CLI_FAILED)) {
+            int drawn = draw_plot(o, rows, count);
+            rc = drawn != CLI_OK ? drawn : rc;
+            if (drawn == CLI_OK)
+                printf("plot: %s\n", plot_path);
+        }
         if (rc == CLI_STOPPED)
             cli_fail(rc, "compare: stopped by Ctrl-C; the table has the runs so far");
     }
@@ -218,9 +352,31 @@ static int compare(const cli_options *o)
     return rc;
 }
 
+/* Take `--plot PATH` out of argv (the shared options do not know it). */
+static int take_plot(int *argc, char **argv)
+{
+    plot_path = NULL;
+    for (int i = 1; i < *argc; i++) {
+        if (strcmp(argv[i], "--plot") != 0)
+            continue;
+        if (i + 1 >= *argc)
+            return cli_fail(CLI_USAGE, "compare: --plot needs a file (OUT.svg, .png, .pdf)");
+        plot_path = argv[i + 1];
+        memmove(&argv[i], &argv[i + 2], (size_t)(*argc - i - 2) * sizeof *argv);
+        *argc -= 2;
+        argv[*argc] = NULL;
+        int rc = plot_ready();
+        return rc == CLI_OK ? plot_output_ok(plot_path) : rc;
+    }
+    return CLI_OK;
+}
+
 int cmd_compare(int argc, char **argv)
 {
     cli_options o;
+    int taken = take_plot(&argc, argv);
+    if (taken != CLI_OK)
+        return taken;
     int rc = parse_options(argc, argv, OPT_SET | OPT_MAP | OPT_COMPARE, POS_REQUIRED, &o);
     if (rc == CLI_OK && o.help)
         print_command_help("compare", stdout);

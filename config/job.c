@@ -349,6 +349,7 @@ void augur_job_destroy(augur_job *j)
         free(j->runs[i].reason);
     }
     free(j->runs);
+    augur__history_free(&j->history);
     free(j->x);
     free(j->reason);
     free(j->uncertainty);

@@ -19,6 +19,7 @@
 #include "augur/model.h"
 #include "augur/profile.h"
 #include "spec_int.h"
+#include "history.h"
 
 /* Messages of a job: a path, a line and a reason, plus the file name. */
 #define AUGUR__JOB_ERRCAP 768
@@ -192,6 +193,7 @@ struct augur_job {
     double seconds;
     augur__run_copy *runs;
     size_t nruns;
+    augur__history history;       /* best f against evaluations (history.c) */
     int has_report;
     double *uncertainty;
     double reduced_chi_square;

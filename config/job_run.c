@@ -176,6 +176,11 @@ static int keep_outcome(augur_job *j)
         memcpy(c->start, runs[i].start, n * sizeof(double));
         memcpy(c->end, runs[i].end, n * sizeof(double));
     }
+    size_t *counts = count ? malloc(count * sizeof *counts) : NULL;
+    for (size_t i = 0; counts && i < count; i++)
+        counts[i] = runs[i].evaluations;
+    augur__history_split(&j->history, counts, counts ? count : 0);
+    free(counts);
     return AUGUR_OK;
 }
 
@@ -235,6 +240,8 @@ int augur_job_run(augur_job *j)
     int rc = augur__monitors_attach(j->monitors, j->nmonitors, s, j->stream, j->dir,
                                     augur__problem_label(&j->problem), j->errmsg,
                                     sizeof j->errmsg);
+    if (rc == AUGUR_OK)
+        rc = augur__history_attach(&j->history, s);
     if (rc == AUGUR_OK && j->progress)
         rc = augur_solver_add_generation_monitor(s, augur_monitor_callback(on_record, j));
     if (rc != AUGUR_OK)

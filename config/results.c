@@ -117,6 +117,7 @@ static void emit_runs(augur_strbuf *b, const augur_job *j)
         emit_count(b, "evaluations", r->evaluations, 3);
         emit_count(b, "generations", r->generations, 3);
         emit_text(b, "reason", r->reason, 3);
+        augur__history_emit_inner(b, &j->history, i, 3);
         augur__sb_printf(b, "    }");
     }
     augur__sb_printf(b, "\n  );\n");
@@ -152,6 +153,7 @@ static void emit_results(augur_strbuf *b, const augur_job *j)
     emit_text(b, "reason", j->reason, 1);
     emit_number(b, "seconds", j->seconds, 1);
     emit_text(b, "version", augur_version(), 1);
+    augur__history_emit(b, &j->history, 1);
     if (j->nruns)
         emit_runs(b, j);
     if (j->has_profile_result) {
