@@ -25,9 +25,9 @@ if ((${#missing[@]} == 0)); then
 fi
 echo "optional-deps: installing ${missing[*]}"
 if [ "$(id -u)" -ne 0 ]; then
-  echo "optional-deps: not root; install them with:" >&2
-  echo "  apt-get install ${missing[*]}" >&2
-  exit 1
+  echo "optional-deps: not root, so the tests that need them will skip;" >&2
+  echo "  to run them: apt-get install ${missing[*]}" >&2
+  exit 0
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
