@@ -6,10 +6,10 @@
  * the mystic-style Solver, the conditions and monitors); this file only
  * does what needs C:
  *
- * - The cost trampoline. A Python cost gets a fresh float64 array per
- *   call (scipy does the same: the callable may keep it). The GIL stays
- *   held during a solve with a Python cost, so a call costs one array and
- *   one Python call; it is released for a C cost (CCost: a ctypes
+ * - The cost trampoline. A Python cost gets a float64 array it may keep
+ *   (a new one whenever it kept the last; see argument()). The GIL stays
+ *   held during a solve with a Python cost, so a call costs a copy of x
+ *   and one Python call; it is released for a C cost (CCost: a ctypes
  *   function pointer, called directly by the solver) and for the threads
  *   map, whose workers then take it per call.
  * - Errors. An exception in the cost is kept (the first one, with the
@@ -410,6 +410,7 @@ typedef struct run_ctx {
     int failed;                   /* an exception is kept: call nothing more */
     PyObject *etype, *evalue, *etb; /* the first exception */
     PyObject *ex;                 /* the point it was raised at, or NULL */
+    PyObject *spare;              /* the last argument array, for reuse */
     worker_error *shared;         /* fork map with a Python cost */
     size_t shared_len;
     pid_t pid;                    /* the caller's process */
@@ -467,6 +468,33 @@ static void keep_error(run_ctx *c, const double *x, size_t n)
     augur_solver_request_stop(c->s);
 }
 
+/* The array a Python cost is called with. The last call's array is used
+ * again when nothing but this run holds it (the cost kept no reference and
+ * left its shape alone): the cost cannot tell the difference, and a call
+ * costs no allocation. GIL held. */
+static PyObject *argument(run_ctx *c, const double *x, size_t n)
+{
+    int nd = c->kind == COST_PY_VECTOR ? 2 : 1;
+    PyArrayObject *a = (PyArrayObject *)c->spare;
+    c->spare = NULL;
+    if (a && !(Py_REFCNT(a) == 1 && PyArray_NDIM(a) == nd &&
+               PyArray_DIM(a, nd - 1) == (npy_intp)n && (nd == 1 || PyArray_DIM(a, 0) == 1) &&
+               PyArray_TYPE(a) == NPY_DOUBLE && PyArray_IS_C_CONTIGUOUS(a) &&
+               PyArray_CHKFLAGS(a, NPY_ARRAY_OWNDATA))) {
+        Py_DECREF(a);
+        a = NULL;
+    }
+    if (!a) {
+        npy_intp dims[2] = {1, (npy_intp)n};
+        a = (PyArrayObject *)PyArray_SimpleNew(nd, nd == 2 ? dims : dims + 1, NPY_DOUBLE);
+        if (!a)
+            return NULL;
+    }
+    PyArray_ENABLEFLAGS(a, NPY_ARRAY_WRITEABLE);
+    memcpy(PyArray_DATA(a), x, n * sizeof *x);
+    return (PyObject *)a;
+}
+
 /* The cost trampoline for Python callables. */
 static double py_cost(const double *x, size_t n, void *data)
 {
@@ -484,14 +512,7 @@ static double py_cost(const double *x, size_t n, void *data)
         keep_error(c, x, n);
         goto done;
     }
-    if (c->kind == COST_PY_VECTOR) {
-        npy_intp dims[2] = {1, (npy_intp)n};
-        arr = PyArray_SimpleNew(2, dims, NPY_DOUBLE);
-        if (arr)
-            memcpy(PyArray_DATA((PyArrayObject *)arr), x, n * sizeof *x);
-    } else {
-        arr = array_from(x, n);
-    }
+    arr = argument(c, x, n);
     if (arr)
         r = PyObject_CallOneArg(c->fn, arr);
     if (r && c->kind == COST_PY_VECTOR && !PyFloat_Check(r)) {
@@ -499,7 +520,7 @@ static double py_cost(const double *x, size_t n, void *data)
         Py_SETREF(r, item);
     }
     if (r) {
-        f = PyFloat_AsDouble(r);
+        f = PyFloat_CheckExact(r) ? PyFloat_AS_DOUBLE(r) : PyFloat_AsDouble(r);
         if (f == -1.0 && PyErr_Occurred())
             f = NAN;
     }
@@ -507,7 +528,10 @@ static double py_cost(const double *x, size_t n, void *data)
         keep_error(c, x, n);
 done:
     Py_XDECREF(r);
-    Py_XDECREF(arr);
+    if (arr && !c->spare)
+        c->spare = arr;
+    else
+        Py_XDECREF(arr);
     if (c->released)
         PyGILState_Release(g);
     return f;
@@ -938,6 +962,7 @@ static PyObject *solver_run(SolverObject *self, PyObject *args, PyObject *kw, in
     Py_XDECREF(c.evalue);
     Py_XDECREF(c.etb);
     Py_XDECREF(c.ex);
+    Py_XDECREF(c.spare);
     if (c.shared)
         munmap(c.shared, c.shared_len);
     Py_DECREF(cost);
