@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 
 preset=${1:-dev}
 packages=(gcc make cmake pkg-config libgsl-dev libnlopt-dev libconfig-dev
-          libcriterion-dev libopenmpi-dev openmpi-bin libmatheval-dev)
+          libcriterion-dev libopenmpi-dev openmpi-bin libmatheval-dev
+          python3-dev python3-numpy python3-pytest)
 
 missing=()
 for p in "${packages[@]}"; do
