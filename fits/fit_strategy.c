@@ -345,7 +345,7 @@ static void describe(augur_fit_strategy_result *res, const run_rec *first, int b
                  "%s)", res->nminima, res->runs, first_why(first));
     else
         snprintf(out, cap, "no LM run ended at a local minimum in %zu runs (the best: "
-                 "%s)", res->runs, res->best.reason);
+                 "%.40s)", res->runs, res->best.reason);
 }
 
 static int alloc_result(augur_fit_strategy_result *res, size_t np, size_t most)

@@ -207,18 +207,26 @@ static size_t ntypes;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 
-static size_t append(augur_param *table, size_t k, const augur_param *from)
+/* Copy the entries of from[0..count) (its terminator excluded) after k.
+ * The count, not the terminator, bounds the loop: at -O3 GCC cannot see the
+ * terminator of a table reached through a pointer and warns. */
+static size_t append_n(augur_param *table, size_t k, const augur_param *from,
+                       size_t count)
 {
-    for (size_t i = 0; from[i].name && k + 1 < MAX_PARAMS; i++)
+    for (size_t i = 0; i < count && from[i].name && k + 1 < MAX_PARAMS; i++)
         table[k++] = from[i];
     table[k] = (augur_param){.name = NULL};
     return k;
 }
+#define append(table, k, from) append_n(table, k, from, AUGUR__ARRAY_SIZE(from))
 
 static void fill_params(augur_param *table, unsigned flags)
 {
     size_t k = append(table, 0, common_params);
-    k = append(table, k, flags & BOX ? global_tol_params : local_tol_params);
+    if (flags & BOX)
+        k = append(table, k, global_tol_params);
+    else
+        k = append(table, k, local_tol_params);
     if (flags & STEP)
         k = append(table, k, step_params);
     if (flags & POP)

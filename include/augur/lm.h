@@ -111,7 +111,7 @@ typedef struct augur_lm_result {
     size_t evaluations;     /* residual vectors computed (Jacobian probes too) */
     size_t jacobians;       /* Jacobians computed */
     int converged;          /* 1 when a test passed (see reason) */
-    char reason[64];        /* converged: "small step (xtol)", "small
+    char reason[128];       /* converged: "small step (xtol)", "small
                                gradient (gtol)", "small reduction (ftol)",
                                "zero Jacobian (all held at the bounds)";
                                not: "iteration limit", "no progress",
