@@ -459,6 +459,22 @@ static int fit_residuals(const double *q, size_t nq, double *r, size_t m, void *
     return 0;
 }
 
+/* LM's Jacobian from the model's, with buffers of the call's own. */
+static int fit_jacobian(const double *q, size_t nq, double *J, size_t m, void *data)
+{
+    const fit_lsq *w = data;
+    size_t np = w->f->np;
+    double *full = malloc((np + m * np) * sizeof *full);
+    if (!full)
+        return -1;
+    memcpy(full, w->base, np * sizeof *full);
+    for (size_t k = 0; k < nq; k++)
+        full[w->idx[k]] = q[k];
+    augur__fit_lsq_jacobian(w->f, full, w->idx, nq, J, full + np);
+    free(full);
+    return 0;
+}
+
 /* The minima over the free coordinates, widened to every parameter. */
 static int widen_minima(augur_fit_strategy_result *res, const fit_lsq *w, size_t k)
 {
@@ -506,10 +522,14 @@ int augur_fit_strategy(const augur_fit *f, double *p, const double *lb,
             qub[k++] = ub ? ub[i] : INFINITY;
         }
     fit_lsq w = {.f = f, .base = base, .idx = idx};
+    /* every LM run takes the model's Jacobian when it has one */
+    augur_fit_strategy_options o = opt ? *opt : (augur_fit_strategy_options){0};
+    o.lm.jacobian = f->model->jacobian ? fit_jacobian : NULL;
+    o.lm.jacobian_data = &w;
     int rc = AUGUR_OK;
     if (k > 0) {
         rc = augur_lsq_strategy(fit_residuals, &w, k, augur__fit_residuals(f), q,
-                                lb || ub ? qlb : NULL, lb || ub ? qub : NULL, opt, res,
+                                lb || ub ? qlb : NULL, lb || ub ? qub : NULL, &o, res,
                                 err, cap);
         if (rc == AUGUR_OK && widen_minima(res, &w, k) != AUGUR_OK)
             rc = augur__fail_msg(err, cap, AUGUR_ENOMEM, "out of memory");
