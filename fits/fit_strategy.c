@@ -47,7 +47,7 @@
 /* One run's outcome: the record a task fills, followed by the point. */
 typedef struct run_rec {
     double chi2;
-    uint64_t iterations, evaluations;
+    uint64_t iterations, evaluations, jacobians;
     int32_t converged, local, failed, pad;
     char reason[64];
 } run_rec;
@@ -128,6 +128,7 @@ static int run_one(const lsq_ctx *c, run_rec *rec, char *err, size_t cap)
                           why, sizeof why);
     rec->iterations = res.iterations;
     rec->evaluations = res.evaluations;
+    rec->jacobians = res.jacobians;
     if (rc == AUGUR_EFAILED) {
         *rec = (run_rec){.chi2 = INFINITY, .failed = 1,
                          .evaluations = res.evaluations};
@@ -274,7 +275,8 @@ static void add_minimum(augur_fit_strategy_result *res, size_t np, const double 
 static augur_lm_result as_lm(const run_rec *r)
 {
     augur_lm_result l = {.chi2 = r->chi2, .iterations = r->iterations,
-                         .evaluations = r->evaluations, .converged = r->converged};
+                         .evaluations = r->evaluations, .jacobians = r->jacobians,
+                         .converged = r->converged};
     snprintf(l.reason, sizeof l.reason, "%.63s", r->reason);
     return l;
 }

@@ -181,9 +181,27 @@ static int column(fit *ft, size_t j, gsl_matrix *J)
     return rc;
 }
 
+/* 1 when column j of the caller's Jacobian is below what differences
+ * resolve: a step of the difference size would move no residual by half
+ * its rounding (differences would find the column exactly 0; a plateau
+ * such as BoxBOD's b2 -> inf, where exp(-b2 x) leaves a column of 1e-23
+ * against residuals of 10). */
+static int negligible(const fit *ft, size_t j)
+{
+    double h = ft->h * (ft->pt[j] != 0 ? fabs(ft->pt[j]) : 1.0);
+    for (size_t i = 0; i < ft->n; i++) {
+        double d = ft->jbuf[i * ft->p + j];
+        if (isfinite(d) && ft->r0[i] != WALL &&
+            fabs(d) * h > 0.5 * DBL_EPSILON * fabs(ft->r0[i]))
+            return 0;
+    }
+    return 1;
+}
+
 /* The caller's Jacobian at pt (residuals r0) into J, treated as column()
  * treats differences: entries that are not finite, or in a row whose
- * residual is the wall, are 0; zero columns are counted as flat; a
+ * residual is the wall, are 0; a column too small for differences to see
+ * is 0 (negligible) and, like any zero column, counted as flat; a
  * parameter on a bound is held there. */
 static int analytic(fit *ft, gsl_matrix *J)
 {
@@ -194,10 +212,10 @@ static int analytic(fit *ft, gsl_matrix *J)
         return GSL_EBADFUNC;
     }
     for (size_t j = 0; j < ft->p; j++) {
-        int zero = 1;
+        int zero = 1, none = negligible(ft, j);
         for (size_t i = 0; i < ft->n; i++) {
             double d = ft->jbuf[i * ft->p + j];
-            d = isfinite(d) && ft->r0[i] != WALL ? d : 0;
+            d = isfinite(d) && ft->r0[i] != WALL && !none ? d : 0;
             zero &= d == 0;
             gsl_matrix_set(J, i, j, d);
         }
