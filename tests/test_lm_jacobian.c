@@ -34,7 +34,9 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "augur.h"
+#include "augur/config.h"
 #include "augur/fit.h"
 #include "augur/lm.h"
 #include "forked.h"
@@ -364,4 +366,120 @@ Test(lm_jacobian, boxbod_start1_plateau_is_seen)
 Test(lm_jacobian, nist_formula_strategy)
 {
     compare(&cases[1], 1, 1);
+}
+
+/* --- From a config file ----------------------------------------------------- */
+
+/* A fit model from C with the shape a formula model has (predict_with and
+ * jacobian over its own data), counting its calls: Misra1a, registered
+ * twice, with and without its Jacobian. A config's polish must hand LM
+ * the model's Jacobian when there is one - so the model is asked for
+ * Jacobians and far fewer predictions - and reach the same answer. */
+typedef struct counted {
+    size_t predictions, jacobians;
+} counted;
+
+static counted with_jac, without_jac;
+
+static int misra_predict(void *data, const double *p, size_t np, const augur_data *d,
+                         double *yhat)
+{
+    (void)np;
+    ((counted *)data)->predictions++;
+    const double *x = augur_data_x(d);
+    for (size_t i = 0; i < augur_data_points(d); i++)
+        yhat[i] = p[0] * (1 - exp(-p[1] * x[i]));
+    return 0;
+}
+
+static int misra_jacobian(void *data, const double *p, size_t np, const augur_data *d,
+                          double *jac)
+{
+    ((counted *)data)->jacobians++;
+    const double *x = augur_data_x(d);
+    for (size_t i = 0; i < augur_data_points(d); i++) {
+        double e = exp(-p[1] * x[i]);
+        jac[i * np] = 1 - e;
+        jac[i * np + 1] = p[0] * x[i] * e;
+    }
+    return 0;
+}
+
+static const char *const misra_names[] = {"b1", "b2", NULL};
+static const augur_fit_model misra_jac = {
+    .name = "test-misra1a-jacobian", .doc = "b1 (1 - exp(-b2 x))", .nparams = 2,
+    .param_names = misra_names, .xdim = 1, .ydim = 1, .data = &with_jac,
+    .predict_with = misra_predict, .jacobian = misra_jacobian};
+static const augur_fit_model misra_diff = {
+    .name = "test-misra1a-differences", .doc = "b1 (1 - exp(-b2 x))", .nparams = 2,
+    .param_names = misra_names, .xdim = 1, .ydim = 1, .data = &without_jac,
+    .predict_with = misra_predict};
+
+/* Nelder-Mead for 150 evaluations in a box around the answer, then the
+ * polish; the answer, and the polish's share of the predictions. */
+static void run_config(const char *dir, const char *model, counted *c, double *x_out)
+{
+    char path[512], text[1024], err[512] = "";
+    snprintf(text, sizeof text,
+             "problem = { fit = { model = \"%s\";\n"
+             "  data = { file = \"%s/misra1a.csv\"; x = \"x\"; y = \"y\"; };\n"
+             "  polish = true; }; };\n"
+             "solver = { type = \"nelder-mead\"; limits = { evaluations = 150; };\n"
+             "  bounds = { lower = [ 100.0, 1e-4 ]; upper = [ 400.0, 1e-3 ]; }; };\n"
+             "seed = 3;\n", model, dir);
+    snprintf(path, sizeof path, "%s/fit.cfg", dir);
+    FILE *fp = fopen(path, "w");
+    cr_assert_not_null(fp);
+    fputs(text, fp);
+    fclose(fp);
+    augur_job *j = NULL;
+    cr_assert_eq(augur_job_load(path, NULL, &j, err, sizeof err), AUGUR_OK, "%s", err);
+    *c = (counted){0};
+    cr_assert_eq(augur_job_run(j), AUGUR_OK, "%s", augur_job_errmsg(j));
+    cr_assert_eq(augur_job_fit_converged(j), 1);
+    const double *x = NULL;
+    size_t n = 0;
+    double f;
+    cr_assert_eq(augur_job_answer(j, &x, &n, &f), AUGUR_OK);
+    cr_assert_eq(n, 2);
+    memcpy(x_out, x, 2 * sizeof *x);
+    augur_job_destroy(j);
+}
+
+Test(lm_jacobian, config_polish_takes_the_models_jacobian)
+{
+    static nist_problem pr;
+    char why[256], dir[] = "/tmp/augur-lmjac-XXXXXX", path[512];
+    cr_assert_eq(nist_load(AUGUR_NIST_DIR, "Misra1a", &pr, why, sizeof why), 0, "%s", why);
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/misra1a.csv", dir);
+    FILE *fp = fopen(path, "w");
+    cr_assert_not_null(fp);
+    fprintf(fp, "x,y\n");
+    for (size_t i = 0; i < pr.n; i++)
+        fprintf(fp, "%.17g,%.17g\n", pr.x[i], pr.y[i]);
+    fclose(fp);
+    cr_assert_eq(augur_fit_model_register(&misra_jac), AUGUR_OK);
+    cr_assert_eq(augur_fit_model_register(&misra_diff), AUGUR_OK);
+    counted a, d;
+    double xa[2], xd[2];
+    run_config(dir, misra_jac.name, &a, xa);
+    a = with_jac;
+    run_config(dir, misra_diff.name, &d, xd);
+    d = without_jac;
+    cr_log_info("config polish: %zu predictions and %zu Jacobians with the model's "
+                "Jacobian, %zu predictions with differences", a.predictions,
+                a.jacobians, d.predictions);
+    cr_expect_gt(a.jacobians, 0);
+    cr_expect_eq(d.jacobians, 0);
+    cr_expect_lt(a.predictions, d.predictions);
+    for (int j = 0; j < 2; j++) {
+        cr_expect(nist_lre(xa[j], pr.certified[j]) >= 8, "b%d = %.12g", j + 1, xa[j]);
+        cr_expect(nist_lre(xa[j], xd[j]) >= 8, "b%d: %.12g vs %.12g", j + 1, xa[j],
+                  xd[j]);
+    }
+    remove(path);
+    snprintf(path, sizeof path, "%s/fit.cfg", dir);
+    remove(path);
+    rmdir(dir);
 }

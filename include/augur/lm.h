@@ -109,8 +109,10 @@ typedef struct augur_lm_options {
     int scale_covariance;   /* 1: multiply the covariance by chi^2 / dof */
     double covar_epsrel;    /* rank tolerance of the covariance; default 1e-12 */
     /* The Jacobian of the residuals, used instead of differences when set
-     * (difference and fd_step then do nothing); NULL: differences. A
-     * Jacobian costs no residual evaluations. */
+     * (difference then does nothing); NULL: differences. A Jacobian costs
+     * no residual evaluations. A column that moves no residual by half its
+     * rounding over a step of fd_step is zero, as differences would find
+     * it (a plateau: "flat"). */
     augur_jacobian_fn jacobian;
     void *jacobian_data;    /* handed to jacobian; the caller's */
 } augur_lm_options;
