@@ -14,7 +14,9 @@
  * Coordinates pinned by lb == ub are taken out of LM's problem rather than
  * handed to it as a zero-width box, since a difference probe has no room
  * to step inside such a box; the report (fit_report.c) treats them the same
- * way through its `fixed` flags. */
+ * way through its `fixed` flags. A model with a Jacobian of its own (a
+ * formula's symbolic derivatives) hands it to LM, its rows divided by sigma
+ * as the residuals are, so LM takes no differences. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,11 +185,25 @@ double augur_fit_cost(const double *p, size_t n, void *fit)
 
 /* --- Polish --------------------------------------------------------------- */
 
+void augur__fit_lsq_jacobian(const augur_fit *f, const double *full, const size_t *idx,
+                             size_t k, double *J, double *work)
+{
+    size_t m = augur__fit_residuals(f), np = f->np;
+    const augur_fit_model *mo = f->model;
+    int ok = mo->jacobian && mo->jacobian(mo->data, full, np, f->d, work) >= 0;
+    const double *s = f->d->sigma;
+    int chi = f->metric == AUGUR_METRIC_CHI_SQUARE;
+    for (size_t i = 0; i < m; i++)
+        for (size_t j = 0; j < k; j++)
+            J[i * k + j] = ok ? work[i * np + idx[j]] / (chi ? s[i] : 1.0) : NAN;
+}
+
 typedef struct polish {
     const augur_fit *f;
     double *full;                 /* all parameters; LM moves the free ones */
     size_t *free_idx;
     double *yhat;
+    double *jac;                  /* the model's Jacobian: points x np */
 } polish;
 
 /* LM's residuals. A point the model cannot predict gets NaN residuals,
@@ -203,6 +219,17 @@ static int residuals(const double *q, size_t nq, double *r, size_t m, void *data
     int chi = w->f->metric == AUGUR_METRIC_CHI_SQUARE;
     for (size_t i = 0; i < m; i++)
         r[i] = ok ? (w->yhat[i] - y[i]) / (chi ? s[i] : 1.0) : NAN;
+    return 0;
+}
+
+/* LM's Jacobian, from the model's. */
+static int jacobian(const double *q, size_t nq, double *J, size_t m, void *data)
+{
+    (void)m;
+    polish *w = data;
+    for (size_t k = 0; k < nq; k++)
+        w->full[w->free_idx[k]] = q[k];
+    augur__fit_lsq_jacobian(w->f, w->full, w->free_idx, nq, J, w->jac);
     return 0;
 }
 
@@ -245,8 +272,11 @@ static int run_lm(polish *w, double *p, size_t k, double *q, double *qlb,
     residuals(q, k, r, m, w);
     double start = sum_squares(r, m);
     augur_lm_result res = {0};
+    augur_lm_options o = opt ? *opt : (augur_lm_options){0};
+    o.jacobian = w->f->model->jacobian ? jacobian : NULL;
+    o.jacobian_data = w;
     int rc = augur_lm_fit(residuals, w, k, m, q, bounded ? qlb : NULL,
-                          bounded ? qub : NULL, opt, &res, err, cap);
+                          bounded ? qub : NULL, &o, &res, err, cap);
     if (out)
         *out = res;
     if (rc < 0)
@@ -278,7 +308,8 @@ int augur_fit_polish_lm(const augur_fit *f, double *p, const double *lb,
                                "polish is least squares: not for the absolute metric");
     size_t np = f->np, m = augur__fit_residuals(f);
     size_t *idx = malloc(np * sizeof *idx);
-    double *buf = malloc((4 * np + 2 * m) * sizeof *buf);
+    size_t mj = f->model->jacobian ? m * np : 0;
+    double *buf = malloc((4 * np + 2 * m + mj) * sizeof *buf);
     if (!idx || !buf) {
         free(idx);
         free(buf);
@@ -288,7 +319,7 @@ int augur_fit_polish_lm(const augur_fit *f, double *p, const double *lb,
     double *yhat = full + np, *r = yhat + m;
     memcpy(full, p, np * sizeof *p);
     size_t k = gather_free(p, lb, ub, np, idx, q, qlb, qub);
-    polish w = {.f = f, .full = full, .free_idx = idx, .yhat = yhat};
+    polish w = {.f = f, .full = full, .free_idx = idx, .yhat = yhat, .jac = r + m};
     int rc = AUGUR_OK;
     if (k > m)
         rc = augur__fail_msg(err, cap, AUGUR_EINVAL,

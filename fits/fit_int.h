@@ -57,5 +57,12 @@ double augur__fit_chi2(const augur_fit *f, const double *yhat);
 double augur__fit_metric(const augur_fit *f, const double *yhat);
 /* Residuals count: points x ydim. */
 size_t augur__fit_residuals(const augur_fit *f);
+/* The Jacobian of the residuals LM sees, (yhat - y) / sigma for chi-square
+ * or yhat - y, over the k free parameters idx[0..k) at full (every
+ * parameter), from the model's own Jacobian, into J (residuals x k); NaN
+ * where the model has none or cannot give it there (LM zeroes entries that
+ * are not finite). work: residuals x np doubles. */
+void augur__fit_lsq_jacobian(const augur_fit *f, const double *full, const size_t *idx,
+                             size_t k, double *J, double *work);
 
 #endif

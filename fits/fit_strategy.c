@@ -47,7 +47,7 @@
 /* One run's outcome: the record a task fills, followed by the point. */
 typedef struct run_rec {
     double chi2;
-    uint64_t iterations, evaluations;
+    uint64_t iterations, evaluations, jacobians;
     int32_t converged, local, failed, pad;
     char reason[64];
 } run_rec;
@@ -128,6 +128,7 @@ static int run_one(const lsq_ctx *c, run_rec *rec, char *err, size_t cap)
                           why, sizeof why);
     rec->iterations = res.iterations;
     rec->evaluations = res.evaluations;
+    rec->jacobians = res.jacobians;
     if (rc == AUGUR_EFAILED) {
         *rec = (run_rec){.chi2 = INFINITY, .failed = 1,
                          .evaluations = res.evaluations};
@@ -274,7 +275,8 @@ static void add_minimum(augur_fit_strategy_result *res, size_t np, const double 
 static augur_lm_result as_lm(const run_rec *r)
 {
     augur_lm_result l = {.chi2 = r->chi2, .iterations = r->iterations,
-                         .evaluations = r->evaluations, .converged = r->converged};
+                         .evaluations = r->evaluations, .jacobians = r->jacobians,
+                         .converged = r->converged};
     snprintf(l.reason, sizeof l.reason, "%.63s", r->reason);
     return l;
 }
@@ -459,6 +461,22 @@ static int fit_residuals(const double *q, size_t nq, double *r, size_t m, void *
     return 0;
 }
 
+/* LM's Jacobian from the model's, with buffers of the call's own. */
+static int fit_jacobian(const double *q, size_t nq, double *J, size_t m, void *data)
+{
+    const fit_lsq *w = data;
+    size_t np = w->f->np;
+    double *full = malloc((np + m * np) * sizeof *full);
+    if (!full)
+        return -1;
+    memcpy(full, w->base, np * sizeof *full);
+    for (size_t k = 0; k < nq; k++)
+        full[w->idx[k]] = q[k];
+    augur__fit_lsq_jacobian(w->f, full, w->idx, nq, J, full + np);
+    free(full);
+    return 0;
+}
+
 /* The minima over the free coordinates, widened to every parameter. */
 static int widen_minima(augur_fit_strategy_result *res, const fit_lsq *w, size_t k)
 {
@@ -506,10 +524,14 @@ int augur_fit_strategy(const augur_fit *f, double *p, const double *lb,
             qub[k++] = ub ? ub[i] : INFINITY;
         }
     fit_lsq w = {.f = f, .base = base, .idx = idx};
+    /* every LM run takes the model's Jacobian when it has one */
+    augur_fit_strategy_options o = opt ? *opt : (augur_fit_strategy_options){0};
+    o.lm.jacobian = f->model->jacobian ? fit_jacobian : NULL;
+    o.lm.jacobian_data = &w;
     int rc = AUGUR_OK;
     if (k > 0) {
         rc = augur_lsq_strategy(fit_residuals, &w, k, augur__fit_residuals(f), q,
-                                lb || ub ? qlb : NULL, lb || ub ? qub : NULL, opt, res,
+                                lb || ub ? qlb : NULL, lb || ub ? qub : NULL, &o, res,
                                 err, cap);
         if (rc == AUGUR_OK && widen_minima(res, &w, k) != AUGUR_OK)
             rc = augur__fail_msg(err, cap, AUGUR_ENOMEM, "out of memory");

@@ -12,6 +12,10 @@
  * probes forward, which at an upper bound would only see the projection's
  * flat wall. The last point's residuals are remembered, so the Jacobian at
  * a point whose residuals GSL just asked for costs n probes, not n + 1.
+ * A caller's analytic Jacobian (options.jacobian) replaces the probes and
+ * goes through the same treatment: asked for at the projection, entries
+ * that are not finite zeroed, columns held at a bound zeroed, flat columns
+ * counted.
  *
  * GSL's error handler aborts by default, and this is library code: sizes
  * (nresiduals >= nparams >= 1), tolerances and steps are checked before GSL
@@ -41,6 +45,9 @@
 typedef struct fit {
     augur_residual_fn f;
     void *data;
+    augur_jacobian_fn jac;       /* the caller's Jacobian, or NULL */
+    void *jac_data;
+    double *jbuf;                /* n * p: what jac wrote */
     size_t p, n;
     const double *lb, *ub;       /* never NULL here: open sides are +-inf */
     int central;
@@ -50,6 +57,7 @@ typedef struct fit {
     int memo;                    /* memo_x's residuals are in r0 */
     int memo_bad;                /* ... and some were not finite */
     int user_rc;                 /* what the caller's function returned */
+    const char *gave_up;         /* ... which one: "residual", "Jacobian" */
     size_t flat;                 /* columns of the last Jacobian that the
                                     differences found zero (not held) */
     double *f_old, *J_old;       /* n and n * p: before the last step */
@@ -75,6 +83,7 @@ static int residuals(fit *ft, const double *x, double *r, int *bad)
     int rc = ft->f(x, ft->p, r, ft->n, ft->data);
     if (rc != 0) {
         ft->user_rc = rc;
+        ft->gave_up = "residual";
         return GSL_EBADFUNC;
     }
     *bad = 0;
@@ -172,11 +181,57 @@ static int column(fit *ft, size_t j, gsl_matrix *J)
     return rc;
 }
 
+/* 1 when column j of the caller's Jacobian is below what differences
+ * resolve: a step of the difference size would move no residual by half
+ * its rounding (differences would find the column exactly 0; a plateau
+ * such as BoxBOD's b2 -> inf, where exp(-b2 x) leaves a column of 1e-23
+ * against residuals of 10). */
+static int negligible(const fit *ft, size_t j)
+{
+    double h = ft->h * (ft->pt[j] != 0 ? fabs(ft->pt[j]) : 1.0);
+    for (size_t i = 0; i < ft->n; i++) {
+        double d = ft->jbuf[i * ft->p + j];
+        if (isfinite(d) && ft->r0[i] != WALL &&
+            fabs(d) * h > 0.5 * DBL_EPSILON * fabs(ft->r0[i]))
+            return 0;
+    }
+    return 1;
+}
+
+/* The caller's Jacobian at pt (residuals r0) into J, treated as column()
+ * treats differences: entries that are not finite, or in a row whose
+ * residual is the wall, are 0; a column too small for differences to see
+ * is 0 (negligible) and, like any zero column, counted as flat; a
+ * parameter on a bound is held there. */
+static int analytic(fit *ft, gsl_matrix *J)
+{
+    int rc = ft->jac(ft->pt, ft->p, ft->jbuf, ft->n, ft->jac_data);
+    if (rc != 0) {
+        ft->user_rc = rc;
+        ft->gave_up = "Jacobian";
+        return GSL_EBADFUNC;
+    }
+    for (size_t j = 0; j < ft->p; j++) {
+        int zero = 1, none = negligible(ft, j);
+        for (size_t i = 0; i < ft->n; i++) {
+            double d = ft->jbuf[i * ft->p + j];
+            d = isfinite(d) && ft->r0[i] != WALL && !none ? d : 0;
+            zero &= d == 0;
+            gsl_matrix_set(J, i, j, d);
+        }
+        ft->flat += zero;
+        hold_at_bound(ft, j, J);
+    }
+    return GSL_SUCCESS;
+}
+
 static int lm_df(const gsl_vector *x, void *params, gsl_matrix *J)
 {
     fit *ft = params;
     int rc = at_point(ft, x);
     ft->flat = 0;
+    if (rc == GSL_SUCCESS && ft->jac)
+        return analytic(ft, J);
     for (size_t j = 0; rc == GSL_SUCCESS && j < ft->p; j++)
         rc = column(ft, j, J);   /* probes use r1 and rm: r0 stays pt's */
     return rc;
@@ -255,8 +310,8 @@ static gsl_multifit_nlinear_parameters gsl_params(const augur_lm_options *o)
 static int gsl_status(fit *ft, int status, const char *what, char *err, size_t cap)
 {
     if (ft->user_rc)
-        return augur__fail_msg(err, cap, AUGUR_EFAILED, "lm: the residual "
-                               "function returned %d", ft->user_rc);
+        return augur__fail_msg(err, cap, AUGUR_EFAILED, "lm: the %s "
+                               "function returned %d", ft->gave_up, ft->user_rc);
     return augur__fail_msg(err, cap, AUGUR_EFAILED, "lm: GSL %s: %s", what,
                            gsl_strerror(status));
 }
@@ -446,7 +501,7 @@ static void report(fit *ft, gsl_multifit_nlinear_fdf *fdf,
 static int allocate(fit *ft, const double *lb, const double *ub, double **block)
 {
     size_t p = ft->p, n = ft->n;
-    *block = malloc((6 * p + 4 * n + n * p) * sizeof **block);
+    *block = malloc((6 * p + 4 * n + 2 * n * p) * sizeof **block);
     if (!*block)
         return AUGUR_ENOMEM;
     double *b = *block;
@@ -466,6 +521,7 @@ static int allocate(fit *ft, const double *lb, const double *ub, double **block)
     ft->rm = ft->r1 + n;
     ft->f_old = ft->rm + n;
     ft->J_old = ft->f_old + n;
+    ft->jbuf = ft->J_old + n * p;
     return AUGUR_OK;
 }
 
@@ -482,7 +538,8 @@ int augur_lm_fit(augur_residual_fn f, void *data, size_t nparams,
         return rc;
     double *covar = res->covariance;
     *res = (augur_lm_result){.covariance = covar};
-    fit ft = {.f = f, .data = data, .p = nparams, .n = nresiduals,
+    fit ft = {.f = f, .data = data, .jac = o.jacobian, .jac_data = o.jacobian_data,
+              .p = nparams, .n = nresiduals,
               .central = o.difference == AUGUR_LM_CENTRAL, .h = o.fd_step};
     double *block = NULL;
     gsl_multifit_nlinear_workspace *w = NULL;

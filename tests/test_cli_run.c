@@ -3,8 +3,9 @@
  * results go, nothing written for a bad file, status 3 for an unwritable
  * results path and 1 for a failed run, --set, --seed and --map (threads as
  * serial), no progress output when stderr is not a terminal and a progress
- * line under a pseudo-terminal, Ctrl-C (130, results written), and the MPI
- * map under mpiexec. */
+ * line under a pseudo-terminal, Ctrl-C (130, results written), a fit that
+ * did not converge (1, results written) or did (0), and the MPI map under
+ * mpiexec. */
 #include <criterion/criterion.h>
 #include <pty.h>
 #include <signal.h>
@@ -93,6 +94,60 @@ Test(cli_run, run_failure_is_status_1)
     expect_status(r, 1);
     cr_expect(!exists(at("never.cfg")), "results written for a failed run");
     done(&r);
+}
+
+/* A fit that did not converge is status 1, with its results written and
+ * saying how it ended; one that did is 0. NIST's BoxBOD, y = b1 (1 -
+ * exp(-b2 x)), as a formula fit run by the fit strategy with no box (so
+ * only LM from the start): from NIST's Start 1 (1, 1) LM runs onto the
+ * plateau b2 -> inf and stops "flat in 1 of 2 parameters"; from Start 2
+ * (100, 0.75) with 1 iteration it stops at the iteration limit; from
+ * Start 2 with LM's defaults it converges to the certified values. */
+static const char *boxbod_cfg(const char *name, const char *strategy)
+{
+    write_file(at("boxbod.csv"), "x,y\n1,109\n2,149\n3,149\n5,191\n7,213\n10,224\n");
+    char text[1024];
+    snprintf(text, sizeof text,
+             "problem = { fit = {\n"
+             "  formula = \"b1 * (1 - exp(-b2 * x))\"; parameters = [ \"b1\", \"b2\" ];\n"
+             "  data = { file = \"%s\"; x = \"x\"; y = \"y\"; };\n"
+             "  strategy = { %s };\n"
+             "}; };\n", at("boxbod.csv"), strategy);
+    return config(name, text);
+}
+
+static void expect_fit_ending(const char *strategy, int status, const char *converged,
+                              const char *ending)
+{
+    const char *out = at("boxbod.results.cfg");
+    result r = cli("run", boxbod_cfg("boxbod.cfg", strategy), "-o", out);
+    expect_status(r, status);
+    cr_expect_eq(strstr(r.out, "DID NOT CONVERGE") != NULL, status == 1, "%s", r.out);
+    char *text = slurp(out);
+    cr_assert_not_null(text, "no results file");
+    cr_expect(strstr(text, converged) != NULL, "no '%s' in\n%s", converged, text);
+    cr_expect(strstr(text, ending) != NULL, "no '%s' in\n%s", ending, text);
+    free(text);
+    done(&r);
+}
+
+Test(cli_run, fit_that_did_not_converge_is_status_1_with_results)
+{
+    expect_fit_ending("start = [ 1.0, 1.0 ];", 1, "converged = false;",
+                      "flat in 1 of 2 parameters");
+    expect_fit_ending("start = [ 100.0, 0.75 ]; iterations = 1; starts = 1;", 1,
+                      "converged = false;", "iteration limit");
+}
+
+Test(cli_run, fit_that_converged_is_status_0)
+{
+    expect_fit_ending("start = [ 100.0, 0.75 ];", 0, "converged = true;",
+                      "LM from the start: ");
+    char *text = slurp(at("boxbod.results.cfg"));
+    cr_assert_not_null(text);
+    cr_expect(strstr(text, "213.8094") != NULL, "b1 is not NIST's 213.80940889:\n%s",
+              text);
+    free(text);
 }
 
 Test(cli_run, set_and_seed)

@@ -179,12 +179,15 @@ AUGUR_EXTERN int augur_fit_report_at(const augur_fit *f, const double *p,
 /* Finish a global fit with Levenberg-Marquardt (augur/lm.h) from p, in
  * place, within the bounds (NULL: none). Only for the chi-square and
  * sum-of-squares metrics. Coordinates with lb[i] == ub[i] stay fixed (LM
- * sees only the others); p keeps the start if LM does not improve on it. */
+ * sees only the others); p keeps the start if LM does not improve on it.
+ * A model with a Jacobian (a formula's) gives LM its own, divided by sigma
+ * for chi-square; others are differenced. */
 AUGUR_EXTERN int augur_fit_polish(const augur_fit *f, double *p, const double *lb,
                                   const double *ub, char *err, size_t cap);
 /* The same with LM's options (NULL: its defaults) and its result (NULL, or
  * filled: converged, reason, counts; its covariance pointer is ignored),
- * so a report can say whether the polish converged. */
+ * so a report can say whether the polish converged. The options' jacobian
+ * and jacobian_data are the fit's to set: the model's Jacobian or none. */
 AUGUR_EXTERN int augur_fit_polish_lm(const augur_fit *f, double *p, const double *lb,
                                      const double *ub, const augur_lm_options *opt,
                                      augur_lm_result *res, char *err, size_t cap);
@@ -257,7 +260,9 @@ AUGUR_EXTERN int augur_lsq_strategy(augur_residual_fn f, void *data, size_t npar
                                     augur_fit_strategy_result *res, char *err,
                                     size_t cap);
 /* The same for a fit (chi-square or sum-of-squares metric); coordinates
- * with lb[i] == ub[i] stay fixed, as in augur_fit_polish. */
+ * with lb[i] == ub[i] stay fixed, and every LM run takes the model's
+ * Jacobian when it has one (opt->lm.jacobian is replaced), as in
+ * augur_fit_polish. */
 AUGUR_EXTERN int augur_fit_strategy(const augur_fit *f, double *p, const double *lb,
                                     const double *ub,
                                     const augur_fit_strategy_options *opt,

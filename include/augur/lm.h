@@ -3,7 +3,8 @@
  * augur_lm_fit minimises chi^2 = sum_i r_i(p)^2 from a starting point (the
  * best point of a global search, say) with GSL's trust-region
  * Levenberg-Marquardt (gsl_multifit_nlinear, trust region "lm"), a
- * finite-difference Jacobian, and optional box bounds. It returns the
+ * finite-difference Jacobian or the caller's analytic one, and optional
+ * box bounds. It returns the
  * answer, chi^2, its counts, and the covariance matrix inv(J^T J) at the
  * answer, so a fit can report uncertainties:
  *
@@ -27,14 +28,16 @@
  * recomputed). A parameter on a bound that chi^2 would push further out is
  * held there (its Jacobian column is zeroed: an active set), so the fit
  * converges with it on the bound; its row and column of the covariance are
- * then 0 (fixed), and the others' are conditional on it. Should the bounds
+ * then 0 (fixed), and the others' are conditional on it. An analytic
+ * Jacobian (options.jacobian) is asked for only at points inside the box
+ * and is held at the bounds the same way. Should the bounds
  * still block a step entirely, the fit stops with "blocked by the bounds".
  *
  * GSL's error handler aborts by default, and augur_lm_fit never touches
  * it: every argument is checked before GSL sees it, residuals that are not
  * finite reach GSL as a large finite wall (1e150) so that the step that
- * produced them is rejected, Jacobian entries that are not finite reach it
- * as 0, and a Jacobian that is zero altogether (every parameter held at a
+ * produced them is rejected, Jacobian entries that are not finite
+ * (differenced or analytic) reach it as 0, and a Jacobian that is zero altogether (every parameter held at a
  * bound or without effect; GSL's QR solve would abort on it) ends the fit
  * there with the reason "zero Jacobian (...)". */
 #ifndef AUGUR_LM_H
@@ -51,6 +54,13 @@ extern "C" {
  * non-zero value to abandon the fit (augur_lm_fit then returns
  * AUGUR_EFAILED). data is the caller's. */
 typedef int (*augur_residual_fn)(const double *p, size_t nparams, double *r,
+                                 size_t nresiduals, void *data);
+
+/* An analytic Jacobian: fill jac (nresiduals x nparams, row-major) with
+ * d r_i / d p_j at p (inside the bounds); return 0, or a non-zero value
+ * to abandon the fit (augur_lm_fit then returns AUGUR_EFAILED). data is
+ * the caller's (augur_lm_options.jacobian_data). */
+typedef int (*augur_jacobian_fn)(const double *p, size_t nparams, double *jac,
                                  size_t nresiduals, void *data);
 
 /* How the Jacobian is differenced: central (2 evaluations a column,
@@ -98,6 +108,13 @@ typedef struct augur_lm_options {
     augur_lm_scale scale;   /* default More */
     int scale_covariance;   /* 1: multiply the covariance by chi^2 / dof */
     double covar_epsrel;    /* rank tolerance of the covariance; default 1e-12 */
+    /* The Jacobian of the residuals, used instead of differences when set
+     * (difference then does nothing); NULL: differences. A Jacobian costs
+     * no residual evaluations. A column that moves no residual by half its
+     * rounding over a step of fd_step is zero, as differences would find
+     * it (a plateau: "flat"). */
+    augur_jacobian_fn jacobian;
+    void *jacobian_data;    /* handed to jacobian; the caller's */
 } augur_lm_options;
 
 typedef struct augur_lm_result {
@@ -108,8 +125,9 @@ typedef struct augur_lm_result {
     double chi2;            /* sum of squared residuals at the answer */
     size_t dof;             /* nresiduals - nparams */
     size_t iterations;      /* accepted trust-region iterations */
-    size_t evaluations;     /* residual vectors computed (Jacobian probes too) */
-    size_t jacobians;       /* Jacobians computed */
+    size_t evaluations;     /* residual vectors computed (difference
+                               probes too; an analytic Jacobian adds none) */
+    size_t jacobians;       /* Jacobians computed, differenced or analytic */
     int converged;          /* 1 when a test passed (see reason) */
     char reason[128];       /* converged: "small step (xtol)", "small
                                gradient (gtol)", "small reduction (ftol)",
@@ -128,8 +146,8 @@ typedef struct augur_lm_result {
  * a point was reached (converged or not: see res->converged and
  * res->reason), or a negative status with a message in err (cap bytes):
  * AUGUR_EINVAL for bad arguments, AUGUR_EBOUNDS for a start outside the
- * bounds, AUGUR_EFAILED when the residual function gave up or the
- * residuals at the start are not finite, AUGUR_ENOMEM. */
+ * bounds, AUGUR_EFAILED when the residual or Jacobian function gave up or
+ * the residuals at the start are not finite, AUGUR_ENOMEM. */
 AUGUR_EXTERN int augur_lm_fit(augur_residual_fn f, void *data, size_t nparams,
                               size_t nresiduals, double *p, const double *lb,
                               const double *ub, const augur_lm_options *opt,
