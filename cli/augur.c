@@ -66,18 +66,20 @@ static const command commands[] = {
     {.name = "compare", .run = cmd_compare,
      .summary = "one problem under several solvers and seeds, as a table",
      .help =
-         "usage: augur compare FILE --solvers a,b,c [--seeds N] [--tol X]\n"
+         "usage: augur compare FILE --solvers a,b,c [--seeds N] [--tol X] [--target F]\n"
          "                          [--set key=value ...] [--map M] [--plot OUT]\n"
          "\n"
          "Run FILE's problem with each solver type (solver.type replaced; the rest\n"
          "of the solver settings kept where the type has them, and the others\n"
          "dropped with a note on stderr) for seeds 1..N (default 5), and print a\n"
-         "table: solver, success rate, median f, median evaluations, median\n"
-         "seconds. A run succeeds when f - fmin < X (default 1e-6), fmin being\n"
-         "the problem's known minimum for a registry model, else the best f that\n"
-         "any run found. Nothing is written but --plot OUT (.svg, .png, .pdf): the\n"
-         "solvers' convergence side by side, best f against evaluations, the median\n"
-         "over seeds with the band from the first to the third quartile.\n"},
+         "table: solver, successes, f's quartiles (q1, median, q3), median\n"
+         "evaluations, the median evaluations to reach the target (over the runs\n"
+         "that did), median seconds. A run succeeds when f <= F (--target), else\n"
+         "when f - fmin < X (default 1e-6), fmin being the problem's known\n"
+         "minimum for a registry model, else the best f that any run found.\n"
+         "Nothing is written but --plot OUT (.svg, .png, .pdf): the solvers'\n"
+         "convergence side by side, best f against evaluations, the median over\n"
+         "seeds with the band from the first to the third quartile.\n"},
     {.name = "plot", .run = cmd_plot,
      .summary = "draw a results file or a CSV log: convergence, minima, fit, profile",
      .help =

@@ -31,7 +31,7 @@ enum {
     OPT_MAP = 1 << 2,      /* --map serial|threads:N|fork:N|mpi, --timeout S */
     OPT_OUTPUT = 1 << 3,   /* -o / --output RESULTS */
     OPT_QUIET = 1 << 4,    /* -q / --quiet */
-    OPT_COMPARE = 1 << 5   /* --solvers a,b --seeds N --tol X */
+    OPT_COMPARE = 1 << 5   /* --solvers a,b --seeds N --tol X --target F */
 };
 
 typedef struct cli_options {
@@ -49,6 +49,8 @@ typedef struct cli_options {
     const char *solvers;      /* compare: comma-separated types */
     size_t seeds;             /* compare: seeds 1..seeds */
     double tol;               /* compare: success tolerance */
+    int has_target;           /* compare: --target F given */
+    double target;            /* compare: success when f <= target */
     int help;                 /* -h / --help was given */
 } cli_options;
 

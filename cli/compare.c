@@ -1,39 +1,29 @@
 /* compare.c - `augur compare FILE --solvers a,b,c --seeds N`: one problem
  * under several solver types and seeds, summed up as a table.
  *
- *     solver         success      median f  median evals  median s
- *     nelder-mead   100% (5/5)  2.3133e-11           412     0.002
- *     pso            60% (3/5)  4.1002e-07          6000     0.031
+ *     solver        success     f q1   median f       f q3  evals  to target  seconds
+ *     nelder-mead   5/5 100%  1.2e-12  2.3133e-11  4.1e-11    412        380    0.002
+ *     pso           3/5  60%  1.1e-08  4.1002e-07  2.2e-03   6000       2450    0.031
  *
  * Each (type, seed) pair is a fresh job: the file loaded for that type
  * (rewrite.c keeps the solver settings that apply), seeded 1..N. A run
  * succeeds when f - fmin < tol, with fmin the problem's known minimum when
  * it is a registry model (peek.c), else the best f of any run of any type,
- * so a table always says which solvers found what the best of them found.
- * Medians are robust to the one run that wandered off. Time is wall-clock
+ * so a table always says which solvers found what the best of them found;
+ * or f <= F for `--target F`. Each run's best f after each generation is
+ * kept, so "to target" is the evaluations a run had made when it first
+ * succeeded (the median over the runs that did), as docs/BENCHMARKS.md
+ * counts them. Medians and quartiles are robust to the one run that
+ * wandered off. Time is wall-clock
  * around the whole job (a fit's polish included). Ctrl-C stops the current
  * run and prints the table of the runs so far. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "cli.h"
+#include "compare_int.h"
 #include "plot.h"
 
-/* One run's best f against evaluations, for --plot. */
-typedef struct trace {
-    double *evals, *f;
-    size_t n, cap;
-} trace;
-
-typedef struct row {
-    char type[128];
-    double *f, *evals, *seconds;  /* one per finished run */
-    size_t runs;                  /* finished runs */
-    size_t failed;                /* runs whose solve failed */
-    int unusable;                 /* the file did not load for this type */
-    trace *traces;                /* --plot: one per seed */
-} row;
 
 /* --plot PATH: where the convergence picture goes (NULL: none). Taken out
  * of argv before the shared options are parsed. */
@@ -46,7 +36,7 @@ static double now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static int by_value(const void *a, const void *b)
+int compare_by_value(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
@@ -57,7 +47,7 @@ static double median(double *v, size_t n)
 {
     if (n == 0)
         return NAN;
-    qsort(v, n, sizeof *v, by_value);
+    qsort(v, n, sizeof *v, compare_by_value);
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
@@ -92,12 +82,10 @@ static int alloc_runs(row *r, size_t seeds)
     r->f = malloc(seeds * sizeof *r->f);
     r->evals = malloc(seeds * sizeof *r->evals);
     r->seconds = malloc(seeds * sizeof *r->seconds);
-    r->traces = plot_path ? calloc(seeds, sizeof *r->traces) : NULL;
-    return r->f && r->evals && r->seconds && (r->traces || !plot_path)
-               ? CLI_OK : cli_fail(CLI_USAGE, "out of memory");
+    r->traj = calloc(seeds, sizeof *r->traj);
+    return r->f && r->evals && r->seconds && r->traj ? CLI_OK
+                                                      : cli_fail(CLI_USAGE, "out of memory");
 }
-
-static size_t seeds_allocated;
 
 static void free_rows(row *rows, size_t count)
 {
@@ -105,32 +93,34 @@ static void free_rows(row *rows, size_t count)
         free(rows[i].f);
         free(rows[i].evals);
         free(rows[i].seconds);
-        for (size_t k = 0; rows[i].traces && k < seeds_allocated; k++) {
-            free(rows[i].traces[k].evals);
-            free(rows[i].traces[k].f);
+        for (size_t k = 0; rows[i].traj && k < rows[i].runs; k++) {
+            free(rows[i].traj[k].evals);
+            free(rows[i].traj[k].f);
         }
-        free(rows[i].traces);
+        free(rows[i].traj);
     }
     free(rows);
 }
 
-/* A generation record: best f so far at these evaluations. */
-static int on_generation(const augur_record *rec, void *data)
+/* A generation monitor: the record into the run's trajectory (a record
+ * that finds no room is dropped: "to target" may then come late). */
+static int keep_record(const augur_record *rec, void *data)
 {
-    trace *t = data;
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 128;
+    trajectory *t = data;
+    if (t->len == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 64;
         double *e = realloc(t->evals, cap * sizeof *e);
         if (e)
             t->evals = e;
         double *f = e ? realloc(t->f, cap * sizeof *f) : NULL;
-        if (!f)
-            return 0;   /* the picture misses the rest; the run goes on */
-        t->f = f;
+        if (f)
+            t->f = f;
+        if (!e || !f)
+            return 0;
         t->cap = cap;
     }
-    t->evals[t->n] = (double)rec->evaluations;
-    t->f[t->n++] = rec->f;
+    t->evals[t->len] = (double)rec->evaluations;
+    t->f[t->len++] = rec->f;
     return 0;
 }
 
@@ -142,17 +132,15 @@ static int run_one(const cli_options *o, row *r, uint64_t seed)
     int rc = load_for_type(o, r->type, &job, seed == 1 ? stderr : NULL);
     if (rc == CLI_OK && augur_job_set_seed(job, seed) != AUGUR_OK)
         rc = cli_fail(CLI_USAGE, "%s: %s", r->type, augur_job_errmsg(job));
-    if (rc == CLI_OK && r->traces &&
-        augur_solver_add_generation_monitor(augur_job_solver(job),
-            augur_monitor_callback(on_generation, &r->traces[seed - 1])) != AUGUR_OK)
-        rc = cli_fail(CLI_USAGE, "%s: %s", r->type, augur_job_errmsg(job));
-    if (rc != CLI_OK) {
-        augur_job_destroy(job);
+    if (rc != CLI_OK)
         return rc;
-    }
     char label[64];
     snprintf(label, sizeof label, "%.32s seed %llu/%zu", r->type, (unsigned long long)seed,
              o->seeds);
+    trajectory *t = &r->traj[r->runs];
+    *t = (trajectory){0};
+    augur_solver_add_generation_monitor(augur_job_solver(job),
+                                        augur_monitor_callback(keep_record, t));
     progress p;
     progress_begin(&p, job, progress_wanted(0), label, NULL);
     interrupt_begin(job);
@@ -172,6 +160,10 @@ static int run_one(const cli_options *o, row *r, uint64_t seed)
         r->f[r->runs] = f;
         r->evals[r->runs] = (double)augur_solver_evaluations(augur_job_solver(job));
         r->seconds[r->runs++] = seconds;
+    } else {
+        free(t->evals);
+        free(t->f);
+        *t = (trajectory){0};
     }
     augur_job_destroy(job);
     return interrupted() ? CLI_STOPPED : CLI_OK;
@@ -193,114 +185,94 @@ static double reference(const cli_options *o, const row *rows, size_t count, int
     return fmin;
 }
 
-static void print_row(row *r, double fmin, double tol)
+/* --- Statistics --------------------------------------------------------------- */
+
+typedef struct goal {
+    int has_target;
+    double target, fmin, tol;
+} goal;
+
+static int succeeded(const goal *g, double f)
+{
+    return g->has_target ? f <= g->target : f - g->fmin < g->tol;
+}
+
+double compare_quantile(double *v, size_t n, double q)
+{
+    if (n == 0)
+        return NAN;
+    qsort(v, n, sizeof *v, compare_by_value);
+    double at = q * (double)(n - 1);
+    size_t k = (size_t)at;
+    return k + 1 < n ? v[k] + (at - (double)k) * (v[k + 1] - v[k]) : v[k];
+}
+
+/* Evaluations when the run first succeeded; NaN if it never did. */
+static double evals_to_target(const goal *g, const trajectory *t)
+{
+    for (size_t k = 0; k < t->len; k++)
+        if (succeeded(g, t->f[k]))
+            return t->evals[k];
+    return NAN;
+}
+
+/* The median evaluations to target over the runs that reached it. */
+static double median_to_target(const goal *g, const row *r)
+{
+    double *v = malloc((r->runs ? r->runs : 1) * sizeof *v);
+    size_t m = 0;
+    for (size_t k = 0; v && k < r->runs; k++) {
+        double e = evals_to_target(g, &r->traj[k]);
+        if (!isnan(e))
+            v[m++] = e;
+    }
+    double med = v ? median(v, m) : NAN;
+    free(v);
+    return med;
+}
+
+static void print_row(row *r, const goal *g)
 {
     size_t ok = 0, tried = r->runs + r->failed;
     for (size_t k = 0; k < r->runs; k++)
-        ok += r->f[k] - fmin < tol;
+        ok += succeeded(g, r->f[k]);
     char rate[48] = "-";
     if (tried)
-        snprintf(rate, sizeof rate, "%3.0f%% (%zu/%zu)", 100.0 * (double)ok / (double)tried,
-                 ok, tried);
+        snprintf(rate, sizeof rate, "%zu/%zu %3.0f%%", ok, tried,
+                 100.0 * (double)ok / (double)tried);
     if (r->unusable || r->runs == 0) {
-        printf("%-24s %12s  %12s  %12s  %9s%s\n", r->type, rate, "-", "-", "-",
+        printf("%-24s %12s  %10s  %12s  %10s  %10s  %10s  %9s%s\n", r->type, rate, "-",
+               "-", "-", "-", "-", "-",
                r->unusable ? "   (the file does not load for it)" : "");
         return;
     }
-    printf("%-24s %12s  %12.6g  %12.0f  %9.3g\n", r->type, rate, median(r->f, r->runs),
-           median(r->evals, r->runs), median(r->seconds, r->runs));
+    double to = median_to_target(g, r);
+    char tobuf[32] = "-";
+    if (!isnan(to))
+        snprintf(tobuf, sizeof tobuf, "%.0f", to);
+    double q1 = compare_quantile(r->f, r->runs, 0.25), q3 = compare_quantile(r->f, r->runs, 0.75);
+    printf("%-24s %12s  %10.4g  %12.6g  %10.4g  %10.0f  %10s  %9.3g\n", r->type, rate, q1,
+           median(r->f, r->runs), q3, median(r->evals, r->runs), tobuf,
+           median(r->seconds, r->runs));
 }
 
 static void print_table(const cli_options *o, row *rows, size_t count)
 {
-    int known;
-    double fmin = reference(o, rows, count, &known);
-    printf("%-24s %12s  %12s  %12s  %9s\n", "solver", "success", "median f",
-           "median evals", "median s");
+    int known = 0;
+    goal g = {.has_target = o->has_target, .target = o->target, .tol = o->tol};
+    if (!o->has_target)
+        g.fmin = reference(o, rows, count, &known);
+    printf("%-24s %12s  %10s  %12s  %10s  %10s  %10s  %9s\n", "solver", "success",
+           "f q1", "median f", "f q3", "evals", "to target", "median s");
     for (size_t i = 0; i < count; i++)
-        print_row(&rows[i], fmin, o->tol);
-    printf("\nsuccess: f - fmin < %g, fmin = %.10g (%s); seeds 1..%zu\n", o->tol, fmin,
-           known ? "the model's known minimum" : "the best f of any run", o->seeds);
-}
-
-/* Best f of trace t at e evaluations (NaN before its first record). */
-static double best_at(const trace *t, double e)
-{
-    double f = NAN;
-    for (size_t i = 0; i < t->n && t->evals[i] <= e; i++)
-        f = t->f[i];
-    return f;
-}
-
-/* The q-quantile of v[0..n) sorted, by linear interpolation. */
-static double quantile(const double *v, size_t n, double q)
-{
-    double at = q * (double)(n - 1);
-    size_t i = (size_t)at;
-    return i + 1 < n ? v[i] + (at - (double)i) * (v[i + 1] - v[i]) : v[n - 1];
-}
-
-/* Median and quartiles over seeds on a common grid of evaluations. */
-static int draw_plot(const cli_options *o, row *rows, size_t count)
-{
-    enum { GRID = 120 };
-    plot_band *b = calloc(count, sizeof *b);
-    double *v = malloc(o->seeds * sizeof *v);
-    int rc = b && v ? CLI_OK : cli_fail(CLI_USAGE, "out of memory");
-    size_t nb = 0;
-    for (size_t i = 0; rc == CLI_OK && i < count; i++) {
-        const row *r = &rows[i];
-        double top = 0;
-        for (size_t k = 0; r->traces && k < o->seeds; k++)
-            if (r->traces[k].n)
-                top = fmax(top, r->traces[k].evals[r->traces[k].n - 1]);
-        if (!(top > 0))
-            continue;
-        plot_band *s = &b[nb];
-        snprintf(s->label, sizeof s->label, "%.90s", r->type);
-        s->evals = malloc(GRID * sizeof(double));
-        s->q1 = malloc(GRID * sizeof(double));
-        s->median = malloc(GRID * sizeof(double));
-        s->q3 = malloc(GRID * sizeof(double));
-        nb++;
-        if (!s->evals || !s->q1 || !s->median || !s->q3) {
-            rc = cli_fail(CLI_USAGE, "out of memory");
-            break;
-        }
-        for (size_t g = 0; g < GRID; g++) {
-            double e = top * (double)(g + 1) / GRID;
-            size_t m = 0;
-            for (size_t k = 0; k < o->seeds; k++) {
-                double f = best_at(&r->traces[k], e);
-                if (isfinite(f))
-                    v[m++] = f;
-            }
-            if (m == 0)
-                continue;
-            qsort(v, m, sizeof *v, by_value);
-            s->evals[s->n] = e;
-            s->q1[s->n] = quantile(v, m, 0.25);
-            s->median[s->n] = quantile(v, m, 0.5);
-            s->q3[s->n++] = quantile(v, m, 0.75);
-        }
-    }
-    if (rc == CLI_OK && nb == 0)
-        rc = cli_fail(CLI_FAILED, "compare: --plot: no run to draw");
-    if (rc == CLI_OK) {
-        char title[200];
-        snprintf(title, sizeof title, "Solvers compared on %.60s, seeds 1..%zu", o->file,
-                 o->seeds);
-        rc = draw_bands(plot_path, title, b, nb);
-    }
-    for (size_t i = 0; b && i < nb; i++) {
-        free(b[i].evals);
-        free(b[i].q1);
-        free(b[i].median);
-        free(b[i].q3);
-    }
-    free(b);
-    free(v);
-    return rc;
+        print_row(&rows[i], &g);
+    if (o->has_target)
+        printf("\nsuccess: f <= %.10g (--target); ", o->target);
+    else
+        printf("\nsuccess: f - fmin < %g, fmin = %.10g (%s); ", o->tol, g.fmin,
+               known ? "the model's known minimum" : "the best f of any run");
+    printf("evals: median evaluations; to target: median evaluations when first "
+           "successful, over the runs that were; seeds 1..%zu\n", o->seeds);
 }
 
 /* Every type, every seed; stops early on Ctrl-C. */
@@ -336,11 +308,10 @@ static int compare(const cli_options *o)
     if (rc == CLI_OK)
         rc = make_rows(o, &rows, &count);
     if (rc == CLI_OK) {
-        seeds_allocated = o->seeds;
         rc = run_all(o, rows, count);
         print_table(o, rows, count);
         if (plot_path && (rc == CLI_OK || rc == CLI_FAILED)) {
-            int drawn = draw_plot(o, rows, count);
+            int drawn = compare_draw(plot_path, o->file, o->seeds, rows, count);
             rc = drawn != CLI_OK ? drawn : rc;
             if (drawn == CLI_OK)
                 printf("plot: %s\n", plot_path);

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <libgen.h>
 #include <stdarg.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -45,6 +46,7 @@ static const option_def defs[] = {
     {.lng = "--solvers", .bit = OPT_COMPARE, .takes_value = 1},
     {.lng = "--seeds", .bit = OPT_COMPARE, .takes_value = 1},
     {.lng = "--tol", .bit = OPT_COMPARE, .takes_value = 1},
+    {.lng = "--target", .bit = OPT_COMPARE, .takes_value = 1},
 };
 
 /* The definition matching word ("--seed" or "--seed=7"); *inline_value
@@ -135,6 +137,13 @@ static int take(cli_options *o, const option_def *d, const char *value)
         if (value[0] == '\0' || *end != '\0' || !(o->tol > 0) || o->tol > 1e300)
             rc = cli_fail(CLI_USAGE, "%s: --tol wants a positive number, not '%s'",
                           o->command, value);
+    } else if (strcmp(d->lng, "--target") == 0) {
+        char *end;
+        o->target = strtod(value, &end);
+        o->has_target = 1;
+        if (value[0] == '\0' || *end != '\0' || !isfinite(o->target))
+            rc = cli_fail(CLI_USAGE, "%s: --target wants a number, not '%s'", o->command,
+                          value);
     }
     return rc;
 }

@@ -237,32 +237,106 @@ static void pad(double *lo, double *hi, double frac)
     *hi += frac * w;
 }
 
+/* Labels of a log10 axis: the decade as 1e<k> (1, 10 for 0 and 1). */
+static void decade_label(PLINT axis, PLFLT value, PLCHAR_NC_VECTOR label, PLINT len,
+                         PLPointer data)
+{
+    (void)axis;
+    (void)data;
+    long k = lround(value);
+    if (k == 0)
+        snprintf(label, (size_t)len, "1");
+    else if (k == 1)
+        snprintf(label, (size_t)len, "10");
+    else
+        snprintf(label, (size_t)len, "1e%ld", k);
+}
+
 static void frame(double x0, double x1, double y0, double y1, const char *xopt,
                   const char *yopt)
 {
     plwind(x0, x1, y0, y1);
     plcol0(C_FG);
     plwidth(1);
-    plbox(xopt, 0, 0, yopt, 0, 0);
+    /* A log axis ('l' in yopt) is drawn in log10 units with our own labels
+     * ("1e-20"): every decade while about eight fit, else every k-th, so a
+     * run down to 1e-30 stays readable. */
+    if (!strchr(yopt, 'l')) {
+        plbox(xopt, 0, 0, yopt, 0, 0);
+        return;
+    }
+    char opt[16];
+    size_t k = 0;
+    for (const char *c = yopt; *c && k + 2 < sizeof opt; c++)
+        if (*c != 'l')
+            opt[k++] = *c;
+    opt[k++] = 'o';
+    opt[k] = '\0';
+    PLFLT ytick = y1 - y0 > 8 ? ceil((y1 - y0) / 8) : 1;
+    plslabelfunc(decade_label, NULL);
+    plbox(xopt, 0, 0, opt, ytick, ytick > 1 ? 1 : 0);
+    plslabelfunc(NULL, NULL);
 }
 
 /* --- Convergence -------------------------------------------------------------- */
 
-static int spans_decades(const plot_convergence *c)
+/* How f is drawn: log10 when the positive values span three decades or
+ * more, with values <= 0 (a run that reached an exact minimum of 0) drawn
+ * on a floor a decade below the smallest positive one; linear when any
+ * value is negative or the span is small. */
+typedef struct yscale {
+    int log;
+    double floor;                 /* log10 of where values <= 0 are drawn */
+    int floored;                  /* some value was drawn there */
+    char label[64];
+} yscale;
+
+typedef struct yrange {
+    double min_pos, max;
+    int negative, nonpos;
+} yrange;
+
+static void yrange_add(yrange *r, double y)
 {
-    double lo = INFINITY, hi = -INFINITY;
-    for (size_t k = 0; k < c->nlines; k++)
-        for (size_t i = 0; i < c->lines[k].n; i++) {
-            double y = c->lines[k].y[i];
-            if (!(y > 0) && isfinite(y))
-                return 0;
-            extend(&y, 1, &lo, &hi);
-        }
-    return lo > 0 && hi / lo >= 1e3;
+    if (!isfinite(y))
+        return;
+    if (y < 0)
+        r->negative = 1;
+    if (y <= 0)
+        r->nonpos = 1;
+    else if (y < r->min_pos)
+        r->min_pos = y;
+    if (y > r->max)
+        r->max = y;
 }
 
-/* The step curve of (x, y) in plot coordinates (log10 y when logy). */
-static void step_line(const plot_series *s, int logy, int marker)
+static yscale choose_scale(const yrange *r)
+{
+    yscale sc = {.log = 0};
+    if (!r->negative && r->min_pos < INFINITY && r->max > 0 &&
+        (r->max / r->min_pos >= 1e3 || r->nonpos)) {
+        sc.log = 1;
+        sc.floor = log10(r->min_pos) - 1;
+        sc.floored = r->nonpos;
+    }
+    if (sc.log && sc.floored)
+        snprintf(sc.label, sizeof sc.label, "best f (log scale; 0 drawn at 1e%.0f)",
+                 sc.floor);
+    else
+        snprintf(sc.label, sizeof sc.label, "%s", sc.log ? "best f (log scale)" : "best f");
+    return sc;
+}
+
+/* y in plot coordinates. */
+static double yval(const yscale *sc, double y)
+{
+    if (!sc->log || !isfinite(y))
+        return y;
+    return y > 0 ? log10(y) : sc->floor;
+}
+
+/* The step curve of (x, y) in plot coordinates. */
+static void step_line(const plot_series *s, const yscale *sc, int marker)
 {
     size_t m = 0;
     PLFLT *px = malloc((2 * s->n + 1) * sizeof *px), *py = malloc((2 * s->n + 1) * sizeof *py);
@@ -272,7 +346,7 @@ static void step_line(const plot_series *s, int logy, int marker)
         return;
     }
     for (size_t i = 0; i < s->n; i++) {
-        double y = logy ? log10(s->y[i]) : s->y[i];
+        double y = yval(sc, s->y[i]);
         if (!isfinite(y))
             continue;
         if (m) {
@@ -297,26 +371,30 @@ int draw_convergence(const char *path, const plot_convergence *c)
     int rc = begin(path, 900, 600, &q);
     if (rc != CLI_OK)
         return rc;
-    int logy = spans_decades(c);
+    yrange r = {.min_pos = INFINITY, .max = -INFINITY};
+    for (size_t k = 0; k < c->nlines; k++)
+        for (size_t i = 0; i < c->lines[k].n; i++)
+            yrange_add(&r, c->lines[k].y[i]);
+    yscale sc = choose_scale(&r);
     double x0 = 0, x1 = 1, y0 = INFINITY, y1 = -INFINITY;
     for (size_t k = 0; k < c->nlines; k++) {
         extend(c->lines[k].x, c->lines[k].n, &x0, &x1);
         for (size_t i = 0; i < c->lines[k].n; i++) {
-            double y = logy ? log10(c->lines[k].y[i]) : c->lines[k].y[i];
+            double y = yval(&sc, c->lines[k].y[i]);
             extend(&y, 1, &y0, &y1);
         }
     }
     pad(&y0, &y1, 0.05);
     plvpor(0.11, 0.95, 0.12, 0.86);
-    frame(0, x1 * 1.02, y0, y1, "bcnst", logy ? "bcnstvl" : "bcnstv");
-    pllab("evaluations", logy ? "best f (log scale)" : "best f", c->title);
+    frame(0, x1 * 1.02, y0, y1, "bcnst", sc.log ? "bcnstvl" : "bcnstv");
+    pllab("evaluations", sc.label, c->title);
     plschr(0, 0.8);
     plmtex("t", 1.0, 0.5, 0.5, c->reason);
     plschr(0, 1.0);
     for (size_t k = c->nlines; k-- > 0;) {
         plcol0(k == 0 ? C_FG : colour(k - 1));
         plwidth(k == 0 ? 2.5 : 1.2);
-        step_line(&c->lines[k], logy, 1);
+        step_line(&c->lines[k], &sc, 1);
     }
     /* legend: the first line, the others as one entry, the stop marker */
     const char *text[3] = {c->first_label, c->rest_label, "where it stopped"};
@@ -546,29 +624,26 @@ int draw_bands(const char *path, const char *title, const plot_band *b, size_t n
     int rc = begin(path, 1000, 650, &q);
     if (rc != CLI_OK)
         return rc;
-    int logy = 1;
-    double x0 = 0, x1 = 1, y0 = INFINITY, y1 = -INFINITY;
+    yrange r = {.min_pos = INFINITY, .max = -INFINITY};
     for (size_t k = 0; k < n; k++)
-        for (size_t i = 0; i < b[k].n; i++)
-            logy &= b[k].q1[i] > 0 || !isfinite(b[k].q1[i]);
+        for (size_t i = 0; i < b[k].n; i++) {
+            yrange_add(&r, b[k].q1[i]);
+            yrange_add(&r, b[k].q3[i]);
+        }
+    yscale sc = choose_scale(&r);
+    double x0 = 0, x1 = 1, y0 = INFINITY, y1 = -INFINITY;
     for (size_t k = 0; k < n; k++) {
         extend(b[k].evals, b[k].n, &x0, &x1);
         for (size_t i = 0; i < b[k].n; i++) {
-            double lo = logy ? log10(b[k].q1[i]) : b[k].q1[i];
-            double hi = logy ? log10(b[k].q3[i]) : b[k].q3[i];
+            double lo = yval(&sc, b[k].q1[i]), hi = yval(&sc, b[k].q3[i]);
             extend(&lo, 1, &y0, &y1);
             extend(&hi, 1, &y0, &y1);
         }
     }
-    if (logy && y1 - y0 < 3 && y0 > -300) {   /* less than three decades: linear */
-        logy = 0;
-        y0 = pow(10, y0);
-        y1 = pow(10, y1);
-    }
     pad(&y0, &y1, 0.05);
     plvpor(0.10, 0.72, 0.12, 0.88);
-    frame(0, x1 * 1.02, y0, y1, "bcnst", logy ? "bcnstvl" : "bcnstv");
-    pllab("evaluations", logy ? "best f (log scale)" : "best f", title);
+    frame(0, x1 * 1.02, y0, y1, "bcnst", sc.log ? "bcnstvl" : "bcnstv");
+    pllab("evaluations", sc.label, title);
     plschr(0, 0.8);
     plmtex("t", 1.0, 0.5, 0.5, "lines: median over seeds; bands: first to third quartile");
     plschr(0, 1.0);
@@ -589,11 +664,11 @@ int draw_bands(const char *path, const char *title, const plot_band *b, size_t n
         size_t m = 0;
         for (size_t i = 0; i < s->n; i++) {
             px[m] = s->evals[i];
-            py[m++] = logy ? log10(s->q3[i]) : s->q3[i];
+            py[m++] = yval(&sc, s->q3[i]);
         }
         for (size_t i = s->n; i-- > 0;) {
             px[m] = s->evals[i];
-            py[m++] = logy ? log10(s->q1[i]) : s->q1[i];
+            py[m++] = yval(&sc, s->q1[i]);
         }
         int finite = 1;
         for (size_t i = 0; i < m; i++)
@@ -605,7 +680,7 @@ int draw_bands(const char *path, const char *title, const plot_band *b, size_t n
         plscol0a(colour(k), pal_r[colour(k)], pal_g[colour(k)], pal_b[colour(k)], 1.0);
         m = 0;
         for (size_t i = 0; i < s->n; i++) {
-            double y = logy ? log10(s->median[i]) : s->median[i];
+            double y = yval(&sc, s->median[i]);
             if (isfinite(y)) {
                 px[m] = s->evals[i];
                 py[m++] = y;
@@ -629,7 +704,7 @@ int draw_bands(const char *path, const char *title, const plot_band *b, size_t n
         PLFLT w, h;
         PLINT *tcol = cols;
         pllegend(&w, &h, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX,
-                 PL_POSITION_TOP | PL_POSITION_RIGHT | PL_POSITION_OUTSIDE, 0.02, 0.0, 0.05,
+                 PL_POSITION_RIGHT | PL_POSITION_OUTSIDE, 0.02, 0.0, 0.05,
                  C_BG, C_FG, 1, 0, 0, (PLINT)n, opts, 1.0, 0.9, 2.0, 0.0, tcol, text, cols,
                  pats, bsc, bw, cols, lsty, lw, NULL, NULL, NULL, NULL);
     }

@@ -17,7 +17,7 @@ set(floor_config 5)
 set(floor_cli 6)
 set(areas core monitors termination constraints models maps solvers fits config cli)
 
-set(public_core status param version export info)
+set(public_core status param version export info settings)
 set(public_monitors monitor)
 set(public_termination termination)
 set(public_constraints constraints)

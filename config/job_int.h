@@ -18,6 +18,7 @@
 #include "augur/map.h"
 #include "augur/model.h"
 #include "augur/profile.h"
+#include "augur/settings.h"
 #include "spec_int.h"
 #include "history.h"
 
@@ -35,6 +36,29 @@ enum {
 
 typedef struct augur__formula augur__formula;
 
+/* A plugin group (plugin.c): names as written, the library's file as
+ * dlopen got it, the symbol, init's data and the fini hook. */
+typedef struct augur__plugin {
+    char *path, *symbol, *init, *fini;
+    int system;                   /* dlopen searches the system's paths */
+    char *file;
+    void *handle, *sym, *data;
+    augur_plugin_fini_fn *fini_fn;
+    int initialised;              /* init ran: fini is due */
+    augur_settings *settings;
+} augur__plugin;
+
+/* Read a plugin group ps (dir: the config file's folder): open the
+ * library, find the symbol, run init with the settings. On failure what
+ * was done is undone by augur__plugin_free. */
+int augur__plugin_read(const config_setting_t *ps, const char *dir, augur__plugin *pl,
+                       char *err, size_t cap);
+void augur__plugin_free(augur__plugin *pl);
+/* The group, resolved, each line prefixed by indent; path: as the results
+ * file names it (a system library's stays as written). */
+void augur__plugin_emit(augur_strbuf *b, const augur__plugin *pl, const char *indent,
+                        const char *path);
+
 typedef struct augur__problem {
     int kind;
     size_t n;
@@ -45,11 +69,12 @@ typedef struct augur__problem {
     const augur_model *model;     /* MODEL */
     char *text;                   /* FORMULA: the formula */
     augur__formula *formula;
-    char *path, *symbol;          /* PLUGIN: as written; dlopen handle: */
-    void *handle;
+    augur__plugin plugin;         /* PLUGIN, and a fit model from a plugin */
     /* FIT: as written (data paths relative to the config's directory). */
     char *fit_model, *data_file, *data_x, *data_y, *data_sigma;
     int fit_formula;              /* fit_model is a formula, not a name */
+    int fit_plugin;               /* the model is plugin.sym, copied to: */
+    augur_fit_model plugin_model; /* (its data: the plugin's init's) */
     size_t fit_params;
     int metric, polish;
     /* The fit strategy (no solver named): its settings, box and start
@@ -74,7 +99,7 @@ int augur__problem_read_fit(const config_setting_t *g, const char *dir,
                             augur__problem *p, char *err, size_t cap);
 void augur__problem_free_fit(augur__problem *p);
 void augur__problem_emit_fit(augur_strbuf *b, const augur__problem *p,
-                             const char *data_file);
+                             const char *data_file, const char *plugin_file);
 /* After a fit's solve: polish x in place when asked (f follows), then the
  * report at x: one uncertainty per parameter and the reduced chi-square. */
 int augur__problem_finish_fit(const augur__problem *p, const augur_solver *s,

@@ -2,8 +2,9 @@
  *
  *     problem = { model = "rosen"; dimension = 3; };
  *     problem = { formula = "(1-x0)^2 + 100*(x1-x0^2)^2"; dimension = 2; };
- *     problem = { plugin = { path = "./libcost.so"; symbol = "cost"; };
- *                 dimension = 4; };
+ *     problem = { plugin = { path = "libcost.so"; symbol = "cost";
+ *                            init = "cost_init"; settings = { ... }; };
+ *                 dimension = 4; };                     (plugin.c)
  *     problem = { fit = { ... }; };                       (problem_fit.c)
  *
  * A model comes from the model registry; a formula goes through libmatheval
@@ -16,7 +17,6 @@
  * and given back when the job is destroyed, so every rank loading the same
  * files in the same order gets the same names, and a name never points at
  * a cost that is gone. */
-#include <dlfcn.h>
 #include <math.h>
 #include <matheval.h>
 #include <stdint.h>
@@ -250,49 +250,17 @@ static int read_formula(const config_setting_t *g, augur__problem *p, char *err,
 static int read_plugin(const config_setting_t *g, const char *dir, augur__problem *p,
                        char *err, size_t cap)
 {
-    static const char *const keys[] = {"path", "symbol"};
-    const config_setting_t *ps = config_setting_get_member(g, "plugin");
-    int rc = augur__setting_group(ps, err, cap);
-    if (rc == AUGUR_OK)
-        rc = augur__setting_only(ps, keys, AUGUR__ARRAY_SIZE(keys), err, cap);
-    const char *path = rc ? NULL : augur__setting_member_string(ps, "path", 1, err, cap, &rc);
-    const char *symbol = rc ? NULL : augur__setting_member_string(ps, "symbol", 1, err, cap, &rc);
+    int rc = augur__plugin_read(config_setting_get_member(g, "plugin"), dir, &p->plugin,
+                                err, cap);
     if (rc == AUGUR_OK)
         rc = read_dimension(g, 1, &p->n, err, cap);
-    if (rc != AUGUR_OK)
-        return rc;
-    p->path = strdup(path);
-    p->symbol = strdup(symbol);
-    char *full = augur__path_join(dir, path);
-    if (!p->path || !p->symbol || !full) {
-        free(full);
-        return augur__fail_msg(err, cap, AUGUR_ENOMEM, "out of memory");
-    }
-    dlerror();
-    p->handle = dlopen(full, RTLD_NOW | RTLD_LOCAL);
-    if (!p->handle) {
-        const char *why = dlerror();
-        rc = augur__setting_fail(config_setting_get_member(ps, "path"), err, cap,
-                                 AUGUR_ENOTFOUND, "cannot load '%s': %s", full,
-                                 why ? why : "dlopen failed");
-        free(full);
-        return rc;
-    }
-    dlerror();
-    void *sym = dlsym(p->handle, symbol);
-    const char *why = dlerror();
-    if (!sym || why)
-        rc = augur__setting_fail(config_setting_get_member(ps, "symbol"), err, cap,
-                                 AUGUR_ENOTFOUND, "no symbol '%s' in '%s': %s", symbol,
-                                 full, why ? why : "it is NULL");
-    free(full);
     if (rc != AUGUR_OK)
         return rc;
     /* POSIX guarantees a function's address survives the trip through
      * void *; memcpy says so without a cast between kinds of pointer. */
     augur_cost cost;
-    memcpy(&cost, &sym, sizeof cost);
-    name_cost(p, cost, NULL);
+    memcpy(&cost, &p->plugin.sym, sizeof cost);
+    name_cost(p, cost, p->plugin.data);
     return AUGUR_OK;
 }
 
@@ -347,11 +315,8 @@ void augur__problem_free(augur__problem *p)
     release_slot(p);
     formula_free(p->formula);
     augur__problem_free_fit(p);
-    if (p->handle)
-        dlclose(p->handle);
+    augur__plugin_free(&p->plugin);
     free(p->text);
-    free(p->path);
-    free(p->symbol);
     free(p->fit_model);
     free(p->data_file);
     free(p->data_x);
@@ -379,14 +344,16 @@ void augur__problem_emit(augur_strbuf *b, const augur__problem *p,
         augur__sb_printf(b, ";\n");
         break;
     case AUGUR__PROBLEM_PLUGIN:
-        augur__sb_printf(b, "  plugin = {\n    path = ");
-        augur__sb_string(b, path_for(ctx, p->path, buf, sizeof buf));
-        augur__sb_printf(b, ";\n    symbol = ");
-        augur__sb_string(b, p->symbol);
-        augur__sb_printf(b, ";\n  };\n");
+        augur__plugin_emit(b, &p->plugin, "  ",
+                           path_for(ctx, p->plugin.path, buf, sizeof buf));
         break;
     default:
-        augur__problem_emit_fit(b, p, path_for(ctx, p->data_file, buf, sizeof buf));
+    {
+        char lib[4096];
+        augur__problem_emit_fit(b, p, path_for(ctx, p->data_file, buf, sizeof buf),
+                                p->fit_plugin ? path_for(ctx, p->plugin.path, lib,
+                                                         sizeof lib) : NULL);
+    }
         break;
     }
     augur__sb_printf(b, "  dimension = %zu;\n};\n", p->n);

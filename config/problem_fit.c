@@ -5,12 +5,16 @@
  *                         data = { file = "br8.csv"; x = "t"; y = "counts";
  *                                  sigma = "sigma"; };
  *                         metric = "chi-square"; polish = true; }; };
+ *     problem = { fit = { plugin = { path = "libmodel.so"; symbol = "my_model"; };
+ *                         parameters = 3; data = { ... }; }; };
  *     problem = { fit = { formula = "a * exp(-t / tau) + c";
  *                         parameters = [ "a", "tau", "c" ];
  *                         data = { file = "decay.csv"; x = "t"; y = "y"; }; }; };
  *
  * A model is a name (a built-in or one registered with
- * augur_fit_model_register); a formula is an expression in the parameters
+ * augur_fit_model_register), a plugin (plugin.c) whose symbol is a const
+ * augur_fit_model (its data, when the plugin has an init, is init's), or
+ * a formula is an expression in the parameters
  * named by the `parameters` list and the x columns named by data.x
  * (augur_fit_create_formula). Its errors are placed on the setting that
  * caused them: the formula's with their column, a parameter's on its
@@ -226,6 +230,66 @@ static int read_formula_params(const config_setting_t *f, augur__problem *p, cha
     return rc;
 }
 
+/* --- Models from plugins ------------------------------------------------------ */
+
+/* fit.plugin = { path; symbol; init; settings; ... }: the symbol is a
+ * const augur_fit_model, copied so that init's data becomes its data. */
+static int read_plugin_model(const config_setting_t *f, const char *dir,
+                             augur__problem *p, char *err, size_t cap)
+{
+    const config_setting_t *ps = config_setting_get_member(f, "plugin");
+    int rc = augur__plugin_read(ps, dir, &p->plugin, err, cap);
+    if (rc != AUGUR_OK)
+        return rc;
+    memcpy(&p->plugin_model, p->plugin.sym, sizeof p->plugin_model);
+    if (p->plugin.initialised)
+        p->plugin_model.data = p->plugin.data;
+    p->fit_plugin = 1;
+    const augur_fit_model *m = &p->plugin_model;
+    if (!m->name || (!m->predict && !m->predict_with) || (m->nparams && !m->param_names))
+        return augur__setting_fail(config_setting_get_member(ps, "symbol"), err, cap,
+                                   AUGUR_EINVAL, "'%s' is no fit model: an "
+                                   "augur_fit_model needs a name, predict or "
+                                   "predict_with, and param_names for a fixed count",
+                                   p->plugin.symbol);
+    if (!(p->fit_model = strdup(m->name)))
+        return augur__fail_msg(err, cap, AUGUR_ENOMEM, "out of memory");
+    return AUGUR_OK;
+}
+
+/* One of model (a name), formula or plugin. */
+static int read_model_kind(const config_setting_t *f, const char *dir, augur__problem *p,
+                           char *err, size_t cap)
+{
+    static const char *const kinds[] = {"model", "formula", "plugin"};
+    const config_setting_t *first = NULL;
+    for (size_t k = 0; k < 3; k++) {
+        const config_setting_t *m = config_setting_get_member(f, kinds[k]);
+        if (m && first)
+            return augur__setting_fail(m, err, cap, AUGUR_EINVAL,
+                                       "a fit has one of a model, a formula or a "
+                                       "plugin (%s is given too, line %u)",
+                                       config_setting_name(first),
+                                       config_setting_source_line(first));
+        first = m ? m : first;
+    }
+    if (!first)
+        return augur__setting_fail(f, err, cap, AUGUR_EINVAL, "needs a model, a formula "
+                                   "or a plugin (e.g. model = \"polynomial\";)");
+    if (strcmp(config_setting_name(first), "plugin") == 0)
+        return read_plugin_model(f, dir, p, err, cap);
+    int rc;
+    p->fit_formula = strcmp(config_setting_name(first), "formula") == 0;
+    const char *model = augur__setting_string(first, err, cap, &rc);
+    if (!model)
+        return rc;
+    if (!p->fit_formula && !augur_fit_model_find(model))
+        return unknown_model(first, model, err, cap);
+    if (!(p->fit_model = strdup(model)))
+        return augur__fail_msg(err, cap, AUGUR_ENOMEM, "out of memory");
+    return AUGUR_OK;
+}
+
 /* --- The group ---------------------------------------------------------------- */
 
 static int read_params(const config_setting_t *f, augur__problem *p, char *err,
@@ -239,8 +303,11 @@ static int read_params(const config_setting_t *f, augur__problem *p, char *err,
     if (rc != AUGUR_OK)
         return rc;
     char why[AUGUR_ERRMSG_CAP];
-    rc = augur_fit_create(p->fit_model, p->fit_params, p->d, (augur_metric)p->metric,
-                          &p->fit, why, sizeof why);
+    rc = p->fit_plugin
+             ? augur_fit_create_model(&p->plugin_model, p->fit_params, p->d,
+                                      (augur_metric)p->metric, &p->fit, why, sizeof why)
+             : augur_fit_create(p->fit_model, p->fit_params, p->d,
+                                (augur_metric)p->metric, &p->fit, why, sizeof why);
     if (rc != AUGUR_OK)
         return augur__setting_fail(ps ? ps : f, err, cap, rc, "%s", why);
     p->fit_params = augur_fit_nparams(p->fit);
@@ -330,31 +397,15 @@ static int read_strategy(const config_setting_t *f, augur__problem *p, char *err
 int augur__problem_read_fit(const config_setting_t *g, const char *dir,
                             augur__problem *p, char *err, size_t cap)
 {
-    static const char *const keys[] = {"model", "formula", "parameters", "data",
-                                       "metric", "polish", "strategy"};
+    static const char *const keys[] = {"model", "formula", "plugin", "parameters",
+                                       "data", "metric", "polish", "strategy"};
     const config_setting_t *f = config_setting_get_member(g, "fit");
     int rc = augur__setting_group(f, err, cap);
     if (rc == AUGUR_OK)
         rc = augur__setting_only(f, keys, AUGUR__ARRAY_SIZE(keys), err, cap);
-    if (rc != AUGUR_OK)
-        return rc;
-    const config_setting_t *fs = config_setting_get_member(f, "formula");
-    const config_setting_t *ms = config_setting_get_member(f, "model");
-    if (fs && ms)
-        return augur__setting_fail(fs, err, cap, AUGUR_EINVAL,
-                                   "a fit has a model or a formula, not both (model "
-                                   "is given too, line %u)",
-                                   config_setting_source_line(ms));
-    p->fit_formula = fs != NULL;
-    const char *model = augur__setting_member_string(f, fs ? "formula" : "model", 1,
-                                                     err, cap, &rc);
-    if (rc != AUGUR_OK)
-        return rc;
-    if (!fs && !augur_fit_model_find(model))
-        return unknown_model(ms, model, err, cap);
-    if (!(p->fit_model = strdup(model)))
-        return augur__fail_msg(err, cap, AUGUR_ENOMEM, "out of memory");
-    if ((rc = read_metric(f, p, err, cap)) != AUGUR_OK ||
+    if (rc == AUGUR_OK)
+        rc = read_model_kind(f, dir, p, err, cap);
+    if (rc != AUGUR_OK || (rc = read_metric(f, p, err, cap)) != AUGUR_OK ||
         (rc = read_polish(f, p, err, cap)) != AUGUR_OK ||
         (rc = read_data(f, dir, p, err, cap)) != AUGUR_OK ||
         (rc = read_params(f, p, err, cap)) != AUGUR_OK)
@@ -456,12 +507,18 @@ static void emit_strategy(augur_strbuf *b, const augur__problem *p)
 }
 
 void augur__problem_emit_fit(augur_strbuf *b, const augur__problem *p,
-                             const char *data_file)
+                             const char *data_file, const char *plugin_file)
 {
-    augur__sb_printf(b, "  fit = {\n    %s = ", p->fit_formula ? "formula" : "model");
-    augur__sb_string(b, p->fit_model);
+    augur__sb_printf(b, "  fit = {\n");
+    if (p->fit_plugin)
+        augur__plugin_emit(b, &p->plugin, "    ", plugin_file);
+    else {
+        augur__sb_printf(b, "    %s = ", p->fit_formula ? "formula" : "model");
+        augur__sb_string(b, p->fit_model);
+        augur__sb_printf(b, ";\n");
+    }
     if (p->fit_formula) {
-        augur__sb_printf(b, ";\n    parameters = [");
+        augur__sb_printf(b, "    parameters = [");
         for (size_t i = 0; i < p->fit_params; i++) {
             char name[64];
             augur_fit_param_name(p->fit, i, name, sizeof name);
@@ -470,7 +527,7 @@ void augur__problem_emit_fit(augur_strbuf *b, const augur__problem *p,
         }
         augur__sb_printf(b, " ]");
     } else
-        augur__sb_printf(b, ";\n    parameters = %zu", p->fit_params);
+        augur__sb_printf(b, "    parameters = %zu", p->fit_params);
     augur__sb_printf(b, ";\n    data = {\n      file = ");
     augur__sb_string(b, data_file);
     augur__sb_printf(b, ";\n      x = ");

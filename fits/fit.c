@@ -73,6 +73,25 @@ int augur_fit_create(const char *model, size_t nparams, const augur_data *d,
     const augur_fit_model *m = augur_fit_model_find(model);
     if (!m)
         return augur__fail_msg(err, cap, AUGUR_ENOTFOUND, "no fit model '%s'", model);
+    return augur_fit_create_model(m, nparams, d, metric, out, err, cap);
+}
+
+int augur_fit_create_model(const augur_fit_model *m, size_t nparams, const augur_data *d,
+                           augur_metric metric, augur_fit **out, char *err, size_t cap)
+{
+    if (out)
+        *out = NULL;
+    if (!m || !d || !out)
+        return augur__fail_msg(err, cap, AUGUR_EINVAL,
+                               "augur_fit_create_model: model, data and out are "
+                               "required");
+    if (!m->name || (!m->predict && !m->predict_with))
+        return augur__fail_msg(err, cap, AUGUR_EINVAL,
+                               "a fit model needs a name and predict or predict_with");
+    if (m->nparams && !m->param_names)
+        return augur__fail_msg(err, cap, AUGUR_EINVAL,
+                               "%s has %zu parameters and no param_names", m->name,
+                               m->nparams);
     if ((unsigned)metric > AUGUR_METRIC_ABSOLUTE)
         return augur__fail_msg(err, cap, AUGUR_EINVAL, "unknown metric %d", (int)metric);
     size_t np = 0;

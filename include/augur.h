@@ -31,5 +31,6 @@
 #include "augur/lm.h"
 #include "augur/fit.h"
 #include "augur/config.h"
+#include "augur/settings.h"
 
 #endif

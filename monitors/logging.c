@@ -14,7 +14,8 @@
  * same log instead of wiping it. Each line is flushed, so the log is
  * complete up to the last record even if the program dies. Records are
  * counted from the first one seen and record k is logged when
- * k % every == 0. Failing to open or write is an AUGUR_EIO naming the path
+ * k % every == 0; the last record of a run is logged too, at finish(),
+ * when every skipped it, so the log always ends with the answer. Failing to open or write is an AUGUR_EIO naming the path
  * and the system's reason. */
 #include <errno.h>
 #include <stdlib.h>
@@ -27,6 +28,11 @@ typedef struct logging_state {
     size_t every;
     size_t seen;
     size_t n;          /* columns of x, fixed when the file is opened */
+    /* The latest record when every skipped it (x in last_x): finish()
+     * writes it. */
+    int skipped;
+    augur_record last;
+    double *last_x;
 } logging_state;
 
 static int io_fail(augur_monitor *m, const logging_state *s, const char *what,
@@ -101,6 +107,18 @@ static int logging_start(augur_monitor *m, void *state, size_t n)
     return ensure_open(m, state, n);
 }
 
+/* Remember a record every skipped, for finish(). */
+static int keep_last(logging_state *s, const augur_record *r)
+{
+    if (!s->last_x && !(s->last_x = malloc((s->n ? s->n : 1) * sizeof *s->last_x)))
+        return AUGUR_OK;    /* no room: the log just misses its last line */
+    s->last = *r;
+    memcpy(s->last_x, r->x, r->n * sizeof *s->last_x);
+    s->last.x = s->last_x;
+    s->skipped = 1;
+    return AUGUR_OK;
+}
+
 static int logging_update(augur_monitor *m, void *state, const augur_record *r)
 {
     logging_state *s = state;
@@ -108,29 +126,44 @@ static int logging_update(augur_monitor *m, void *state, const augur_record *r)
     if (rc)
         return rc;
     if (s->seen++ % s->every != 0)
-        return AUGUR_OK;
+        return keep_last(s, r);
+    s->skipped = 0;
     errno = 0;
     if (write_row(s->fp, r) < 0)
         return io_fail(m, s, "write", errno);
     return AUGUR_OK;
 }
 
-/* finish() is deliberately absent: every line is already flushed, and the
- * file must stay open for a continuation. */
+/* The last record, when every skipped it. The file stays open for a
+ * continuation, which counts on from here. */
+static int logging_finish(augur_monitor *m, void *state)
+{
+    logging_state *s = state;
+    if (!s->skipped || !s->fp)
+        return AUGUR_OK;
+    s->skipped = 0;
+    errno = 0;
+    if (write_row(s->fp, &s->last) < 0)
+        return io_fail(m, s, "write", errno);
+    return AUGUR_OK;
+}
+
 static void logging_free(void *state)
 {
     logging_state *s = state;
     if (s->fp)
         fclose(s->fp);
     free(s->path);
+    free(s->last_x);
 }
 
 static const augur_monitor_type logging_type = {
     .name = "logging",
-    .doc = "Writes generation,evaluations,f,x0,... as CSV every `every` records.",
+    .doc = "Writes generation,evaluations,f,x0,... as CSV every `every` records, and the last one.",
     .state_size = sizeof(logging_state),
     .start = logging_start,
     .update = logging_update,
+    .finish = logging_finish,
     .free = logging_free,
 };
 

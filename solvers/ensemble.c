@@ -284,12 +284,27 @@ static int batch(augur_solver *s, augur_ensemble *e)
     return AUGUR_OK;
 }
 
+/* Without a nested solver an ensemble runs AUGUR_ENSEMBLE_DEFAULT_NESTED
+ * (Nelder-Mead with its defaults), set here so the spec written after the
+ * run names it. */
+static int default_nested(augur_solver *s)
+{
+    if (s->nested)
+        return AUGUR_OK;
+    augur_solver *in = augur_solver_create(AUGUR_ENSEMBLE_DEFAULT_NESTED, s->n);
+    if (!in)
+        return augur_solver_fail(s, AUGUR_ENOMEM, "%s: out of memory", s->type->name);
+    return augur_solver_set_nested(s, in);
+}
+
 int augur__ensemble_start(augur_solver *s, augur_ensemble *e)
 {
     e->n = s->n;
     if (!e->m)
         e->m = (size_t)e->npts;
-    int rc = augur__ensemble_make_spec(s, e);
+    int rc = default_nested(s);
+    if (rc == AUGUR_OK)
+        rc = augur__ensemble_make_spec(s, e);
     if (rc == AUGUR_OK)
         rc = allocate(s, e, e->m);
     if (rc == AUGUR_OK)

@@ -160,3 +160,42 @@ Test(cli, compare_prints_a_row_per_solver)
     done(&r);
 }
 
+
+/* --target F: a run succeeds when f <= F. Nelder-Mead on the 3-D
+ * Rosenbrock evaluates only its starting point in generation 0 (the
+ * simplex comes in its first step), so with a target every f meets, both
+ * seeds succeed there: 1 evaluation to target; with a target none meets, none does ("-"). The
+ * table has the quartiles of f. */
+Test(cli, compare_counts_successes_against_a_target)
+{
+    const char *cfg = config("rosen.cfg", rosen_cfg);
+    result r = cli("compare", cfg, "--solvers", "nelder-mead", "--seeds", "2",
+                   "--target", "1e300");
+    expect_status(r, 0);
+    cr_expect(strstr(r.out, "f q1") && strstr(r.out, "f q3") && strstr(r.out, "to target"),
+              "%s", r.out);
+    char name[32], rate[16], pct[16], q1[32], med[32], q3[32], evals[32], to[32];
+    const char *row = strstr(r.out, "\nnelder-mead ");
+    cr_assert_not_null(row, "%s", r.out);
+    cr_assert_eq(sscanf(row, " %31s %15s %15s %31s %31s %31s %31s %31s", name, rate, pct,
+                        q1, med, q3, evals, to), 8, "%s", row);
+    cr_expect_str_eq(rate, "2/2");
+    cr_expect_str_eq(to, "1");
+    /* q1 <= median <= q3, up to the 4 digits the quartiles are printed to */
+    cr_expect(strtod(q1, NULL) <= strtod(med, NULL) * (1 + 1e-3) &&
+              strtod(med, NULL) <= strtod(q3, NULL) * (1 + 1e-3), "%s", row);
+    cr_expect(strstr(r.out, "f <= 1e+300 (--target)"), "%s", r.out);
+    done(&r);
+    r = cli("compare", cfg, "--solvers", "nelder-mead", "--seeds", "2", "--target", "-1");
+    expect_status(r, 0);
+    row = strstr(r.out, "\nnelder-mead ");
+    cr_assert_not_null(row, "%s", r.out);
+    cr_assert_eq(sscanf(row, " %31s %15s %15s %31s %31s %31s %31s %31s", name, rate, pct,
+                        q1, med, q3, evals, to), 8, "%s", row);
+    cr_expect_str_eq(rate, "0/2");
+    cr_expect_str_eq(to, "-");
+    done(&r);
+    r = cli("compare", cfg, "--solvers", "nelder-mead", "--target", "lots");
+    expect_status(r, 2);
+    done(&r);
+}

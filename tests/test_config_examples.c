@@ -126,3 +126,26 @@ Test(config, every_example_reaches_its_stated_answer, .timeout = 300)
     cr_expect_geq(count, 8, "only %zu examples", count);
     remove_dir(tmp);
 }
+
+#ifdef AUGUR_EXAMPLE_PLUGINS_DIR
+/* The configs in examples/plugins run from the build, where each sits next to the
+ * plugin it names (examples/CMakeLists.txt). */
+Test(config, every_plugin_example_reaches_its_stated_answer, .timeout = 300)
+{
+    DIR *d = opendir(AUGUR_EXAMPLE_PLUGINS_DIR);
+    cr_assert_not_null(d, "%s", AUGUR_EXAMPLE_PLUGINS_DIR);
+    char *tmp = temp_dir();
+    size_t count = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        size_t len = strlen(e->d_name);
+        if (len > 4 && strcmp(e->d_name + len - 4, ".cfg") == 0) {
+            run_example(AUGUR_EXAMPLE_PLUGINS_DIR, e->d_name, tmp);
+            count++;
+        }
+    }
+    closedir(d);
+    cr_expect_eq(count, 2, "%zu plugin examples, expected the cost's and the fit's",
+                 count);
+    remove_dir(tmp);
+}
+#endif

@@ -295,8 +295,6 @@ Test(ensemble, errors_have_messages)
     augur_solver *s = augur_solver_create("buckshot", 2);
     double lb[2] = {0, 0}, ub[2] = {1, 1};
     augur_solver_set_bounds(s, lb, ub);
-    cr_assert_eq(augur_solve(s, augur_model_sphere, NULL, NULL), AUGUR_ESTATE);
-    cr_assert(strstr(augur_solver_errmsg(s), "nested"), "%s", augur_solver_errmsg(s));
     cr_assert_eq(augur_solver_set_nested(s, augur_solver_create("powell", 3)), AUGUR_EINVAL);
     cr_assert(strstr(augur_solver_errmsg(s), "dimension"));
     augur_solver_destroy(s);
@@ -316,4 +314,28 @@ Test(ensemble, errors_have_messages)
               augur_solver_errmsg(s));
     augur_solver_destroy(s);
     cr_assert_null(augur_ensemble_runs(NULL, NULL));
+}
+
+/* No nested solver: the ensemble runs AUGUR_ENSEMBLE_DEFAULT_NESTED
+ * (Nelder-Mead). Buckshot of 4 on the 2-D sphere in [-1, 2]^2, seed 1:
+ * every run ends below 1e-7 (the default Nelder-Mead stops on its
+ * relative tolerances), and the spec written afterwards names the inner
+ * solver. */
+Test(ensemble, without_a_nested_solver_runs_nelder_mead)
+{
+    augur_solver *s = augur_solver_create("buckshot", 2);
+    double lb[2] = {-1, -1}, ub[2] = {2, 2};
+    augur_solver_set_bounds(s, lb, ub);
+    augur_solver_set_seed(s, 1);
+    cr_assert_eq(augur_solver_set_param(s, "npts", 4), AUGUR_OK);
+    cr_assert_eq(augur_solve(s, augur_model_sphere, NULL, NULL), AUGUR_OK, "%s",
+                 augur_solver_errmsg(s));
+    cr_assert_lt(augur_solver_best_energy(s), 1e-7, "f = %g", augur_solver_best_energy(s));
+    cr_assert_not_null(augur_solver_nested(s));
+    cr_assert_str_eq(augur_solver_type_name(augur_solver_nested(s)),
+                     AUGUR_ENSEMBLE_DEFAULT_NESTED);
+    size_t count;
+    augur_ensemble_runs(s, &count);
+    cr_assert_eq(count, 4);
+    augur_solver_destroy(s);
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "augur.h"
 #include "augur/monitor.h"
 #include "augur/status.h"
 #include "monitor_records.h"
@@ -292,6 +293,62 @@ Test(logging, every_two_logs_records_0_2_4)
     cr_assert_str_eq(text, "generation,evaluations,f,x0\n"
                            "0,0,10,0.5\n2,6,12,0.5\n4,12,14,0.5\n");
     free(text);
+    unlink(path);
+}
+
+/* every = 3 over records 0..4 logs 0 and 3; finish adds 4, the last, and
+ * only once. */
+Test(logging, finish_logs_the_last_record_every_skipped)
+{
+    char path[64];
+    temp_path(path, sizeof path);
+    augur_monitor *m = augur_monitor_logging(path, 3);
+    double x = 0.25;
+    cr_assert_eq(augur_monitor_start(m, 1), 0);
+    for (size_t g = 0; g < 5; g++) {
+        augur_record r = gen_record(g, 2 * g, &x, 1, 1.0 + (double)g);
+        cr_assert_eq(augur_monitor_update(m, &r), 0);
+    }
+    cr_assert_eq(augur_monitor_finish(m), 0);
+    cr_assert_eq(augur_monitor_finish(m), 0);
+    augur_monitor_destroy(m);
+    char *text = slurp(path);
+    cr_assert_str_eq(text, "generation,evaluations,f,x0\n"
+                           "0,0,1,0.25\n3,6,4,0.25\n4,8,5,0.25\n");
+    free(text);
+    unlink(path);
+}
+
+/* A real run: Nelder-Mead on the 2-D sphere from (1, 1), 7 generations
+ * (limits), logged every 5th: rows for generations 0 and 5, then 7, the
+ * generation of the answer, with the run's final evaluation count. */
+Test(logging, a_run_logs_its_last_generation)
+{
+    char path[64];
+    temp_path(path, sizeof path);
+    augur_solver *s = augur_solver_create("nelder-mead", 2);
+    double x0[2] = {1, 1};
+    augur_solver_set_initial_point(s, x0);
+    augur_solver_set_evaluation_limits(s, 7, AUGUR_UNLIMITED);
+    cr_assert_eq(augur_solver_add_generation_monitor(s, augur_monitor_logging(path, 5)), AUGUR_OK);
+    cr_assert_geq(augur_solve(s, augur_model_sphere, NULL, NULL), 0, "%s",
+                  augur_solver_errmsg(s));
+    cr_assert_eq(augur_solver_generations(s), 7);
+    char *text = slurp(path);
+    size_t rows = 0;
+    const char *lastrow = text;
+    for (const char *p = text; *p; p++)
+        if (*p == '\n' && p[1]) {
+            rows++;
+            lastrow = p + 1;
+        }
+    cr_assert_eq(rows, 3, "%s", text);
+    char want[64];
+    snprintf(want, sizeof want, "7,%zu,", augur_solver_evaluations(s));
+    cr_assert(strncmp(lastrow, want, strlen(want)) == 0, "last row '%s', want '%s...'",
+              lastrow, want);
+    free(text);
+    augur_solver_destroy(s);
     unlink(path);
 }
 

@@ -9,6 +9,11 @@
  * sum over all inner runs, its best point the best of them, and its
  * evaluation monitors see every inner evaluation once, in run order.
  *
+ * Without a nested solver (augur_solver_set_nested never called, or a
+ * spec or config file without `nested`), an ensemble runs
+ * AUGUR_ENSEMBLE_DEFAULT_NESTED with its defaults; the spec written after
+ * the start names it.
+ *
  * Handed down to each inner run unless the inner solver has its own: the
  * bounds, the termination condition, the evaluation limits (which apply to
  * each run, not to the ensemble), the maximize flag, the constraints and
@@ -40,6 +45,8 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+#define AUGUR_ENSEMBLE_DEFAULT_NESTED "nelder-mead"
 
 typedef struct augur_inner_run {
     size_t batch;                 /* the ensemble generation it ran in */

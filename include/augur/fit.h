@@ -126,6 +126,14 @@ typedef struct augur_fit augur_fit;
 AUGUR_EXTERN int augur_fit_create(const char *model, size_t nparams,
                                   const augur_data *d, augur_metric metric,
                                   augur_fit **out, char *err, size_t cap);
+/* The same with the model itself, registered or not (borrowed: it must
+ * outlive the fit): how a config file fits a model from a plugin, with
+ * the report, metrics and polish of a built-in. AUGUR_EINVAL for a model
+ * without a name or a prediction, or with a fixed count and no
+ * param_names. */
+AUGUR_EXTERN int augur_fit_create_model(const augur_fit_model *m, size_t nparams,
+                                        const augur_data *d, augur_metric metric,
+                                        augur_fit **out, char *err, size_t cap);
 /* A fit of a formula y = formula(parameters, x) through libmatheval: its
  * variables are the nparams names in param_names (the parameters, in
  * order) and the data's x columns named by x_names (d's xdim of them); d
