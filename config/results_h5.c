@@ -454,11 +454,18 @@ static void put_all(writer *w, hid_t root, const augur_job *j, const char *text)
 }
 
 /* Access that closes everything still open with the file, so no failure
- * path leaves an object (or the file) behind. */
+ * path leaves an object (or the file) behind; and that goes on without
+ * file locks where the file system has none (NFS), as HDF5 before 1.10.7
+ * did. */
 static hid_t strong_access(void)
 {
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-    if (fapl >= 0 && H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0) {
+    herr_t ok = fapl < 0 ? -1 : H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG);
+#if H5_VERSION_GE(1, 10, 7)
+    if (ok >= 0)
+        ok = H5Pset_file_locking(fapl, 1, 1);
+#endif
+    if (fapl >= 0 && ok < 0) {
         H5Pclose(fapl);
         fapl = -1;
     }
