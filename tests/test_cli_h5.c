@@ -12,6 +12,7 @@
  * tests are skipped saying so; without h5dump (AUGUR_H5DUMP empty) the
  * read-back is skipped. */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <libconfig.h>
 #include <math.h>
 #include <stdio.h>
@@ -157,6 +158,12 @@ static files run_both(const char *cfg, const char *name)
     cr_expect_eq(r.err[0], '\0', "stderr: %s", r.err);
     done(&r);
     cr_assert(exists(o.h5), "no %s", o.h5);
+    /* written to a temporary file and renamed: none is left behind */
+    DIR *d = opendir(cli_dir);
+    cr_assert(d);
+    for (struct dirent *e; (e = readdir(d));)
+        cr_expect(!strstr(e->d_name, ".tmp."), "left behind: %s", e->d_name);
+    closedir(d);
     r = cli("check", o.h5);
     expect_status(r, 0);
     done(&r);
