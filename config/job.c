@@ -19,6 +19,7 @@
 #include "augur/plugin.h"
 #include "solver_int.h"
 #include "job_int.h"
+#include "results_h5.h"
 
 static char *dir_of(const char *path)
 {
@@ -318,7 +319,9 @@ int augur_job_load_ex(const char *path, const char *const *overrides, unsigned f
         return augur__fail_msg(err, cap, AUGUR_EINVAL, "augur_job_load: NULL %s",
                                path ? "result pointer" : "path");
     int rc;
-    char *text = slurp(path, err, cap, &rc);
+    /* an HDF5 results file runs the config it carries (results_h5.c) */
+    char *text = augur__results_h5_detect(path) ? augur__results_h5_config(path, &rc, err, cap)
+                                                : slurp(path, err, cap, &rc);
     char *dir = text ? dir_of(path) : NULL;
     if (text && !dir)
         rc = augur__fail_msg(err, cap, AUGUR_ENOMEM, "%s: out of memory", path);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include "solver_int.h"
 #include "job_int.h"
+#include "results_h5.h"
 
 static int job_fail(augur_job *j, int code, const char *fmt, ...) AUGUR__PRINTF(3, 4);
 static int job_fail(augur_job *j, int code, const char *fmt, ...)
@@ -118,7 +119,10 @@ int augur_job_check_output(augur_job *j, const char *path)
     if (!j)
         return AUGUR_EINVAL;
     j->errmsg[0] = '\0';
-    return augur__output_path_check(path, j->errmsg, sizeof j->errmsg);
+    int rc = augur__output_path_check(path, j->errmsg, sizeof j->errmsg);
+    if (rc == AUGUR_OK && augur__results_h5_path(path))
+        rc = augur__results_h5_available(path, j->errmsg, sizeof j->errmsg);
+    return rc;
 }
 
 const char *augur_job_results_path(const augur_job *j)

@@ -10,7 +10,8 @@
  * written as the input had them when it sits next to the input, else made
  * absolute. It is written to a temporary file in the same directory and
  * renamed over the target, so a failed write leaves nothing behind and a
- * reader never sees half a file. */
+ * reader never sees half a file. A path ending in .h5 gets the same results
+ * in HDF5 (results_h5.c), this text as its "config" attribute. */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
 #include <limits.h>
@@ -22,6 +23,7 @@
 #include <unistd.h>
 #include "augur/version.h"
 #include "job_int.h"
+#include "results_h5.h"
 
 /* Where relative paths start: the input's directory and the results'. */
 typedef struct places {
@@ -268,7 +270,9 @@ int augur_job_write_results(const augur_job *j, const char *path)
     find_places(&pl, j->dir, path);
     char *text = NULL;
     int rc = results_text(j, &pl, &text, m->errmsg, sizeof m->errmsg);
-    if (rc == AUGUR_OK)
+    if (rc == AUGUR_OK && augur__results_h5_path(path))
+        rc = augur__results_h5_write(j, path, text, m->errmsg, sizeof m->errmsg);
+    else if (rc == AUGUR_OK)
         rc = write_replace(path, text, m->errmsg, sizeof m->errmsg);
     free(text);
     return rc;
