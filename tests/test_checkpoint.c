@@ -201,3 +201,54 @@ Test(checkpoint, a_directory_is_not_overwritten_and_nlopt_refuses)
     cr_assert_eq(access("/tmp/augur-ck-nlopt", F_OK), -1, "nothing written");
     augur_solver_destroy(s);
 }
+
+static augur_solver *powell(const char *map)
+{
+    augur_solver *s = box("powell", 3, map);
+    double x0[3] = {-1.2, 1, 0.5};
+    augur_solver_set_initial_point(s, x0);
+    return s;
+}
+
+static augur_solver *pso(const char *map)
+{
+    augur_solver *s = box("pso", 3, map);
+    augur_solver_set_param(s, "perturbation", 0.05);
+    augur_solver_set_evaluation_limits(s, 60, 0);
+    return s;
+}
+
+static augur_solver *cmaes(const char *map)
+{
+    augur_solver *s = box("cmaes", 4, map);
+    augur_solver_set_evaluation_limits(s, 80, 0);
+    return s;
+}
+
+static augur_solver *cmaes_sep(const char *map)
+{
+    augur_solver *s = cmaes(map);
+    augur_solver_set_param(s, "separable", 1);
+    augur_solver_set_param(s, "active", 1);
+    return s;
+}
+
+Test(checkpoint, powell)
+{
+    ck_check(powell, NULL, augur_model_rosen, ks, 6, 0, "powell");
+}
+
+Test(checkpoint, pso)
+{
+    ck_check(pso, NULL, augur_model_rosen, ks, 6, 0, "pso");
+    ck_check(pso, "threads:2", augur_model_rosen, ks, 6, 0, "pso threads:2");
+    ck_check(pso, "fork:2", augur_model_rosen, ks + 3, 2, 0, "pso fork:2");
+}
+
+Test(checkpoint, cmaes)
+{
+    ck_check(cmaes, NULL, augur_model_rosen, ks, 6, 0, "cmaes");
+    ck_check(cmaes_sep, NULL, augur_model_rosen, ks, 6, 0, "cmaes separable active");
+    ck_check(cmaes, "threads:2", augur_model_rosen, ks, 6, 0, "cmaes threads:2");
+    ck_check(cmaes, "fork:2", augur_model_rosen, ks + 3, 2, 1, "cmaes fork:2 new process");
+}
