@@ -252,3 +252,48 @@ Test(checkpoint, cmaes)
     ck_check(cmaes, "threads:2", augur_model_rosen, ks, 6, 0, "cmaes threads:2");
     ck_check(cmaes, "fork:2", augur_model_rosen, ks + 3, 2, 1, "cmaes fork:2 new process");
 }
+
+/* --- Ensembles --------------------------------------------------------------- */
+
+static augur_solver *ensemble(const char *type, const char *map)
+{
+    augur_solver *s = box(type, 2, map);
+    augur_solver_set_param(s, "npts", 4);
+    augur_solver_set_param(s, "batches", 4);
+    augur_solver *in = augur_solver_create("nelder-mead", 2);
+    augur_solver_set_evaluation_limits(in, 0, 150);
+    cr_assert_eq(augur_solver_set_nested(s, in), AUGUR_OK, "%s", augur_solver_errmsg(s));
+    return s;
+}
+
+static augur_solver *buckshot(const char *map)
+{
+    return ensemble("buckshot", map);
+}
+
+static augur_solver *lattice(const char *map)
+{
+    return ensemble("lattice", map);
+}
+
+static augur_solver *sparsity(const char *map)
+{
+    return ensemble("sparsity", map);
+}
+
+static const size_t ens_ks[] = {0, 1, 2};
+
+Test(checkpoint, ensembles)
+{
+    ck_check(buckshot, NULL, augur_model_rosen, ens_ks, 3, 0, "buckshot");
+    ck_check(lattice, NULL, augur_model_rosen, ens_ks, 3, 0, "lattice");
+    ck_check(sparsity, NULL, augur_model_rosen, ens_ks, 3, 0, "sparsity");
+}
+
+Test(checkpoint, ensembles_on_maps)
+{
+    ck_check(buckshot, "threads:2", augur_model_rosen, ens_ks, 3, 0, "buckshot threads:2");
+    ck_check(sparsity, "fork:2", augur_model_rosen, ens_ks, 3, 0, "sparsity fork:2");
+    ck_check(lattice, "fork:2", augur_model_rosen, ens_ks + 1, 1, 1,
+             "lattice fork:2 new process");
+}
