@@ -540,7 +540,7 @@ int augur_solver_save_job(const augur_solver *s, const char *path, const char *j
     char head[512];
     snprintf(head, sizeof head,
              "# augur checkpoint: a run's state at a generation boundary; "
-             "continue it with\n# `augur resume FILE` or augur_solver_restore()\n"
+             "continue it with\n# augur_solver_restore()\n"
              "format = \"" CKPT_FORMAT "\";\nversion = %d;\n"
              "checksum = \"fnv1a-64:%016" PRIx64 "\";\n" CKPT_BODY,
              CKPT_VERSION, fnv1a(body, strlen(body)));
