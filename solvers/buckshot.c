@@ -46,6 +46,19 @@ static void buckshot_free(void *state)
     augur__ensemble_free(&((buckshot_state *)state)->base);
 }
 
+static int buckshot_save(const augur_solver *s, const void *state, augur_ckpt *c)
+{
+    return augur__ensemble_save(s, state, c);
+}
+
+static int buckshot_restore(augur_solver *s, void *state, augur_ckpt *c)
+{
+    buckshot_state *st = state;
+    st->base.points = scatter_points;
+    st->base.label = "Buckshot";
+    return augur__ensemble_restore(s, &st->base, c);
+}
+
 const augur_solver_type augur_solver_buckshot = {
     .name = "buckshot",
     .uses_map = 1,
@@ -57,4 +70,6 @@ const augur_solver_type augur_solver_buckshot = {
     .start = buckshot_start,
     .step = buckshot_step,
     .free = buckshot_free,
+    .save = buckshot_save,
+    .restore = buckshot_restore,
 };

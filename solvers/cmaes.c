@@ -319,6 +319,74 @@ static augur_termination *cmaes_default_termination(const void *state, size_t n)
     return augur_term_or_n(leaves, AUGUR__ARRAY_SIZE(leaves));
 }
 
+/* Checkpoints: the distribution (mean, paths, C, its decomposition, sigma),
+ * the last generation's points and the per-generation energies the
+ * stopping tests read; the weights and rates follow from the parameters. */
+static int cmaes_save(const augur_solver *s, const void *state, augur_ckpt *c)
+{
+    (void)s;
+    const cmaes_state *st = state;
+    size_t n = st->n, lam = st->lambda;
+    augur_ckpt_put_doubles(c, "vectors", st->mean, 10 * n);
+    augur_ckpt_put_doubles(c, "C", st->C, st->sep ? n : n * n);
+    augur_ckpt_put_doubles(c, "axes", st->axes, n * n);
+    augur_ckpt_put_doubles(c, "generation", st->z, lam * (3 * n + 2));
+    augur_ckpt_put_size(c, "history", st->hlen);
+    augur_ckpt_put_doubles(c, "history-best", st->hbest, st->hlen);
+    augur_ckpt_put_doubles(c, "history-median", st->hmed, st->hlen);
+    augur_ckpt_put_double(c, "sigma", st->sigma);
+    augur_ckpt_put_double(c, "sigma-start", st->sigma_start);
+    augur_ckpt_put_size(c, "generations", st->gen);
+    augur_ckpt_put_size(c, "decomposed-at", st->decomposed_at);
+    augur_ckpt_put_size(c, "hsig", (size_t)st->hsig);
+    return AUGUR_OK;
+}
+
+static int cmaes_restore(augur_solver *s, void *state, augur_ckpt *c)
+{
+    cmaes_state *st = state;
+    st->n = augur_solver_dimension(s);
+    st->lambda = cmaes_size(st, st->n);
+    st->mu = st->lambda / 2;
+    st->sep = st->separable != 0;
+    st->policy = (int)st->bounds;
+    if (st->lambda < 2 || !allocate(st))
+        return augur_ckpt_fail(c, AUGUR_ENOMEM, "cmaes: cannot set up the state");
+    set_coefficients(st);
+    size_t n = st->n, lam = st->lambda, hsig = 0;
+    int rc = augur_ckpt_get_doubles(c, "vectors", st->mean, 10 * n);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_doubles(c, "C", st->C, st->sep ? n : n * n);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_doubles(c, "axes", st->axes, n * n);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_doubles(c, "generation", st->z, lam * (3 * n + 2));
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_size(c, "history", &st->hlen);
+    if (rc == AUGUR_OK && st->hlen > CMAES_HIST_CAP)
+        rc = augur_ckpt_fail(c, AUGUR_EINVAL, "cmaes: history too long");
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_doubles(c, "history-best", st->hbest, st->hlen);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_doubles(c, "history-median", st->hmed, st->hlen);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_double(c, "sigma", &st->sigma);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_double(c, "sigma-start", &st->sigma_start);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_size(c, "generations", &st->gen);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_size(c, "decomposed-at", &st->decomposed_at);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_size(c, "hsig", &hsig);
+    if (rc != AUGUR_OK)
+        return rc;
+    st->hsig = hsig != 0;
+    augur_solver_set_population(s, st->xs, st->fs, st->lambda);
+    set_view(st);
+    return AUGUR_OK;
+}
+
 const augur_solver_type augur_solver_cmaes = {
     .name = "cmaes",
     .doc = "CMA-ES (Hansen's defaults; active and separable variants); "
@@ -334,4 +402,6 @@ const augur_solver_type augur_solver_cmaes = {
     .step = cmaes_step,
     .free = cmaes_free,
     .strategy = cmaes_strategy,
+    .save = cmaes_save,
+    .restore = cmaes_restore,
 };

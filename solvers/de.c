@@ -49,6 +49,16 @@ static int de_step(augur_solver *s, void *state)
     return augur__de_end_generation(s, st);
 }
 
+static int de_save(const augur_solver *s, const void *state, augur_ckpt *c)
+{
+    return augur__de_save(s, state, 0, c);
+}
+
+static int de_restore(augur_solver *s, void *state, augur_ckpt *c)
+{
+    return augur__de_restore(s, state, 0, c);
+}
+
 const augur_solver_type augur_solver_de = {
     .name = "de",
     .doc = "differential evolution, in place (Storn-Price); bounds: redraw",
@@ -61,4 +71,6 @@ const augur_solver_type augur_solver_de = {
     .start = de_start,
     .step = de_step,
     .free = augur__de_free,
+    .save = de_save,
+    .restore = de_restore,
 };

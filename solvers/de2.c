@@ -51,6 +51,16 @@ static int de2_step(augur_solver *s, void *state)
     return augur__de_end_generation(s, st);
 }
 
+static int de2_save(const augur_solver *s, const void *state, augur_ckpt *c)
+{
+    return augur__de_save(s, state, 1, c);
+}
+
+static int de2_restore(augur_solver *s, void *state, augur_ckpt *c)
+{
+    return augur__de_restore(s, state, 1, c);
+}
+
 const augur_solver_type augur_solver_de2 = {
     .name = "de2",
     .uses_map = 1,
@@ -64,4 +74,6 @@ const augur_solver_type augur_solver_de2 = {
     .start = de2_start,
     .step = de2_step,
     .free = augur__de_free,
+    .save = de2_save,
+    .restore = de2_restore,
 };

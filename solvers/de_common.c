@@ -164,19 +164,28 @@ void augur__de_free(void *state)
     st->outside = NULL;
 }
 
+/* The arrays' lengths, in DE_ARRAYS order, and their names in a
+ * checkpoint. */
+#define DE_SIZES(st, rows) {                                                  \
+    augur__mul_sat((st)->np, (st)->n), (st)->np,                              \
+    augur__mul_sat((rows), (st)->n), (rows), (st)->n, (st)->n, (st)->np,      \
+    (st)->np, (st)->np, (st)->np, (st)->np, (st)->np, (st)->np, (st)->h,      \
+    (st)->h, augur__mul_sat((st)->arch_cap + 1, (st)->n)}
+#define DE_NAMES {"population", "energies", "trials", "trial-energies",       \
+    "mutant", "draws", "trial-f", "trial-cr", "member-f", "member-cr",        \
+    "success-f", "success-cr", "success-weight", "memory-f", "memory-cr",     \
+    "archive"}
+
 static int allocate(de_state *st, size_t rows)
 {
-    size_t n = st->n, np = st->np;
     double **arrays[] = DE_ARRAYS(st);
-    const size_t sizes[AUGUR__ARRAY_SIZE(arrays)] = {
-        augur__mul_sat(np, n), np, augur__mul_sat(rows, n), rows, n, n, np, np, np, np,
-        np, np, np, st->h, st->h, augur__mul_sat(st->arch_cap + 1, n)};
+    const size_t sizes[AUGUR__ARRAY_SIZE(arrays)] = DE_SIZES(st, rows);
     int ok = 1;
     for (size_t k = 0; k < AUGUR__ARRAY_SIZE(arrays); k++)
         ok &= (*arrays[k] = augur__malloc_array(sizes[k], sizeof **arrays[k])) != NULL;
-    st->rank = augur__malloc_array(np, sizeof *st->rank);
+    st->rank = augur__malloc_array(st->np, sizeof *st->rank);
     st->inside = augur__malloc_array(rows, sizeof *st->inside);
-    st->outside = augur__malloc_array(n, sizeof *st->outside);
+    st->outside = augur__malloc_array(st->n, sizeof *st->outside);
     return ok && st->rank && st->inside && st->outside;
 }
 
@@ -223,7 +232,8 @@ static void reset_adaptation(de_state *st)
     st->gen_f = st->scale;
 }
 
-int augur__de_setup(augur_solver *s, de_state *st, int batch)
+/* Everything of generation 0 before the population is drawn. */
+static int prepare(augur_solver *s, de_state *st, int batch)
 {
     st->n = augur_solver_dimension(s);
     st->np = augur__de_population_size(st, st->n);
@@ -241,7 +251,67 @@ int augur__de_setup(augur_solver *s, de_state *st, int batch)
     st->by_np = scale_for(&g, st->np);
     st->by_n = scale_for(&g, st->n);
     reset_adaptation(st);
+    return AUGUR_OK;
+}
+
+int augur__de_setup(augur_solver *s, de_state *st, int batch)
+{
+    int rc = prepare(s, st, batch);
+    if (rc != AUGUR_OK)
+        return rc;
     return augur_solver_initial_points(s, st->pop, st->np, 0.05);
+}
+
+/* --- Checkpoints ---------------------------------------------------------- */
+
+/* Every array (the scratch ones too: cheap, and nothing to get wrong) and
+ * the counters; the sizes follow from the parameters, as at set-up. */
+int augur__de_save(const augur_solver *s, const de_state *st, int batch,
+                   augur_ckpt *c)
+{
+    (void)s;
+    double *const *arrays[] = DE_ARRAYS((de_state *)st);
+    size_t rows = batch ? st->np : 1;
+    const size_t sizes[AUGUR__ARRAY_SIZE(arrays)] = DE_SIZES(st, rows);
+    static const char *const names[] = DE_NAMES;
+    for (size_t k = 0; k < AUGUR__ARRAY_SIZE(arrays); k++)
+        augur_ckpt_put_doubles(c, names[k], *arrays[k], sizes[k]);
+    augur_ckpt_put_size(c, "best", st->best);
+    augur_ckpt_put_size(c, "memory-next", st->h_next);
+    augur_ckpt_put_size(c, "successes", st->ns);
+    augur_ckpt_put_size(c, "archived", st->arch_n);
+    augur_ckpt_put_double(c, "generation-f", st->gen_f);
+    return AUGUR_OK;
+}
+
+int augur__de_restore(augur_solver *s, de_state *st, int batch, augur_ckpt *c)
+{
+    int rc = prepare(s, st, batch);
+    if (rc != AUGUR_OK)
+        return rc;
+    double **arrays[] = DE_ARRAYS(st);
+    size_t rows = batch ? st->np : 1;
+    const size_t sizes[AUGUR__ARRAY_SIZE(arrays)] = DE_SIZES(st, rows);
+    static const char *const names[] = DE_NAMES;
+    for (size_t k = 0; k < AUGUR__ARRAY_SIZE(arrays) && rc == AUGUR_OK; k++)
+        rc = augur_ckpt_get_doubles(c, names[k], *arrays[k], sizes[k]);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_size(c, "best", &st->best);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_size(c, "memory-next", &st->h_next);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_size(c, "successes", &st->ns);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_size(c, "archived", &st->arch_n);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_double(c, "generation-f", &st->gen_f);
+    if (rc != AUGUR_OK)
+        return rc;
+    if (st->best >= st->np || st->arch_n > st->arch_cap ||
+        (st->h && st->h_next >= st->h) || st->ns > st->np)
+        return augur_ckpt_fail(c, AUGUR_EINVAL, "checkpoint: DE counters out of range");
+    augur_solver_set_population(s, st->pop, st->fpop, st->np);
+    return AUGUR_OK;
 }
 
 static void find_best(de_state *st)

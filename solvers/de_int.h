@@ -85,6 +85,11 @@ void augur__de_select(augur_solver *s, de_state *st, size_t i, const double *u,
  * evaluates the redrawn members as one batch), the population exposed. */
 int augur__de_end_generation(augur_solver *s, de_state *st);
 
+/* Checkpoints of either solver (batch: de2's NP trial rows, de's one). */
+int augur__de_save(const augur_solver *s, const de_state *st, int batch,
+                   augur_ckpt *c);
+int augur__de_restore(augur_solver *s, de_state *st, int batch, augur_ckpt *c);
+
 /* augur_solver_evaluate_batch for rows the solver has already compared
  * with the box: where inside[k] is set, row k is taken to be within the
  * bounds and the evaluation path skips its own test of them. The rows are

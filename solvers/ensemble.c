@@ -156,10 +156,15 @@ static int find_box(augur_solver *s, augur_ensemble *e)
     return AUGUR_OK;
 }
 
+size_t augur__ensemble_record_len(const augur_solver *s, const augur_ensemble *e)
+{
+    return sizeof(nested_head) + (s->n + e->log_cap * (s->n + 1)) * sizeof(double);
+}
+
 static int allocate(augur_solver *s, augur_ensemble *e, size_t m)
 {
     size_t n = s->n;
-    e->rec_len = sizeof(nested_head) + (n + e->log_cap * (n + 1)) * sizeof(double);
+    e->rec_len = augur__ensemble_record_len(s, e);
     e->box = augur__malloc_array(augur__mul_sat(2, n), sizeof *e->box);
     e->in = augur__malloc_array(augur__mul_sat(m, n), sizeof *e->in);
     e->pop = augur__malloc_array(augur__mul_sat(m, n), sizeof *e->pop);
@@ -314,7 +319,8 @@ int augur__ensemble_start(augur_solver *s, augur_ensemble *e)
 
 int augur__ensemble_step(augur_solver *s, augur_ensemble *e)
 {
-    return batch(s, e);
+    int rc = e->spec ? AUGUR_OK : augur__ensemble_resume(s, e);  /* restored */
+    return rc == AUGUR_OK ? batch(s, e) : rc;
 }
 
 void augur__ensemble_free(augur_ensemble *e)

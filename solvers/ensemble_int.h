@@ -51,6 +51,14 @@ int augur__ensemble_start(augur_solver *s, augur_ensemble *e);
 int augur__ensemble_make_spec(augur_solver *s, augur_ensemble *e);
 int augur__ensemble_step(augur_solver *s, augur_ensemble *e);
 void augur__ensemble_free(augur_ensemble *e);
+/* Checkpoints (ensemble_checkpoint.c): progress at a batch boundary. A
+ * restored ensemble has no inner spec; its next step makes it (resume). */
+int augur__ensemble_save(const augur_solver *s, const augur_ensemble *e,
+                         augur_ckpt *c);
+int augur__ensemble_restore(augur_solver *s, augur_ensemble *e, augur_ckpt *c);
+int augur__ensemble_resume(augur_solver *s, augur_ensemble *e);
+/* Bytes of one nested run's output record (ensemble.c). */
+size_t augur__ensemble_record_len(const augur_solver *s, const augur_ensemble *e);
 /* The solver types that are ensembles (for augur_ensemble_runs). */
 int augur__is_ensemble(const augur_solver *s);
 

@@ -72,9 +72,9 @@ static size_t lattice_size(const void *state, size_t n)
     return (size_t)st->base.npts;
 }
 
-static int lattice_start(augur_solver *s, void *state)
+/* Everything of the start but the first batch. */
+static int lattice_prepare(augur_solver *s, lattice_state *st)
 {
-    lattice_state *st = state;
     size_t n = s->n;
     double total = st->bins > 0 ? pow(st->bins, (double)n) : st->base.npts;
     if (total > AUGUR_MAX_POINTS)
@@ -92,7 +92,14 @@ static int lattice_start(augur_solver *s, void *state)
     st->base.m = (size_t)total;
     st->base.points = grid_points;
     st->base.label = "Lattice";
-    return augur__ensemble_start(s, &st->base);
+    return AUGUR_OK;
+}
+
+static int lattice_start(augur_solver *s, void *state)
+{
+    lattice_state *st = state;
+    int rc = lattice_prepare(s, st);
+    return rc == AUGUR_OK ? augur__ensemble_start(s, &st->base) : rc;
 }
 
 static int lattice_step(augur_solver *s, void *state)
@@ -110,6 +117,18 @@ static void lattice_free(void *state)
     augur__ensemble_free(&st->base);
 }
 
+static int lattice_save(const augur_solver *s, const void *state, augur_ckpt *c)
+{
+    return augur__ensemble_save(s, state, c);
+}
+
+static int lattice_restore(augur_solver *s, void *state, augur_ckpt *c)
+{
+    lattice_state *st = state;
+    int rc = lattice_prepare(s, st);
+    return rc == AUGUR_OK ? augur__ensemble_restore(s, &st->base, c) : rc;
+}
+
 const augur_solver_type augur_solver_lattice = {
     .name = "lattice",
     .uses_map = 1,
@@ -121,4 +140,6 @@ const augur_solver_type augur_solver_lattice = {
     .start = lattice_start,
     .step = lattice_step,
     .free = lattice_free,
+    .save = lattice_save,
+    .restore = lattice_restore,
 };

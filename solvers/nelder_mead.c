@@ -82,9 +82,8 @@ static void set_coefficients(nm_state *st)
     }
 }
 
-static int nm_start(augur_solver *s, void *state)
+static int nm_allocate(augur_solver *s, nm_state *st)
 {
-    nm_state *st = state;
     size_t n = augur_solver_dimension(s);
     st->n = n;
     st->sim = augur__calloc_array(augur__mul_sat(n + 1, n), sizeof *st->sim);
@@ -97,7 +96,17 @@ static int nm_start(augur_solver *s, void *state)
     st->xe = st->xr + n;
     st->xc = st->xe + n;
     st->row = st->xc + n;
-    int rc = augur_solver_initial_points(s, st->sim, 1, st->radius);
+    return AUGUR_OK;
+}
+
+static int nm_start(augur_solver *s, void *state)
+{
+    nm_state *st = state;
+    size_t n = augur_solver_dimension(s);
+    int rc = nm_allocate(s, st);
+    if (rc != AUGUR_OK)
+        return rc;
+    rc = augur_solver_initial_points(s, st->sim, 1, st->radius);
     if (rc != AUGUR_OK)
         return rc;
     /* Until the simplex is built the other vertices are copies of x0 with
@@ -268,6 +277,37 @@ static augur_termination *nm_default_termination(const void *state, size_t n)
     return augur_term_candidate_relative_tolerance(1e-4, 1e-4);
 }
 
+/* Checkpoints: the simplex and whether it is built (the coefficients in
+ * force follow from the parameters). */
+static int nm_save(const augur_solver *s, const void *state, augur_ckpt *c)
+{
+    (void)s;
+    const nm_state *st = state;
+    augur_ckpt_put_size(c, "built", (size_t)st->built);
+    augur_ckpt_put_doubles(c, "simplex", st->sim, (st->n + 1) * st->n);
+    augur_ckpt_put_doubles(c, "energies", st->fsim, st->n + 1);
+    return AUGUR_OK;
+}
+
+static int nm_restore(augur_solver *s, void *state, augur_ckpt *c)
+{
+    nm_state *st = state;
+    size_t built = 0;
+    int rc = nm_allocate(s, st);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_size(c, "built", &built);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_doubles(c, "simplex", st->sim, (st->n + 1) * st->n);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_doubles(c, "energies", st->fsim, st->n + 1);
+    if (rc != AUGUR_OK)
+        return rc;
+    st->built = built != 0;
+    set_coefficients(st);
+    augur_solver_set_population(s, st->sim, st->fsim, st->n + 1);
+    return AUGUR_OK;
+}
+
 const augur_solver_type augur_solver_nelder_mead = {
     .name = "nelder-mead",
     .doc = "downhill simplex (scipy's fmin); bounds: clip",
@@ -280,4 +320,6 @@ const augur_solver_type augur_solver_nelder_mead = {
     .start = nm_start,
     .step = nm_step,
     .free = nm_free,
+    .save = nm_save,
+    .restore = nm_restore,
 };

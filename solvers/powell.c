@@ -416,9 +416,8 @@ static void extrapolate(augur_solver *s, powell_state *st)
     memcpy(st->dirs + (n - 1) * n, st->moved, n * sizeof *st->dirs);
 }
 
-static int powell_start(augur_solver *s, void *state)
+static int powell_allocate(augur_solver *s, powell_state *st)
 {
-    powell_state *st = state;
     size_t n = augur_solver_dimension(s);
     st->n = n;
     st->swept = 0;
@@ -430,7 +429,17 @@ static int powell_start(augur_solver *s, void *state)
     double **vec[] = {&st->x, &st->x1, &st->pt, &st->dir, &st->moved, &st->proj};
     for (size_t k = 0; k < 6; k++)
         *vec[k] = st->dirs + n * n + k * n;
-    int rc = augur_solver_initial_points(s, st->x, 1, 0);
+    return AUGUR_OK;
+}
+
+static int powell_start(augur_solver *s, void *state)
+{
+    powell_state *st = state;
+    size_t n = augur_solver_dimension(s);
+    int rc = powell_allocate(s, st);
+    if (rc != AUGUR_OK)
+        return rc;
+    rc = augur_solver_initial_points(s, st->x, 1, 0);
     if (rc != AUGUR_OK)
         return rc;
     if (st->user_dirs)
@@ -450,6 +459,43 @@ static int powell_step(augur_solver *s, void *state)
         extrapolate(s, st);
     sweep(s, st);
     st->swept = 1;
+    augur_solver_set_population(s, st->x, &st->fval, 1);
+    return AUGUR_OK;
+}
+
+/* Checkpoints: the directions and the work vectors (one block), the
+ * energies and the sweep's bookkeeping. Brent's minimiser is set up
+ * afresh for every line search, so it holds nothing between steps. */
+static int powell_save(const augur_solver *s, const void *state, augur_ckpt *c)
+{
+    (void)s;
+    const powell_state *st = state;
+    double e[3] = {st->fval, st->fx, st->delta};
+    augur_ckpt_put_doubles(c, "directions", st->dirs, (st->n + 6) * st->n);
+    augur_ckpt_put_doubles(c, "energies", e, 3);
+    augur_ckpt_put_size(c, "biggest", st->bigind);
+    augur_ckpt_put_size(c, "swept", (size_t)st->swept);
+    return AUGUR_OK;
+}
+
+static int powell_restore(augur_solver *s, void *state, augur_ckpt *c)
+{
+    powell_state *st = state;
+    double e[3];
+    size_t swept = 0;
+    int rc = powell_allocate(s, st);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_doubles(c, "directions", st->dirs, (st->n + 6) * st->n);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_doubles(c, "energies", e, 3);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_size(c, "biggest", &st->bigind);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_size(c, "swept", &swept);
+    if (rc != AUGUR_OK)
+        return rc;
+    st->fval = e[0], st->fx = e[1], st->delta = e[2];
+    st->swept = swept != 0;
     augur_solver_set_population(s, st->x, &st->fval, 1);
     return AUGUR_OK;
 }
@@ -475,6 +521,8 @@ const augur_solver_type augur_solver_powell = {
     .step = powell_step,
     .free = powell_free,
     .destroy = powell_destroy,
+    .save = powell_save,
+    .restore = powell_restore,
 };
 
 /* --- The direction set ------------------------------------------------------ */

@@ -394,6 +394,49 @@ static augur_termination *pso_default_termination(const void *state, size_t n)
     return augur_term_no_improvement(50, 1e-10);
 }
 
+/* Checkpoints: positions, velocities, personal bests and the ranges (which
+ * may come from the initial swarm); neighbourhoods are found each step. */
+static int pso_save(const augur_solver *s, const void *state, augur_ckpt *c)
+{
+    (void)s;
+    const pso_state *st = state;
+    size_t n = st->n, m = st->m;
+    augur_ckpt_put_doubles(c, "positions", st->x, (m + 1) * n);
+    augur_ckpt_put_doubles(c, "energies", st->f, m + 1);
+    augur_ckpt_put_doubles(c, "velocities", st->v, m * n);
+    augur_ckpt_put_doubles(c, "personal-best", st->p, m * n);
+    augur_ckpt_put_doubles(c, "personal-best-f", st->pf, m);
+    augur_ckpt_put_doubles(c, "ranges", st->lo, 3 * n);
+    return AUGUR_OK;
+}
+
+static int pso_restore(augur_solver *s, void *state, augur_ckpt *c)
+{
+    pso_state *st = state;
+    int rc = check_policy(s, st);
+    if (rc != AUGUR_OK)
+        return rc;
+    st->n = augur_solver_dimension(s);
+    st->m = (size_t)st->swarm;
+    size_t n = st->n, m = st->m;
+    rc = allocate(s, st);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_doubles(c, "positions", st->x, (m + 1) * n);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_doubles(c, "energies", st->f, m + 1);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_doubles(c, "velocities", st->v, m * n);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_doubles(c, "personal-best", st->p, m * n);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_doubles(c, "personal-best-f", st->pf, m);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_doubles(c, "ranges", st->lo, 3 * n);
+    if (rc == AUGUR_OK)
+        augur_solver_set_population(s, st->p, st->pf, st->m);
+    return rc;
+}
+
 const augur_solver_type augur_solver_pso = {
     .name = "pso",
     .uses_map = 1,
@@ -407,4 +450,6 @@ const augur_solver_type augur_solver_pso = {
     .start = pso_start,
     .step = pso_step,
     .free = pso_free,
+    .save = pso_save,
+    .restore = pso_restore,
 };

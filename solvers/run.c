@@ -326,17 +326,45 @@ int augur_solver_sample_bounds(augur_solver *s, double *X, size_t m)
 
 /* --- Generation records ------------------------------------------------ */
 
+/* The records the termination condition reads, at least the last two
+ * (f and f_prev); SIZE_MAX keeps them all. */
+static size_t history_keep(const augur_solver *s)
+{
+    size_t w = s->term ? augur_term_history(s->term) : 1;
+    return w > 2 ? w : 2;
+}
+
+size_t augur__solver_history_capacity(const augur_solver *s)
+{
+    return s->hist_cap;
+}
+
 static int push_history(augur_solver *s, double f)
 {
-    if (s->hist_len == s->hist_cap) {
+    if (!s->hist_keep)
+        s->hist_keep = history_keep(s);
+    size_t keep = s->hist_keep;
+    if (s->hist_kept == s->hist_cap && keep < SIZE_MAX / 2 &&
+        s->hist_cap >= 2 * keep) {
+        /* full at its bound: keep the last keep - 1, then add f */
+        size_t drop = s->hist_kept - (keep - 1);
+        memmove(s->hist, s->hist + drop, (keep - 1) * sizeof *s->hist);
+        s->hist_kept = keep - 1;
+    }
+    if (s->hist_kept == s->hist_cap) {
         size_t cap = s->hist_cap ? 2 * s->hist_cap : 64;
+        if (keep < SIZE_MAX / 2 && cap > 2 * keep)
+            cap = 2 * keep;   /* > hist_cap, or it would have slid */
         double *grown = realloc(s->hist, cap * sizeof *grown);
         if (!grown)
             return augur_solver_fail(s, AUGUR_ENOMEM, "out of memory (history)");
         s->hist = grown;
         s->hist_cap = cap;
     }
-    s->hist[s->hist_len++] = f;
+    if (s->hist_len == 0)
+        s->hist_first = f;
+    s->hist[s->hist_kept++] = f;
+    s->hist_len++;
     return AUGUR_OK;
 }
 
@@ -384,13 +412,15 @@ static void fill_info(augur_solver *s, augur_info *info)
         .evaluations = s->evaluations,
         .elapsed = augur_solver_elapsed(s),
         .x = s->rec_x,
-        .f = s->hist[s->hist_len - 1],
+        .f = s->hist[s->hist_kept - 1],
         .energy_history = s->hist,
-        .history_len = s->hist_len,
+        .history_len = s->hist_kept,
+        .history_dropped = s->hist_len - s->hist_kept,
+        .energy_first = s->hist_first,
         .x_prev = s->hist_len > 1 ? s->prev_rec_x : NULL,
-        .f_prev = s->hist_len > 1 ? s->hist[s->hist_len - 2] : NAN,
+        .f_prev = s->hist_len > 1 ? s->hist[s->hist_kept - 2] : NAN,
         .population = s->npop ? s->pop : s->rec_x,
-        .population_energy = s->npop ? s->pop_f : &s->hist[s->hist_len - 1],
+        .population_energy = s->npop ? s->pop_f : &s->hist[s->hist_kept - 1],
         .npop = s->npop ? s->npop : 1,
         .trial = s->trial_view,
         .ntrial = s->ntrial,
@@ -406,6 +436,7 @@ static int ensure_termination(augur_solver *s)
     if (s->term || !s->type->default_termination)
         return AUGUR_OK;
     s->term = s->type->default_termination(s->state, s->n);
+    s->hist_keep = 0;
     if (!s->term)
         return augur_solver_fail(s, AUGUR_ENOMEM, "%s: cannot make the default "
                                  "termination condition", s->type->name);

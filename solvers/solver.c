@@ -138,6 +138,7 @@ void augur_solver_destroy(augur_solver *s)
     free(s->rec_x);
     free(s->prev_rec_x);
     free(s->trial);
+    free(s->restored_trial);
     free(s->hist);
     free(s->batch_x);
     free(s->batch_f);
@@ -431,6 +432,7 @@ int augur_solver_set_termination(augur_solver *s, augur_termination *t)
     augur__solver_clear(s);
     augur_term_destroy(s->term);
     s->term = t;  /* NULL: the type's default is made when next needed */
+    s->hist_keep = 0;   /* its history window, worked out at the next record */
     return AUGUR_OK;
 }
 
@@ -492,7 +494,7 @@ size_t augur_solver_generations(const augur_solver *s)
 const double *augur_solver_energy_history(const augur_solver *s, size_t *len)
 {
     if (len)
-        *len = s ? s->hist_len : 0;
+        *len = s ? s->hist_kept : 0;
     return s ? s->hist : NULL;
 }
 

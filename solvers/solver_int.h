@@ -73,9 +73,16 @@ struct augur_solver {
     /* Best point at the last and at the previous generation record. */
     double *rec_x, *prev_rec_x;
 
-    /* Best energy per generation record. */
+    /* Best energy per generation record: hist_len records made, of which
+     * the last hist_kept are in hist (oldest first). The termination
+     * condition says how many it reads (augur_term_history); hist_keep is
+     * that, at least 2, recomputed when it is 0 (a new condition). hist
+     * holds up to 2 hist_keep doubles: when full, the last hist_keep - 1
+     * slide to the front, so memory is flat and the kept records stay one
+     * array (augur_info's energy_history). hist_first: generation 0's. */
     double *hist;
-    size_t hist_len, hist_cap;
+    size_t hist_len, hist_kept, hist_cap, hist_keep;
+    double hist_first;
 
     /* The algorithm's population, as exposed with set_population. */
     const double *pop, *pop_f;
@@ -86,6 +93,7 @@ struct augur_solver {
     double *trial;
     const double *trial_view;
     size_t ntrial;
+    double *restored_trial;       /* the trial rows a checkpoint brought back */
 
     size_t evaluations;
     size_t evals_at_record;       /* evaluations when the last record was made */
@@ -147,6 +155,10 @@ int augur__solver_own_map(augur_solver *s, augur_map *map);
 
 /* Evaluate m rows through the solver's map (batch.c). */
 int augur__solver_map_batch(augur_solver *s, const double *X, size_t m, double *F);
+
+/* How many doubles the energy history holds room for (tests of its
+ * bound, tests/test_solver_history.c). */
+size_t augur__solver_history_capacity(const augur_solver *s);
 
 /* Clear the message at the start of a public call. */
 static inline void augur__solver_clear(augur_solver *s)

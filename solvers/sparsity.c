@@ -94,6 +94,23 @@ static void sparsity_free(void *state)
     augur__ensemble_free(&st->base);
 }
 
+static int sparsity_save(const augur_solver *s, const void *state, augur_ckpt *c)
+{
+    return augur__ensemble_save(s, state, c);
+}
+
+static int sparsity_restore(augur_solver *s, void *state, augur_ckpt *c)
+{
+    sparsity_state *st = state;
+    st->pool = augur__malloc_array(augur__mul_sat((size_t)st->candidates, s->n),
+                                   sizeof *st->pool);
+    if (!st->pool)
+        return augur_ckpt_fail(c, AUGUR_ENOMEM, "sparsity: out of memory");
+    st->base.points = sparse_points;
+    st->base.label = "Sparsity";
+    return augur__ensemble_restore(s, &st->base, c);
+}
+
 const augur_solver_type augur_solver_sparsity = {
     .name = "sparsity",
     .uses_map = 1,
@@ -105,4 +122,6 @@ const augur_solver_type augur_solver_sparsity = {
     .start = sparsity_start,
     .step = sparsity_step,
     .free = sparsity_free,
+    .save = sparsity_save,
+    .restore = sparsity_restore,
 };

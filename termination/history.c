@@ -16,6 +16,17 @@
 #include "internal.h"
 #include "termination_int.h"
 
+/* --- History windows ------------------------------------------------------ */
+
+/* How many records a test over `generations` reads: g + 1 (h[-g] .. h[-1],
+ * and len > g), or just the last when g is 0 (mystic's h[-0] is the first
+ * record, which the solver keeps apart: info->energy_first). */
+static size_t window_of(double generations)
+{
+    size_t g = whole(generations);
+    return g == 0 ? 1 : g + 1;
+}
+
 /* --- VTR ---------------------------------------------------------------- */
 
 typedef struct {
@@ -47,6 +58,7 @@ const augur_term_type augur__term_type_vtr = {
     .max_children = 0,
     .check = vtr_check,
     .reset = NULL,
+    .history = augur__term_last_only,
 };
 
 /* --- ChangeOverGeneration ----------------------------------------------- */
@@ -54,6 +66,11 @@ const augur_term_type augur__term_type_vtr = {
 typedef struct {
     double tolerance, generations;
 } change_state;
+
+static size_t change_window(const void *state)
+{
+    return window_of(((const change_state *)state)->generations);
+}
 
 static const augur_param cog_params[] = {
     PARAM_TOL("tolerance", change_state, tolerance, 1e-6,
@@ -79,6 +96,7 @@ const augur_term_type augur__term_type_change_over_generation = {
     .max_children = 0,
     .check = cog_check,
     .reset = NULL,
+    .history = change_window,
 };
 
 /* --- NormalizedChangeOverGeneration ------------------------------------- */
@@ -100,7 +118,7 @@ static int ncog_check(augur_termination *t, void *state,
     size_t len = history(info, &h);
     if (len <= g)
         return 0;
-    double old = from_end(h, len, g), last = h[len - 1];
+    double old = from_end(info, h, len, g), last = h[len - 1];
     /* The 1e-20 lets a history sitting at exactly 0 count as unchanged. */
     return old == last ||
            2 * (old - last) <= s->tolerance * (fabs(old) + fabs(last)) + 1e-20;
@@ -116,6 +134,7 @@ const augur_term_type augur__term_type_normalized_change_over_generation = {
     .max_children = 0,
     .check = ncog_check,
     .reset = NULL,
+    .history = change_window,
 };
 
 /* --- VTRChangeOverGeneration -------------------------------------------- */
@@ -144,6 +163,11 @@ static int vtrcog_check(augur_termination *t, void *state,
            near_target(info, s->ftol, s->target);
 }
 
+static size_t vtrcog_window(const void *state)
+{
+    return window_of(((const vtrcog_state *)state)->generations);
+}
+
 const augur_term_type augur__term_type_vtr_change_over_generation = {
     .name = "vtr-change-over-generation",
     .label = "VTRChangeOverGeneration",
@@ -153,6 +177,7 @@ const augur_term_type augur__term_type_vtr_change_over_generation = {
     .max_children = 0,
     .check = vtrcog_check,
     .reset = NULL,
+    .history = vtrcog_window,
 };
 
 /* --- NormalizedCostTarget ----------------------------------------------- */
@@ -185,7 +210,12 @@ static int nct_check(augur_termination *t, void *state,
     size_t g = whole(s->generations);
     if (g == 0)
         return 1; /* mystic: no target and no window means stop at once */
-    return len > g && from_end(h, len, g) - h[len - 1] <= 0;
+    return len > g && from_end(info, h, len, g) - h[len - 1] <= 0;
+}
+
+static size_t nct_window(const void *state)
+{
+    return window_of(((const nct_state *)state)->generations);
 }
 
 const augur_term_type augur__term_type_normalized_cost_target = {
@@ -198,6 +228,7 @@ const augur_term_type augur__term_type_normalized_cost_target = {
     .max_children = 0,
     .check = nct_check,
     .reset = NULL,
+    .history = nct_window,
 };
 
 /* --- NoImprovement ------------------------------------------------------ */
@@ -231,6 +262,7 @@ const augur_term_type augur__term_type_no_improvement = {
     .max_children = 0,
     .check = ni_check,
     .reset = NULL,
+    .history = change_window,
 };
 
 /* --- Constructors ------------------------------------------------------- */

@@ -47,6 +47,7 @@ const augur_term_type augur__term_type_evaluation_limits = {
     .max_children = 0,
     .check = el_check,
     .reset = NULL,
+    .history = augur__term_last_only,
 };
 
 /* --- TimeLimits --------------------------------------------------------- */
@@ -80,6 +81,7 @@ const augur_term_type augur__term_type_time_limits = {
     .max_children = 0,
     .check = tl_check,
     .reset = NULL,
+    .history = augur__term_last_only,
 };
 
 /* --- NLopt's stopval, ftol and xtol ------------------------------------- */
@@ -111,6 +113,7 @@ const augur_term_type augur__term_type_stopval = {
     .max_children = 0,
     .check = stopval_check,
     .reset = NULL,
+    .history = augur__term_last_only,
 };
 
 static const augur_param ftol_abs_params[] = {
@@ -160,6 +163,7 @@ const augur_term_type augur__term_type_ftol_abs = {
     .max_children = 0,
     .check = ftol_abs_check,
     .reset = NULL,
+    .history = augur__term_last_only,
 };
 
 const augur_term_type augur__term_type_ftol_rel = {
@@ -172,6 +176,7 @@ const augur_term_type augur__term_type_ftol_rel = {
     .max_children = 0,
     .check = ftol_rel_check,
     .reset = NULL,
+    .history = augur__term_last_only,
 };
 
 static const augur_param xtol_abs_params[] = {
@@ -239,6 +244,7 @@ const augur_term_type augur__term_type_xtol_abs = {
     .max_children = 0,
     .check = xtol_abs_check,
     .reset = NULL,
+    .history = augur__term_last_only,
 };
 
 const augur_term_type augur__term_type_xtol_rel = {
@@ -251,6 +257,7 @@ const augur_term_type augur__term_type_xtol_rel = {
     .max_children = 0,
     .check = xtol_rel_check,
     .reset = NULL,
+    .history = augur__term_last_only,
 };
 
 /* --- Constructors ------------------------------------------------------- */

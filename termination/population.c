@@ -77,6 +77,7 @@ const augur_term_type augur__term_type_candidate_relative_tolerance = {
     .max_children = 0,
     .check = crt_check,
     .reset = NULL,
+    .history = augur__term_last_only,
 };
 
 /* --- SolutionImprovement ------------------------------------------------ */
@@ -120,6 +121,7 @@ const augur_term_type augur__term_type_solution_improvement = {
     .max_children = 0,
     .check = si_check,
     .reset = NULL,
+    .history = augur__term_last_only,
 };
 
 /* --- PopulationSpread --------------------------------------------------- */
@@ -157,6 +159,7 @@ const augur_term_type augur__term_type_population_spread = {
     .max_children = 0,
     .check = ps_check,
     .reset = NULL,
+    .history = augur__term_last_only,
 };
 
 /* --- GradientNormTolerance ---------------------------------------------- */
@@ -244,6 +247,7 @@ const augur_term_type augur__term_type_gradient_norm_tolerance = {
     .max_children = 0,
     .check = gnt_check,
     .reset = NULL,
+    .history = augur__term_last_only,
 };
 
 /* --- Constructors ------------------------------------------------------- */

@@ -80,6 +80,7 @@ const augur_term_type augur__term_type_tol_fun = {
     .state_size = sizeof(tol_state),
     .params = tolfun_params,
     .check = tolfun_check,
+    .history = augur__term_last_only,
 };
 
 /* --- TolX --------------------------------------------------------------- */
@@ -114,6 +115,7 @@ const augur_term_type augur__term_type_tol_x = {
     .state_size = sizeof(tol_state),
     .params = tolx_params,
     .check = tolx_check,
+    .history = augur__term_last_only,
 };
 
 /* --- NoEffectAxis and NoEffectCoord --------------------------------------- */
@@ -155,6 +157,7 @@ const augur_term_type augur__term_type_no_effect_axis = {
     .state_size = sizeof(factor_state),
     .params = nea_params,
     .check = nea_check,
+    .history = augur__term_last_only,
 };
 
 static const augur_param nec_params[] = {
@@ -186,6 +189,7 @@ const augur_term_type augur__term_type_no_effect_coord = {
     .state_size = sizeof(factor_state),
     .params = nec_params,
     .check = nec_check,
+    .history = augur__term_last_only,
 };
 
 /* --- ConditionCov and TolUpSigma ----------------------------------------- */
@@ -222,6 +226,7 @@ const augur_term_type augur__term_type_condition_cov = {
     .state_size = sizeof(limit_state),
     .params = cc_params,
     .check = cc_check,
+    .history = augur__term_last_only,
 };
 
 static const augur_param tus_params[] = {
@@ -249,6 +254,7 @@ const augur_term_type augur__term_type_tol_up_sigma = {
     .state_size = sizeof(limit_state),
     .params = tus_params,
     .check = tus_check,
+    .history = augur__term_last_only,
 };
 
 /* --- Stagnation --------------------------------------------------------- */
@@ -318,6 +324,7 @@ const augur_term_type augur__term_type_stagnation = {
     .state_size = sizeof(stag_state),
     .params = stag_params,
     .check = stag_check,
+    .history = augur__term_last_only,
 };
 
 /* --- Constructors ------------------------------------------------------- */

@@ -315,6 +315,27 @@ void augur_term_reset(augur_termination *t)
         augur_term_reset(t->children[k]);
 }
 
+/* --- History windows ------------------------------------------------------ */
+
+size_t augur__term_last_only(const void *state)
+{
+    (void)state;
+    return 1;
+}
+
+size_t augur_term_history(const augur_termination *t)
+{
+    if (!t)
+        return 1;
+    size_t w = t->type->history ? t->type->history(t->state)
+               : t->type->max_children ? 0 : SIZE_MAX;
+    for (size_t k = 0; k < t->nchildren; k++) {
+        size_t c = augur_term_history(t->children[k]);
+        w = c > w ? c : w;
+    }
+    return w;
+}
+
 /* --- Accessors ---------------------------------------------------------- */
 
 const augur_term_type *augur_term_get_type(const augur_termination *t)

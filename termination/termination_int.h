@@ -64,6 +64,10 @@ typedef struct {
 
 /* --- Shared pieces ------------------------------------------------------ */
 
+/* The history hook of a condition that reads no record but the last
+ * (info->f; the previous one, f_prev, the solver always keeps). */
+size_t augur__term_last_only(const void *state);
+
 /* The energy history; a missing array reads as an empty one, on which no
  * history test can fire. */
 static inline size_t history(const augur_info *info, const double **h)
@@ -74,9 +78,12 @@ static inline size_t history(const augur_info *info, const double **h)
 
 /* mystic's h[-g]: Python counts from the end, but h[-0] is h[0]. Callers
  * make sure len > g, so the index is in range. */
-static inline double from_end(const double *h, size_t len, size_t g)
+static inline double from_end(const augur_info *info, const double *h,
+                              size_t len, size_t g)
 {
-    return g == 0 ? h[0] : h[len - g];
+    if (g == 0)
+        return info->history_dropped ? info->energy_first : h[0];
+    return h[len - g];
 }
 
 /* Parameters are validated whole numbers in [0, 1e9]: the cast is exact. */
@@ -101,7 +108,7 @@ static inline int change_over(const augur_info *info, double tolerance, size_t g
     size_t len = history(info, &h);
     if (len <= g)
         return 0;
-    double old = from_end(h, len, g), last = h[len - 1];
+    double old = from_end(info, h, len, g), last = h[len - 1];
     return old == last || old - last <= tolerance;
 }
 

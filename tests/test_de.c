@@ -235,14 +235,18 @@ typedef struct outcome {
 static outcome run_rosen3(const char *type)
 {
     augur_solver *s = make(type, 3, -5, 5, 42, 3000, NULL);
+    /* the whole history from a monitor: the solver keeps only what its
+     * condition reads */
+    augur_monitor *gens = augur_monitor_history(0);
+    augur_solver_add_generation_monitor(s, augur_monitor_ref(gens));
     counted c = {.f = rosen};
     outcome o = {.f = run(s, &c, augur_term_stopval(-1))};
     memcpy(o.x, augur_solver_best_solution(s), sizeof o.x);
     o.evals = augur_solver_evaluations(s);
     o.gens = augur_solver_generations(s);
-    size_t len;
-    const double *h = augur_solver_energy_history(s, &len);
-    memcpy(o.hist, h, (len < 64 ? len : 64) * sizeof *h);
+    for (size_t k = 0; k < augur_history_length(gens) && k < 64; k++)
+        o.hist[k] = augur_history_f(gens, k);
+    augur_monitor_destroy(gens);
     augur_solver_destroy(s);
     return o;
 }

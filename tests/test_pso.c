@@ -206,10 +206,16 @@ Test(pso, same_seed_is_bit_identical)
         augur_solver_set_param_string(s, "bound-policy", "periodic");
         augur_solver_set_param(s, "perturbation", 0.05);
         augur_solver_set_evaluation_limits(s, 200, 0);
+        /* the whole history from a monitor: the solver keeps only what its
+         * condition reads */
+        augur_monitor *gens = augur_monitor_history(0);
+        augur_solver_add_generation_monitor(s, augur_monitor_ref(gens));
         solve_ok(s, augur_model_rastrigin, NULL);
-        const double *h = augur_solver_energy_history(s, &len[r]);
+        len[r] = augur_history_length(gens);
         hist[r] = malloc(len[r] * sizeof *hist[r]);
-        memcpy(hist[r], h, len[r] * sizeof *h);
+        for (size_t k = 0; k < len[r]; k++)
+            hist[r][k] = augur_history_f(gens, k);
+        augur_monitor_destroy(gens);
         memcpy(x[r], augur_solver_best_solution(s), sizeof x[r]);
         f[r] = augur_solver_best_energy(s);
         evals[r] = augur_solver_evaluations(s);

@@ -62,10 +62,17 @@ typedef struct augur_info {
     const double *x;              /* best point so far */
     double f;                     /* its energy */
 
-    /* Best energy after each generation record, generation 0 first:
-     * energy_history[generation] == f. */
+    /* Best energy after each generation record, oldest first, the last
+     * being f: the last history_len records. The solver keeps only as many
+     * as its termination condition reads (each condition type declares its
+     * window, augur_term_type's `history`), at least 2; then
+     * history_dropped records came before energy_history[0], and
+     * energy_first is the energy of generation 0 (mystic's h[-0]).
+     * With nothing dropped, history_len == generation + 1. */
     const double *energy_history;
-    size_t history_len;           /* generation + 1 */
+    size_t history_len;
+    size_t history_dropped;
+    double energy_first;
 
     /* The best point of the previous generation record (NULL at generation 0). */
     const double *x_prev;

@@ -22,6 +22,9 @@
 extern "C" {
 #endif
 
+/* A checkpoint being written or read (opaque; see the end of this file). */
+typedef struct augur_ckpt augur_ckpt;
+
 struct augur_solver_type {
     const char *name;             /* registry name, lower-case, hyphenated */
     const char *doc;              /* one line */
@@ -61,7 +64,46 @@ struct augur_solver_type {
      * conditions (augur_info's `strategy`; see info.h), or NULL before
      * start. NULL hook: the type has none. */
     const augur_strategy *(*strategy)(const void *state);
+    /* Optional: checkpoints (augur_solver_save / augur_solver_restore,
+     * solvers/checkpoint.c). save writes the algorithm's state at a
+     * generation boundary with the augur_ckpt_put_* calls; restore is
+     * given a solver rebuilt from the same spec, with the base's state
+     * (generator, counts, best point, history) already back, and must do
+     * what start does without drawing or evaluating: allocate the
+     * workspaces, read them with augur_ckpt_get_*, publish the population.
+     * A type without them cannot be checkpointed (AUGUR_EUNSUP). */
+    int (*save)(const augur_solver *s, const void *state, augur_ckpt *c);
+    int (*restore)(augur_solver *s, void *state, augur_ckpt *c);
 };
+
+/* --- Checkpoints: what a type's save and restore hooks write and read ----
+ * Named values in the checkpoint's text (exact numbers, as specs are).
+ * put_* never fail (a failure is reported when the file is finished);
+ * get_* read exactly m values or fail with a message naming the value. */
+AUGUR_EXTERN void augur_ckpt_put_doubles(augur_ckpt *c, const char *name,
+                                         const double *a, size_t m);
+AUGUR_EXTERN void augur_ckpt_put_double(augur_ckpt *c, const char *name, double v);
+AUGUR_EXTERN void augur_ckpt_put_size(augur_ckpt *c, const char *name, size_t v);
+AUGUR_EXTERN void augur_ckpt_put_bytes(augur_ckpt *c, const char *name,
+                                       const void *a, size_t m);
+AUGUR_EXTERN int augur_ckpt_get_doubles(augur_ckpt *c, const char *name,
+                                        double *a, size_t m);
+AUGUR_EXTERN int augur_ckpt_get_double(augur_ckpt *c, const char *name, double *v);
+AUGUR_EXTERN int augur_ckpt_get_size(augur_ckpt *c, const char *name, size_t *v);
+AUGUR_EXTERN int augur_ckpt_get_bytes(augur_ckpt *c, const char *name,
+                                      void *a, size_t m);
+/* A nested solver's whole state (spec, base and algorithm) under a name:
+ * an ensemble's or a restart strategy's current inner run. get returns a
+ * new solver (the caller's), or NULL with the checkpoint's message set. */
+AUGUR_EXTERN int augur_ckpt_put_solver(augur_ckpt *c, const char *name,
+                                       const augur_solver *inner);
+AUGUR_EXTERN augur_solver *augur_ckpt_get_solver(augur_ckpt *c, const char *name);
+/* Fail the checkpoint with a message; returns code. */
+AUGUR_EXTERN int augur_ckpt_fail(augur_ckpt *c, int code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
 
 /* The algorithm's state, for a type's own public setters (check the type
  * with augur_solver_get_type first). */

@@ -154,7 +154,11 @@ AUGUR_EXTERN const double *augur_solver_best_solution(const augur_solver *s);
 AUGUR_EXTERN double augur_solver_best_energy(const augur_solver *s);
 AUGUR_EXTERN size_t augur_solver_evaluations(const augur_solver *s);
 AUGUR_EXTERN size_t augur_solver_generations(const augur_solver *s);
-/* Best energy of each generation record (internal sign); *len = records. */
+/* Best energy of the latest generation records (internal sign), oldest
+ * first; *len = how many are kept: all of them (generations + 1) unless
+ * the termination condition reads fewer (augur_term_history; at least 2
+ * are kept). A condition set for a continuation sees only the records
+ * kept for the one before it. */
 AUGUR_EXTERN const double *augur_solver_energy_history(const augur_solver *s,
                                                        size_t *len);
 /* The current population (rows of n) and its size; NULL before a run. */
@@ -179,6 +183,29 @@ AUGUR_EXTERN const augur_solver_type *augur_solver_type_find(const char *name);
 AUGUR_EXTERN int augur_solver_type_register(const augur_solver_type *type);
 /* The base's parameters that every solver has ("maximize", "id"). */
 AUGUR_EXTERN const augur_param *augur_solver_base_params(void);
+
+/* --- Checkpoints (docs/CHECKPOINTS.md) ---------------------------------- */
+
+/* Write the solver's whole state to path at a generation boundary (between
+ * solve calls, or from a generation monitor): its spec, the algorithm's
+ * state, the generator, counts, best point and the history its condition
+ * reads. Atomic: path is replaced only once the new file is complete and
+ * synced. AUGUR_EUNSUP for types that cannot be checkpointed (NLopt and
+ * GSL run their own loops), with the reason in augur_solver_errmsg(). */
+AUGUR_EXTERN int augur_solver_save(const augur_solver *s, const char *path);
+/* Rebuild a solver from a checkpoint; augur_solve(s, cost, data, NULL)
+ * then continues it as if it had never stopped. Monitors and a map the
+ * caller set are not saved: attach them again. NULL with a message in err
+ * for a file that is missing, not a checkpoint, of a newer format, or
+ * corrupt or truncated (checksum). */
+AUGUR_EXTERN augur_solver *augur_solver_restore(const char *path, char *err,
+                                                size_t cap);
+/* The same, carrying a caller's text along (the CLI's job: the config the
+ * run came from); *job is the caller's to free, NULL when there was none. */
+AUGUR_EXTERN int augur_solver_save_job(const augur_solver *s, const char *path,
+                                       const char *job);
+AUGUR_EXTERN augur_solver *augur_solver_restore_job(const char *path, char **job,
+                                                    char *err, size_t cap);
 
 #ifdef __cplusplus
 }

@@ -44,6 +44,12 @@ typedef struct augur_term_type {
     int (*check)(augur_termination *t, void *state, const augur_info *info,
                  char *reason, size_t cap);
     void (*reset)(void *state);   /* optional: forget remembered values */
+    /* Optional: how many of the latest energy-history records check reads
+     * (1: only the last, info->f). A solver keeps only the largest window
+     * its condition declares (combinators: the largest of their members'),
+     * so memory stays flat over any number of generations. NULL means
+     * unknown: the solver then keeps every record. */
+    size_t (*history)(const void *state);
 } augur_term_type;
 
 /* --- Generic use ------------------------------------------------------- */
@@ -67,6 +73,10 @@ AUGUR_EXTERN const augur_term_type *augur_term_get_type(const augur_termination 
 AUGUR_EXTERN size_t augur_term_child_count(const augur_termination *t);
 AUGUR_EXTERN augur_termination *augur_term_child(const augur_termination *t,
                                                  size_t i);
+/* How many of the latest energy-history records t reads: its type's
+ * `history` hook, the largest over a combinator's members, SIZE_MAX when
+ * some member does not say (keep everything). */
+AUGUR_EXTERN size_t augur_term_history(const augur_termination *t);
 /* A deep copy (parameters and children, not remembered values), or NULL. */
 AUGUR_EXTERN augur_termination *augur_term_copy(const augur_termination *t);
 

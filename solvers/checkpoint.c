@@ -1,0 +1,666 @@
+/* checkpoint.c - a solver's whole state to a file and back
+ * (augur_solver_save, augur_solver_restore; docs/CHECKPOINTS.md).
+ *
+ * A checkpoint is the solver's spec (settings: spec_write.c) plus its run
+ * state at a generation boundary: the base's (generator state as a hex
+ * blob, counts, best point, the kept energy history, the last
+ * generation's trial rows) and the algorithm's, which each type writes
+ * and reads through its save and restore hooks (plugin.h) with the
+ * augur_ckpt_put_* / _get_* calls here. The text is libconfig, numbers in
+ * their exact shortest form (core/strbuf.c), so a restored run continues
+ * bit for bit. The file is a short header (format, version, an FNV-1a
+ * checksum of the body), then the body; it is written to a temporary file
+ * in the same directory, synced, renamed over the old one and the
+ * directory synced, so a kill at any moment leaves the previous checkpoint
+ * whole. A file that is not a checkpoint, is of a newer format, or whose
+ * body does not match its checksum is refused with a message. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <libconfig.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "augur/spec.h"
+#include "setting_int.h"
+#include "solver_int.h"
+#include "strbuf.h"
+
+#define CKPT_FORMAT "augur-checkpoint"
+#define CKPT_VERSION 1
+#define CKPT_BODY "# the checksum covers every byte below this line\n"
+
+struct augur_ckpt {
+    augur_strbuf sb;              /* writing */
+    int depth;
+    const config_setting_t *group; /* reading: the group being read */
+    int rc;
+    char err[AUGUR_ERRMSG_CAP];
+};
+
+int augur_ckpt_fail(augur_ckpt *c, int code, const char *fmt, ...)
+{
+    if (c->rc != AUGUR_OK)
+        return code;    /* the first failure is the one reported */
+    va_list ap;
+    va_start(ap, fmt);
+    augur__vfail_msg(c->err, sizeof c->err, code, fmt, ap);
+    va_end(ap);
+    c->rc = code;
+    return code;
+}
+
+/* --- Writing ------------------------------------------------------------ */
+
+static void put_name(augur_ckpt *c, const char *name)
+{
+    augur__sb_indent(&c->sb, c->depth);
+    augur__sb_printf(&c->sb, "%s = ", name);
+}
+
+void augur_ckpt_put_doubles(augur_ckpt *c, const char *name, const double *a,
+                            size_t m)
+{
+    put_name(c, name);
+    augur__sb_printf(&c->sb, "(");
+    for (size_t k = 0; k < m; k++) {
+        if (k)
+            augur__sb_printf(&c->sb, k % 8 ? ", " : ",\n");
+        augur__sb_double(&c->sb, a[k]);
+    }
+    augur__sb_printf(&c->sb, ");\n");
+}
+
+void augur_ckpt_put_double(augur_ckpt *c, const char *name, double v)
+{
+    augur_ckpt_put_doubles(c, name, &v, 1);
+}
+
+void augur_ckpt_put_size(augur_ckpt *c, const char *name, size_t v)
+{
+    put_name(c, name);
+    augur__sb_printf(&c->sb, "\"%zu\";\n", v);
+}
+
+void augur_ckpt_put_bytes(augur_ckpt *c, const char *name, const void *a, size_t m)
+{
+    const unsigned char *p = a;
+    put_name(c, name);
+    augur__sb_printf(&c->sb, "\"");
+    for (size_t k = 0; k < m; k++)
+        augur__sb_printf(&c->sb, "%02x", p[k]);
+    augur__sb_printf(&c->sb, "\";\n");
+}
+
+static void put_string(augur_ckpt *c, const char *name, const char *text)
+{
+    put_name(c, name);
+    augur__sb_string(&c->sb, text);
+    augur__sb_printf(&c->sb, ";\n");
+}
+
+static void open_group(augur_ckpt *c, const char *name)
+{
+    put_name(c, name);
+    augur__sb_printf(&c->sb, "{\n");
+    c->depth++;
+}
+
+static void close_group(augur_ckpt *c)
+{
+    c->depth--;
+    augur__sb_indent(&c->sb, c->depth);
+    augur__sb_printf(&c->sb, "};\n");
+}
+
+/* --- Reading ------------------------------------------------------------ */
+
+static const config_setting_t *member(augur_ckpt *c, const char *name)
+{
+    const config_setting_t *m =
+        c->group ? config_setting_get_member(c->group, name) : NULL;
+    if (!m) {
+        char path[160];
+        augur__setting_path(c->group, path, sizeof path);
+        augur_ckpt_fail(c, AUGUR_EINVAL, "checkpoint: %s%s%s is missing",
+                        path, path[0] ? "." : "", name);
+    }
+    return m;
+}
+
+static int bad_value(augur_ckpt *c, const config_setting_t *m, const char *what)
+{
+    char path[160];
+    augur__setting_path(m, path, sizeof path);
+    return augur_ckpt_fail(c, AUGUR_EINVAL, "checkpoint: %s (line %d): %s",
+                           path, config_setting_source_line(m), what);
+}
+
+static int element_double(const config_setting_t *e, double *v)
+{
+    switch (config_setting_type(e)) {
+    case CONFIG_TYPE_FLOAT:
+        *v = config_setting_get_float(e);
+        return 1;
+    case CONFIG_TYPE_INT:
+    case CONFIG_TYPE_INT64:
+        *v = (double)config_setting_get_int64(e);
+        return 1;
+    case CONFIG_TYPE_STRING: {
+        const char *t = config_setting_get_string(e);
+        if (!strcmp(t, "inf") || !strcmp(t, "-inf") || !strcmp(t, "nan")) {
+            *v = t[0] == '-' ? -INFINITY : t[0] == 'i' ? INFINITY : NAN;
+            return 1;
+        }
+        return 0;
+    }
+    default:
+        return 0;
+    }
+}
+
+int augur_ckpt_get_doubles(augur_ckpt *c, const char *name, double *a, size_t m)
+{
+    const config_setting_t *s = member(c, name);
+    if (!s)
+        return c->rc;
+    if (config_setting_type(s) != CONFIG_TYPE_LIST ||
+        (size_t)config_setting_length(s) != m) {
+        char what[80];
+        snprintf(what, sizeof what, "expected a list of %zu numbers", m);
+        return bad_value(c, s, what);
+    }
+    for (size_t k = 0; k < m; k++)
+        if (!element_double(config_setting_get_elem(s, (unsigned)k), &a[k]))
+            return bad_value(c, s, "not a number");
+    return AUGUR_OK;
+}
+
+int augur_ckpt_get_double(augur_ckpt *c, const char *name, double *v)
+{
+    return augur_ckpt_get_doubles(c, name, v, 1);
+}
+
+static const char *get_string(augur_ckpt *c, const char *name)
+{
+    const config_setting_t *s = member(c, name);
+    if (!s)
+        return NULL;
+    const char *t = config_setting_get_string(s);
+    if (!t)
+        bad_value(c, s, "expected a string");
+    return t;
+}
+
+int augur_ckpt_get_size(augur_ckpt *c, const char *name, size_t *v)
+{
+    const char *t = get_string(c, name);
+    if (!t)
+        return c->rc;
+    char *end;
+    errno = 0;
+    unsigned long long u = strtoull(t, &end, 10);
+    if (errno || end == t || *end || u > SIZE_MAX)
+        return bad_value(c, member(c, name), "expected a whole number");
+    *v = (size_t)u;
+    return AUGUR_OK;
+}
+
+static int hex_digit(char ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    return -1;
+}
+
+int augur_ckpt_get_bytes(augur_ckpt *c, const char *name, void *a, size_t m)
+{
+    const char *t = get_string(c, name);
+    if (!t)
+        return c->rc;
+    if (strlen(t) != 2 * m) {
+        char what[80];
+        snprintf(what, sizeof what, "expected %zu bytes of hex", m);
+        return bad_value(c, member(c, name), what);
+    }
+    unsigned char *p = a;
+    for (size_t k = 0; k < m; k++) {
+        int hi = hex_digit(t[2 * k]), lo = hex_digit(t[2 * k + 1]);
+        if (hi < 0 || lo < 0)
+            return bad_value(c, member(c, name), "not hex");
+        p[k] = (unsigned char)(hi * 16 + lo);
+    }
+    return AUGUR_OK;
+}
+
+static int enter(augur_ckpt *c, const char *name, const config_setting_t **saved)
+{
+    const config_setting_t *g = member(c, name);
+    if (!g)
+        return c->rc;
+    if (!config_setting_is_group(g))
+        return bad_value(c, g, "expected a group");
+    *saved = c->group;
+    c->group = g;
+    return AUGUR_OK;
+}
+
+/* --- The base's state ---------------------------------------------------- */
+
+static const char *refusal(const augur_solver *s)
+{
+    const char *name = s->type->name;
+    if (!strncmp(name, "nlopt:", 6))
+        return "runs its own loop inside NLopt and cannot be checkpointed";
+    if (!strncmp(name, "gsl:", 4))
+        return "keeps its state inside GSL and cannot be checkpointed";
+    return "has no save and restore hooks and cannot be checkpointed";
+}
+
+/* A condition that remembers values between checks says so with a reset
+ * hook; none of the built-ins does, and a checkpoint cannot carry what a
+ * third-party one keeps. */
+static int term_stateless(const augur_termination *t, const char **who)
+{
+    if (!t)
+        return 1;
+    if (augur_term_get_type(t)->reset) {
+        *who = augur_term_get_type(t)->name;
+        return 0;
+    }
+    for (size_t k = 0; k < augur_term_child_count(t); k++)
+        if (!term_stateless(augur_term_child(t, k), who))
+            return 0;
+    return 1;
+}
+
+static void write_base(augur_ckpt *c, const augur_solver *s)
+{
+    open_group(c, "base");
+    augur_ckpt_put_size(c, "started", (size_t)s->started);
+    augur_ckpt_put_bytes(c, "seed", &s->seed, sizeof s->seed);
+    augur_ckpt_put_size(c, "evaluations", s->evaluations);
+    augur_ckpt_put_size(c, "records", s->hist_len);
+    augur_ckpt_put_size(c, "evals-at-record", s->evals_at_record);
+    augur_ckpt_put_size(c, "idle-steps", s->idle_steps);
+    augur_ckpt_put_double(c, "elapsed", augur_solver_elapsed(s));
+    augur_ckpt_put_size(c, "has-best", (size_t)s->has_best);
+    augur_ckpt_put_double(c, "best-f", s->best_f);
+    augur_ckpt_put_doubles(c, "best-x", s->best_x, s->n);
+    augur_ckpt_put_doubles(c, "record-x", s->rec_x, s->n);
+    augur_ckpt_put_doubles(c, "previous-record-x", s->prev_rec_x, s->n);
+    augur_ckpt_put_double(c, "history-first", s->hist_first);
+    augur_ckpt_put_size(c, "history-kept", s->hist_kept);
+    augur_ckpt_put_doubles(c, "history", s->hist, s->hist_kept);
+    augur_ckpt_put_size(c, "trials", s->ntrial);
+    augur_ckpt_put_doubles(c, "trial", s->trial_view, s->trial_view ? s->ntrial * s->n : 0);
+    put_string(c, "rng-type", gsl_rng_name(s->rng));
+    augur_ckpt_put_bytes(c, "rng", gsl_rng_state(s->rng), gsl_rng_size(s->rng));
+    close_group(c);
+}
+
+static void write_solver(augur_ckpt *c, const augur_solver *s)
+{
+    augur_solver *w = (augur_solver *)s;   /* the message only */
+    const char *who = NULL;
+    if (s->started && (!s->type->save || !s->type->restore)) {
+        augur_ckpt_fail(c, AUGUR_EUNSUP, "%s %s", s->type->name, refusal(s));
+        return;
+    }
+    if (!term_stateless(s->term, &who)) {
+        augur_ckpt_fail(c, AUGUR_EUNSUP, "%s: the termination condition %s "
+                        "remembers values a checkpoint cannot carry",
+                        s->type->name, who);
+        return;
+    }
+    char *spec = NULL;
+    int rc = augur_solver_write_spec(s, &spec);
+    if (rc != AUGUR_OK) {
+        augur_ckpt_fail(c, rc, "%s", augur_solver_errmsg(s));
+        return;
+    }
+    put_string(c, "spec", spec);
+    free(spec);
+    write_base(c, s);
+    if (s->started) {
+        open_group(c, "state");
+        rc = s->type->save(s, s->state, c);
+        if (rc != AUGUR_OK)
+            augur_ckpt_fail(c, rc, "%s: %s", s->type->name, augur_solver_errmsg(w));
+        close_group(c);
+    }
+}
+
+int augur_ckpt_put_solver(augur_ckpt *c, const char *name, const augur_solver *inner)
+{
+    open_group(c, name);
+    write_solver(c, inner);
+    close_group(c);
+    return c->rc;
+}
+
+static int read_base(augur_ckpt *c, augur_solver *s)
+{
+    size_t started = 0, has_best = 0, kept = 0, ntrial = 0;
+    double elapsed = 0;
+    augur_ckpt_get_size(c, "started", &started);
+    augur_ckpt_get_bytes(c, "seed", &s->seed, sizeof s->seed);
+    augur_ckpt_get_size(c, "evaluations", &s->evaluations);
+    augur_ckpt_get_size(c, "records", &s->hist_len);
+    augur_ckpt_get_size(c, "evals-at-record", &s->evals_at_record);
+    augur_ckpt_get_size(c, "idle-steps", &s->idle_steps);
+    augur_ckpt_get_double(c, "elapsed", &elapsed);
+    augur_ckpt_get_size(c, "has-best", &has_best);
+    augur_ckpt_get_double(c, "best-f", &s->best_f);
+    augur_ckpt_get_doubles(c, "best-x", s->best_x, s->n);
+    augur_ckpt_get_doubles(c, "record-x", s->rec_x, s->n);
+    augur_ckpt_get_doubles(c, "previous-record-x", s->prev_rec_x, s->n);
+    augur_ckpt_get_double(c, "history-first", &s->hist_first);
+    augur_ckpt_get_size(c, "history-kept", &kept);
+    augur_ckpt_get_size(c, "trials", &ntrial);
+    if (c->rc != AUGUR_OK)
+        return c->rc;
+    if (kept > s->hist_len || (started && kept == 0) || ntrial > SIZE_MAX / s->n / 2)
+        return augur_ckpt_fail(c, AUGUR_EINVAL, "checkpoint: inconsistent counts");
+    s->hist = augur__malloc_array(kept ? kept : 1, sizeof *s->hist);
+    s->restored_trial = augur__malloc_array(ntrial * s->n + 1, sizeof *s->hist);
+    if (!s->hist || !s->restored_trial)
+        return augur_ckpt_fail(c, AUGUR_ENOMEM, "checkpoint: out of memory");
+    s->hist_cap = kept ? kept : 1;
+    s->hist_kept = kept;
+    augur_ckpt_get_doubles(c, "history", s->hist, kept);
+    augur_ckpt_get_doubles(c, "trial", s->restored_trial, ntrial * s->n);
+    s->trial_view = s->restored_trial;
+    s->ntrial = ntrial;
+    const char *rng_type = get_string(c, "rng-type");
+    if (rng_type && strcmp(rng_type, gsl_rng_name(s->rng)) != 0)
+        return augur_ckpt_fail(c, AUGUR_EINVAL, "checkpoint: generator %s, not "
+                               "this build's %s", rng_type, gsl_rng_name(s->rng));
+    augur_ckpt_get_bytes(c, "rng", gsl_rng_state(s->rng), gsl_rng_size(s->rng));
+    s->started = started != 0;
+    s->has_best = has_best != 0;
+    s->seed_set = 1;
+    s->elapsed = elapsed;
+    return c->rc;
+}
+
+/* The solver described by the current group: spec, base, state. */
+static augur_solver *read_solver(augur_ckpt *c)
+{
+    const char *spec = get_string(c, "spec");
+    if (!spec)
+        return NULL;
+    augur_solver *s = NULL;
+    char err[AUGUR_ERRMSG_CAP];
+    int rc = augur_solver_read_spec(spec, &s, err, sizeof err);
+    if (rc != AUGUR_OK) {
+        augur_ckpt_fail(c, rc, "checkpoint: its spec: %s", err);
+        return NULL;
+    }
+    const config_setting_t *outer = NULL;
+    if (enter(c, "base", &outer) == AUGUR_OK) {
+        read_base(c, s);
+        c->group = outer;
+    }
+    if (c->rc == AUGUR_OK && s->started) {
+        if (!s->type->restore)
+            augur_ckpt_fail(c, AUGUR_EUNSUP, "%s %s", s->type->name, refusal(s));
+        else if (enter(c, "state", &outer) == AUGUR_OK) {
+            rc = s->type->restore(s, s->state, c);
+            if (rc != AUGUR_OK)
+                augur_ckpt_fail(c, rc, "%s: %s", s->type->name,
+                                s->errmsg[0] ? s->errmsg : c->err);
+            c->group = outer;
+        }
+    }
+    if (c->rc != AUGUR_OK) {
+        augur_solver_destroy(s);
+        return NULL;
+    }
+    augur__solver_resolve_limits(s);
+    return s;
+}
+
+augur_solver *augur_ckpt_get_solver(augur_ckpt *c, const char *name)
+{
+    const config_setting_t *outer = NULL;
+    if (enter(c, name, &outer) != AUGUR_OK)
+        return NULL;
+    augur_solver *s = read_solver(c);
+    c->group = outer;
+    return s;
+}
+
+/* --- The file ----------------------------------------------------------- */
+
+static uint64_t fnv1a(const char *p, size_t len)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t k = 0; k < len; k++) {
+        h ^= (unsigned char)p[k];
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+    while (len) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+/* path's directory, for the temporary file and the directory sync. */
+static void dir_of(const char *path, char *dir, size_t cap)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(dir, cap, ".");
+    else if (slash == path)
+        snprintf(dir, cap, "/");
+    else
+        snprintf(dir, cap, "%.*s", (int)(slash - path), path);
+}
+
+/* Write text to path atomically: a temporary file in the same directory,
+ * synced, then renamed over path, and the directory synced. */
+static int write_atomic(const char *path, const char *head, const char *body,
+                        char *err, size_t cap)
+{
+    int rc = augur__output_path_check(path, err, cap);
+    if (rc != AUGUR_OK)
+        return rc;
+    size_t len = strlen(path);
+    char *tmp = malloc(len + 16);
+    if (!tmp)
+        return augur__fail_msg(err, cap, AUGUR_ENOMEM, "out of memory");
+    snprintf(tmp, len + 16, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        rc = augur__fail_msg(err, cap, AUGUR_EIO, "%s: %s", tmp, strerror(errno));
+        free(tmp);
+        return rc;
+    }
+    int bad = write_all(fd, head, strlen(head)) || write_all(fd, body, strlen(body)) ||
+              fsync(fd) != 0;
+    int saved = errno;
+    bad |= close(fd) != 0;
+    if (!bad && rename(tmp, path) != 0) {
+        saved = errno;
+        bad = 1;
+    }
+    if (bad) {
+        unlink(tmp);
+        rc = augur__fail_msg(err, cap, AUGUR_EIO, "%s: %s", path, strerror(saved));
+        free(tmp);
+        return rc;
+    }
+    free(tmp);
+    char dir[4096];
+    dir_of(path, dir, sizeof dir);
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (dfd >= 0) {
+        fsync(dfd);   /* the rename itself made durable */
+        close(dfd);
+    }
+    return AUGUR_OK;
+}
+
+int augur_solver_save_job(const augur_solver *s, const char *path, const char *job)
+{
+    if (!s)
+        return AUGUR_EINVAL;
+    augur_solver *w = (augur_solver *)s;   /* the message only */
+    augur__solver_clear(w);
+    augur_ckpt c = {0};
+    if (job)
+        put_string(&c, "job", job);
+    augur_ckpt_put_solver(&c, "solver", s);
+    char *body = NULL;
+    int frc = augur__sb_finish(&c.sb, &body);
+    if (c.rc != AUGUR_OK) {
+        free(body);
+        return augur_solver_fail(w, c.rc, "%s", c.err);
+    }
+    if (frc != AUGUR_OK)
+        return augur_solver_fail(w, frc, "checkpoint: out of memory");
+    char head[512];
+    snprintf(head, sizeof head,
+             "# augur checkpoint: a run's state at a generation boundary; "
+             "continue it with\n# augur_solver_restore()\n"
+             "format = \"" CKPT_FORMAT "\";\nversion = %d;\n"
+             "checksum = \"fnv1a-64:%016" PRIx64 "\";\n" CKPT_BODY,
+             CKPT_VERSION, fnv1a(body, strlen(body)));
+    int rc = write_atomic(path, head, body, w->errmsg, sizeof w->errmsg);
+    free(body);
+    return rc;
+}
+
+int augur_solver_save(const augur_solver *s, const char *path)
+{
+    return augur_solver_save_job(s, path, NULL);
+}
+
+static char *read_file(const char *path, char *err, size_t cap)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        augur__fail_msg(err, cap, AUGUR_EIO, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t len = 0, room = 1 << 16;
+    char *text = malloc(room);
+    size_t got;
+    while (text && (got = fread(text + len, 1, room - len - 1, f)) > 0) {
+        len += got;
+        if (len + 1 == room) {
+            char *grown = len < augur__max_config_bytes() ? realloc(text, 2 * room) : NULL;
+            if (!grown) {
+                free(text);
+                text = NULL;
+                break;
+            }
+            text = grown;
+            room *= 2;
+        }
+    }
+    fclose(f);
+    if (!text)
+        augur__fail_msg(err, cap, AUGUR_ENOMEM, "%s: too large or out of memory", path);
+    else
+        text[len] = '\0';
+    return text;
+}
+
+/* The header's checks, before libconfig sees the text, so that a foreign,
+ * newer or damaged file gets a message that says so. */
+static int check_header(const char *path, const char *text, char *err, size_t cap)
+{
+    const char *fmt = strstr(text, "format = \"" CKPT_FORMAT "\";");
+    const char *body = strstr(text, CKPT_BODY);
+    if (!fmt || !body || fmt > body)
+        return augur__fail_msg(err, cap, AUGUR_EINVAL,
+                               "%s: not an augur checkpoint", path);
+    const char *v = strstr(text, "\nversion = ");
+    int version = 0;
+    if (!v || v > body || sscanf(v, "\nversion = %d;", &version) != 1)
+        return augur__fail_msg(err, cap, AUGUR_EINVAL,
+                               "%s: the checkpoint has no format version", path);
+    if (version > CKPT_VERSION)
+        return augur__fail_msg(err, cap, AUGUR_EUNSUP,
+                               "%s: written by a newer augur (checkpoint format %d; "
+                               "this one reads %d)", path, version, CKPT_VERSION);
+    const char *sum = strstr(text, "\nchecksum = \"fnv1a-64:");
+    uint64_t want = 0;
+    if (!sum || sum > body ||
+        sscanf(sum, "\nchecksum = \"fnv1a-64:%" SCNx64 "\";", &want) != 1)
+        return augur__fail_msg(err, cap, AUGUR_EINVAL,
+                               "%s: the checkpoint has no checksum", path);
+    body += strlen(CKPT_BODY);
+    if (fnv1a(body, strlen(body)) != want)
+        return augur__fail_msg(err, cap, AUGUR_EINVAL,
+                               "%s: the checkpoint is corrupt or truncated (its "
+                               "checksum does not match)", path);
+    return AUGUR_OK;
+}
+
+augur_solver *augur_solver_restore_job(const char *path, char **job, char *err,
+                                       size_t cap)
+{
+    if (job)
+        *job = NULL;
+    if (!path) {
+        augur__fail_msg(err, cap, AUGUR_EINVAL, "no checkpoint file named");
+        return NULL;
+    }
+    char *text = read_file(path, err, cap);
+    if (!text)
+        return NULL;
+    augur_solver *s = NULL;
+    config_t cfg;
+    config_init(&cfg);
+    if (check_header(path, text, err, cap) != AUGUR_OK)
+        goto done;
+    if (!config_read_string(&cfg, text)) {
+        augur__fail_msg(err, cap, AUGUR_EINVAL, "%s:%d: %s", path,
+                        config_error_line(&cfg), config_error_text(&cfg));
+        goto done;
+    }
+    augur_ckpt c = {.group = config_root_setting(&cfg)};
+    const config_setting_t *j = config_setting_get_member(c.group, "job");
+    s = augur_ckpt_get_solver(&c, "solver");
+    if (!s) {
+        augur__fail_msg(err, cap, c.rc ? c.rc : AUGUR_EINVAL, "%s: %s", path, c.err);
+        goto done;
+    }
+    if (job && j && config_setting_get_string(j)) {
+        *job = strdup(config_setting_get_string(j));
+        if (!*job) {
+            augur_solver_destroy(s);
+            s = NULL;
+            augur__fail_msg(err, cap, AUGUR_ENOMEM, "out of memory");
+        }
+    }
+done:
+    config_destroy(&cfg);
+    free(text);
+    return s;
+}
+
+augur_solver *augur_solver_restore(const char *path, char *err, size_t cap)
+{
+    return augur_solver_restore_job(path, NULL, err, cap);
+}
