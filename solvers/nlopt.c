@@ -275,6 +275,17 @@ void augur__nlopt_free(void *state)
     st->x = NULL;
 }
 
+int augur__nlopt_check(const augur_solver *s, const void *state, char *err,
+                       size_t cap)
+{
+    (void)state;
+    if ((augur__nlopt_algorithm_of(s)->flags & BOX) && !augur_solver_bounds_finite(s))
+        return augur__fail_msg(err, cap, AUGUR_EBOUNDS, "%s: a global algorithm needs "
+                               "finite bounds on every coordinate",
+                               augur_solver_type_name(s));
+    return AUGUR_OK;
+}
+
 int augur__nlopt_start(augur_solver *s, void *state)
 {
     nl_state *st = state;
