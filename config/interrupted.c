@@ -14,12 +14,15 @@
  * NLopt's DIRECT its arrays). Ensembles hand their generation limit to
  * their runs, so for them the count of batches is pinned instead
  * ("batches" = generations + 1; ipop: "restarts" = generations). BIPOP's
- * interleaving has no such count: its file reruns to its own end, and
- * the comment says that. */
+ * interleaving has no such count, and auto splits one budget between
+ * BIPOP and its polish: their files rerun to their own end, and the
+ * comment says that. */
 #include <stdio.h>
 #include <string.h>
 #include "solver_int.h"
 #include "job_int.h"
+
+#define PINNED "So that loading this file reruns it as far as it\n# went, the solver has "
 
 static int pin_ensemble(augur_solver *s, size_t gens, char *how, size_t cap)
 {
@@ -28,13 +31,13 @@ static int pin_ensemble(augur_solver *s, size_t gens, char *how, size_t cap)
         augur_solver_get_param(s, "regime", &regime);
         if (regime != 0) {
             snprintf(how, cap, "BIPOP's runs cannot be pinned: loading this file "
-                     "runs to the end the interrupted run would have reached");
+                     "runs on\n# to the end the interrupted run would have reached.");
             return AUGUR_OK;
         }
-        snprintf(how, cap, "restarts = %zu: the runs it made", gens);
+        snprintf(how, cap, "%srestarts = %zu (the restarts it made).", PINNED, gens);
         return augur_solver_set_param(s, "restarts", (double)gens);
     }
-    snprintf(how, cap, "batches = %zu: the batches it made", gens + 1);
+    snprintf(how, cap, "%sbatches = %zu (the batches it made).", PINNED, gens + 1);
     return augur_solver_set_param(s, "batches", (double)(gens + 1));
 }
 
@@ -46,20 +49,25 @@ int augur__job_pin_interrupted(augur_job *j)
     int rc;
     if (s->type->nested_limits)
         rc = pin_ensemble(s, gens, how, sizeof how);
+    else if (strcmp(augur_solver_type_name(s), "auto") == 0) {
+        /* its one budget is split between BIPOP and the polish */
+        snprintf(how, sizeof how, "auto's budget cannot be pinned: loading this file "
+                 "runs on\n# to the end the interrupted run would have reached.");
+        rc = AUGUR_OK;
+    }
     else if (gens > 0) {
-        snprintf(how, sizeof how, "limits.generations = %zu: the generations it made",
-                 gens);
+        snprintf(how, sizeof how, "%slimits.generations = %zu (the generations "
+                 "made).", PINNED, gens);
         rc = augur_solver_set_evaluation_limits(s, gens, s->max_eval_set);
     } else {
-        snprintf(how, sizeof how, "limits.evaluations = %zu: the evaluations it made",
-                 evals);
+        snprintf(how, sizeof how, "%slimits.evaluations = %zu (the evaluations "
+                 "made).", PINNED, evals);
         rc = augur_solver_set_evaluation_limits(s, s->max_gen_set, evals);
     }
     if (rc != AUGUR_OK)
         return rc;
     snprintf(j->interrupted, sizeof j->interrupted,
-             "# This run was interrupted (%s) after generation %zu and %zu evaluations.\n"
-             "# So that loading this file reruns it as far as it went, the solver\n"
-             "# has %s.\n", augur_solver_termination_reason(s), gens, evals, how);
+             "# This run was interrupted after generation %zu and %zu evaluations:\n"
+             "# %s. %s\n", gens, evals, augur_solver_termination_reason(s), how);
     return AUGUR_OK;
 }

@@ -200,7 +200,7 @@ struct augur_job {
     double *uncertainty;
     double reduced_chi_square;
     augur_lm_result polish;       /* how the polish ended, when there was one */
-    char interrupted[512];        /* "" or the results file's note on a run
+    char interrupted[1024];       /* "" or the results file's note on a run
                                      stopped before its end (interrupted.c) */
     int has_strategy;             /* the fit strategy ran in place of the solver
                                      (its result is problem.strat_res) */

@@ -59,7 +59,7 @@ static void expect_rerun(const char *text)
     cr_assert_eq(augur_job_write_results(j, out), AUGUR_OK, "%s", augur_job_errmsg(j));
     augur_job_destroy(j);
     char *written = slurp_file(out);
-    cr_assert(strstr(written, "# This run was interrupted (Callback("), "%s", written);
+    cr_assert(strstr(written, "# Callback(stop requested by a generation monitor"), "%s", written);
     free(written);
 
     cr_assert_eq(augur_job_load(out, NULL, &j, err, sizeof err), AUGUR_OK, "%s", err);
