@@ -120,6 +120,23 @@ static int model_bounds(augur_job *j, const config_setting_t *g, char *err, size
     return rc;
 }
 
+/* What the run's start would refuse (augur_solver_check), at the solver
+ * group's line (the problem's when the file has no solver group). A
+ * profile scan sets its bins' bounds itself, and the fit strategy runs in
+ * place of the solver, so neither is checked here. */
+static int check_solver(augur_job *j, config_setting_t *root, const config_setting_t *g,
+                        char *err, size_t cap)
+{
+    if (j->has_profile || (j->problem.kind == AUGUR__PROBLEM_FIT && j->problem.strategy))
+        return AUGUR_OK;
+    int rc = augur_solver_check(j->solver);
+    if (rc == AUGUR_OK)
+        return rc;
+    if (config_setting_source_line(g) == 0)
+        g = config_setting_get_member(root, "problem");
+    return augur__setting_fail(g, err, cap, rc, "%s", augur_solver_errmsg(j->solver));
+}
+
 static int read_solver(augur_job *j, config_setting_t *root, char *err, size_t cap)
 {
     config_setting_t *g = solver_group(root);
@@ -145,7 +162,7 @@ static int read_solver(augur_job *j, config_setting_t *root, char *err, size_t c
         rc = augur__profile_resolve(profile, &j->profile_values, j->solver, err, cap);
         augur__profile_take_map(j);
     }
-    return rc;
+    return rc == AUGUR_OK ? check_solver(j, root, g, err, cap) : rc;
 }
 
 static int read_output(augur_job *j, const config_setting_t *g, char *err, size_t cap)

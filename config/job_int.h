@@ -106,6 +106,10 @@ int augur__problem_finish_fit(const augur__problem *p, const augur_solver *s,
                               double *x, double *f, double *uncertainty,
                               double *reduced_chi_square, augur_lm_result *lm,
                               char *err, size_t cap);
+/* A run stopped by a request: pin the solver's limits (or batches) to
+ * what it reached and write the results file's note (interrupted.c). */
+int augur__job_pin_interrupted(augur_job *j);
+
 /* The fit strategy in place of a solve (seed and map from s): x, f and
  * the strategy's result out. */
 int augur__problem_strategy_fit(const augur__problem *p, const augur_solver *s,
@@ -223,6 +227,8 @@ struct augur_job {
     double *uncertainty;
     double reduced_chi_square;
     augur_lm_result polish;       /* how the polish ended, when there was one */
+    char interrupted[1024];       /* "" or the results file's note on a run
+                                     stopped before its end (interrupted.c) */
     int has_strategy;             /* the fit strategy ran in place of the solver
                                      (its result is problem.strat_res) */
     augur_profile_result profile;

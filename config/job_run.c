@@ -260,6 +260,8 @@ int augur_job_run(augur_job *j)
     if (rc < 0)
         return job_fail(j, rc, "%s", augur_solver_errmsg(s));
     int kept = keep_outcome(j);
+    if (kept == AUGUR_OK && rc == AUGUR_STOPPED)
+        kept = augur__job_pin_interrupted(j);
     if (kept == AUGUR_OK)
         kept = finish_fit(j);
     return kept != AUGUR_OK ? kept : rc;

@@ -184,6 +184,8 @@ static int results_text(const augur_job *j, const places *pl, char **text, char 
     augur__sb_printf(&b, "# augur %s: the results of %s. Loading this file runs the "
                      "same job\n# again, bit for bit; the results group is ignored "
                      "then.\n\n", augur_version(), j->name);
+    if (j->interrupted[0])
+        augur__sb_printf(&b, "%s\n", j->interrupted);
     augur__problem_emit(&b, &j->problem, path_for, pl);
     int rc = AUGUR_OK;
     if (j->has_strategy) {

@@ -141,6 +141,15 @@ static int bipop_phase(augur_solver *s, auto_state *st, augur_solver *in)
     return AUGUR_OK;
 }
 
+static int auto_check(const augur_solver *s, const void *state, char *err, size_t cap)
+{
+    (void)state;
+    if (augur_solver_bounds_finite(s))
+        return AUGUR_OK;
+    return augur__fail_msg(err, cap, AUGUR_ESTATE, "auto: needs finite bounds "
+                           "(BIPOP draws its starting points in the box)");
+}
+
 static int auto_start(augur_solver *s, void *state)
 {
     auto_state *st = state;
@@ -228,6 +237,7 @@ const augur_solver_type augur_solver_auto = {
     .uses_map = 1,
     .evaluation_scale = 10000,
     .generation_scale = 10,
+    .check = auto_check,
     .start = auto_start,
     .step = auto_step,
     .free = auto_free,

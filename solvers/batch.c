@@ -100,16 +100,18 @@ int augur__solver_map_batch(augur_solver *s, const double *X, size_t m, double *
         rc = make_context(s, &ctx);
     if (rc != AUGUR_OK)
         return rc;
-    size_t sent = 0, left = augur__solver_budget_left(s);
-    for (size_t k = 0; k < m && sent < left; k++) {
+    size_t sent = 0, left = augur__solver_budget_left(s), seen;
+    for (seen = 0; seen < m && sent < left; seen++) {
         double *row = s->batch_x + sent * s->n;
-        const double *x = augur__solver_admit(s, X + k * s->n, row);
+        const double *x = augur__solver_admit(s, X + seen * s->n, row);
         if (!x)
             continue;
         if (x != row)
             memcpy(row, x, s->n * sizeof *x);
-        s->batch_rows[sent++] = k;
+        s->batch_rows[sent++] = seen;
     }
+    if (seen < m)
+        augur__solver_note_cut(s);
     augur_map_job job = {
         .task = "augur.evaluate",
         .ntasks = sent,

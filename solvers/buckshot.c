@@ -67,6 +67,7 @@ const augur_solver_type augur_solver_buckshot = {
     .params = buckshot_params,
     .population_size = buckshot_size,
     .nested_limits = 1,
+    .check = augur__ensemble_check,
     .start = buckshot_start,
     .step = buckshot_step,
     .free = buckshot_free,

@@ -270,6 +270,15 @@ static int generation(augur_solver *s, cmaes_state *st)
     return rc;
 }
 
+static int cmaes_check(const augur_solver *s, const void *state, char *err, size_t cap)
+{
+    size_t lambda = cmaes_size(state, augur_solver_dimension(s));
+    if (lambda < 2)
+        return augur__fail_msg(err, cap, AUGUR_EINVAL, "cmaes: a population of %zu "
+                               "cannot be ranked (at least 2)", lambda);
+    return AUGUR_OK;
+}
+
 static int cmaes_start(augur_solver *s, void *state)
 {
     cmaes_state *st = state;
@@ -394,10 +403,12 @@ const augur_solver_type augur_solver_cmaes = {
     .state_size = sizeof(cmaes_state),
     .params = cmaes_params,
     .population_size = cmaes_size,
+    .check = cmaes_check,
     .uses_map = 1,
     .generation_scale = 100,
     .evaluation_scale = 1000,
     .default_termination = cmaes_default_termination,
+    .needs_start = 1,
     .start = cmaes_start,
     .step = cmaes_step,
     .free = cmaes_free,

@@ -200,22 +200,32 @@ static size_t draws_needed(const de_state *st)
     return (int)st->adaptation == DE_ADAPT_SHADE ? 2 : current_strategy(st)->draws;
 }
 
-static int check_params(augur_solver *s, const de_state *st, size_t np)
+int augur__de_check(const augur_solver *s, const void *state, char *err, size_t cap)
 {
+    const de_state *st = state;
     const char *name = augur_solver_type_name(s);
+    size_t np = augur__de_population_size(st, augur_solver_dimension(s));
     size_t need = draws_needed(st) + 1;
     if (np < need)
-        return augur_solver_fail(s, AUGUR_EINVAL,
-                                 "%s: population-size %zu is too small for %s: "
-                                 "it needs at least %zu members", name, np,
-                                 (int)st->adaptation == DE_ADAPT_SHADE
-                                     ? "shade" : strategy_names[(size_t)st->strategy],
-                                 need);
+        return augur__fail_msg(err, cap, AUGUR_EINVAL,
+                               "%s: population-size %zu is too small for %s: "
+                               "it needs at least %zu members", name, np,
+                               (int)st->adaptation == DE_ADAPT_SHADE
+                                   ? "shade" : strategy_names[(size_t)st->strategy],
+                               need);
     if (st->dither_max > 0 && st->dither_min > st->dither_max)
-        return augur_solver_fail(s, AUGUR_EINVAL,
-                                 "%s: dither-min %g exceeds dither-max %g", name,
-                                 st->dither_min, st->dither_max);
+        return augur__fail_msg(err, cap, AUGUR_EINVAL,
+                               "%s: dither-min %g exceeds dither-max %g", name,
+                               st->dither_min, st->dither_max);
     return AUGUR_OK;
+}
+
+/* Parameters may change between generations: checked at each. */
+static int check_params(augur_solver *s, const de_state *st)
+{
+    char why[AUGUR_ERRMSG_CAP];
+    int rc = augur__de_check(s, st, why, sizeof why);
+    return rc == AUGUR_OK ? rc : augur_solver_fail(s, rc, "%s", why);
 }
 
 static void reset_adaptation(de_state *st)
@@ -237,7 +247,7 @@ static int prepare(augur_solver *s, de_state *st, int batch)
 {
     st->n = augur_solver_dimension(s);
     st->np = augur__de_population_size(st, st->n);
-    int rc = check_params(s, st, st->np);
+    int rc = check_params(s, st);
     if (rc != AUGUR_OK)
         return rc;
     st->h = (size_t)st->memory_size;
@@ -340,7 +350,7 @@ static int by_energy(const void *a, const void *b)
 
 int augur__de_begin_generation(augur_solver *s, de_state *st)
 {
-    int rc = check_params(s, st, st->np);
+    int rc = check_params(s, st);
     if (rc != AUGUR_OK)
         return rc;
     st->gen_f = st->scale;

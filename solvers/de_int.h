@@ -62,6 +62,8 @@ typedef struct de_state {
 extern const augur_param augur__de_params[];
 
 size_t augur__de_population_size(const void *state, size_t n);
+/* The type's check hook: population against the strategy, dither range. */
+int augur__de_check(const augur_solver *s, const void *state, char *err, size_t cap);
 augur_termination *augur__de_default_termination(const void *state, size_t n);
 void augur__de_free(void *state);
 

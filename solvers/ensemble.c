@@ -14,6 +14,22 @@
  * the runs had been made one after another on the caller. Without
  * evaluation monitors only the counts and the best point are taken over.
  *
+ * The evaluation limit set on an ensemble is the total for the whole
+ * solve. Before each batch is dispatched, what is left is divided among
+ * the runs still to come (this batch's m and the later batches'): each
+ * of this batch's runs gets left / runs, plus one for the first left %
+ * runs, so what a run leaves unused goes to the later ones. When that is
+ * less than one evaluation a run, the batch takes what is left: run k of
+ * `live` = min(m, left) gets left / live, plus one for the first left %
+ * live, and only those runs go. A run's own limit becomes the smaller of
+ * its share and the one it had. The shares are
+ * fixed in the calling process before anything runs, so the total can
+ * never pass the limit and the bits are the same on every map and any
+ * number of workers. A batch cut short that way (fewer runs, or runs on
+ * shares smaller than their own limits) finishes the ensemble with an
+ * EvaluationLimits reason that says so. ipop plans its own runs' budgets
+ * in whole generations (ipop.c); its one run per batch gets what is left.
+ *
  * Constraints and a penalty set on the ensemble go down to the inner
  * solver (unless it has its own) as their text, inside the spec, so every
  * inner run applies them where it evaluates; replaying its log therefore
@@ -77,12 +93,15 @@ static int find_cost(const nested_context *ctx, augur_cost *cost, void **data)
     return AUGUR_OK;
 }
 
-/* Set up the inner solver for this run: seed, start, evaluation log. */
+/* Set up the inner solver for this run: seed, start, its share of the
+ * ensemble's budget (0: none), evaluation log. */
 static int prepare_run(augur_solver *inner, const augur_task_call *call,
-                       const double *start, run_log *log)
+                       const double *start, double share, run_log *log)
 {
     augur_solver_set_seed(inner, call->seed);
     int rc = augur_solver_set_initial_point(inner, start);
+    if (rc == AUGUR_OK && share > 0 && (double)augur_solver_max_evaluations(inner) > share)
+        rc = augur_solver_set_evaluation_limits(inner, inner->max_gen_set, (size_t)share);
     if (rc == AUGUR_OK && log->cap)
         rc = augur_solver_add_evaluation_monitor(inner,
                                                  augur_monitor_callback(log_evaluation, log));
@@ -97,7 +116,7 @@ static int task_nested(const augur_task_call *call, const void *in, size_t in_le
         return nested_fail(call, AUGUR_EINVAL, "malformed job");
     size_t n = (size_t)ctx->n;
     size_t need = sizeof(nested_head) + (n + ctx->log_cap * (n + 1)) * sizeof(double);
-    if (in_len != n * sizeof(double) || out_len != need)
+    if (in_len != (n + 1) * sizeof(double) || out_len != need)
         return nested_fail(call, AUGUR_EINVAL, "malformed job");
     nested_head *head = out;
     double *end = (double *)(head + 1);
@@ -110,7 +129,7 @@ static int task_nested(const augur_task_call *call, const void *in, size_t in_le
     augur_solver *inner = NULL;
     int rc = augur_solver_read_spec((const char *)(ctx + 1), &inner, why, sizeof why);
     if (rc == AUGUR_OK)
-        rc = prepare_run(inner, call, in, &log);
+        rc = prepare_run(inner, call, in, ((const double *)in)[n], &log);
     if (rc == AUGUR_OK) {
         rc = augur_solve(inner, cost, data, NULL);
         if (log.overflow)
@@ -167,10 +186,11 @@ static int allocate(augur_solver *s, augur_ensemble *e, size_t m)
     e->rec_len = augur__ensemble_record_len(s, e);
     e->box = augur__malloc_array(augur__mul_sat(2, n), sizeof *e->box);
     e->in = augur__malloc_array(augur__mul_sat(m, n), sizeof *e->in);
+    e->job_in = augur__malloc_array(augur__mul_sat(m, n + 1), sizeof *e->job_in);
     e->pop = augur__malloc_array(augur__mul_sat(m, n), sizeof *e->pop);
     e->pop_f = augur__malloc_array(m, sizeof *e->pop_f);
     e->out = augur__malloc_array(m, e->rec_len);
-    if (!e->box || !e->in || !e->pop || !e->pop_f || !e->out)
+    if (!e->box || !e->in || !e->job_in || !e->pop || !e->pop_f || !e->out)
         return augur_solver_fail(s, AUGUR_ENOMEM, "%s: out of memory", s->type->name);
     if (!s->map && !(e->own_map = augur_map_create("serial", 1)))
         return augur_solver_fail(s, AUGUR_ENOMEM, "%s: out of memory", s->type->name);
@@ -205,6 +225,32 @@ static int grow_runs(augur_solver *s, augur_ensemble *e, size_t more)
     return AUGUR_OK;
 }
 
+/* The runs of this batch that go, and each one's share of what is left
+ * of the budget (see the head): the job's input rows, start then share. */
+static size_t share_budget(augur_solver *s, augur_ensemble *e, size_t m)
+{
+    size_t n = s->n, left = augur__solver_budget_left(s), live = m;
+    size_t batches = (size_t)e->batches, runs = m;
+    if (!e->own_budget && batches > e->done &&
+        augur__mul_size(m, batches - e->done, &runs) != 0)
+        runs = SIZE_MAX;
+    if (left != SIZE_MAX && left < runs)   /* less than one a run: this batch */
+        runs = live = left < m ? (left ? left : 1) : m;
+    e->cut = 0;
+    for (size_t k = 0; k < live; k++) {
+        double *row = e->job_in + k * (n + 1);
+        memcpy(row, e->in + k * n, n * sizeof *row);
+        row[n] = 0;
+        if (left == SIZE_MAX)
+            continue;
+        row[n] = (double)(left / runs + (k < left % runs));
+    }
+    e->left = left;
+    if (live < m)
+        e->cut = 1;
+    return live;
+}
+
 static int run_batch(augur_solver *s, augur_ensemble *e, size_t m)
 {
     size_t ctx_len = sizeof(nested_context) + strlen(e->spec) + 1;
@@ -229,7 +275,7 @@ static int run_batch(augur_solver *s, augur_ensemble *e, size_t m)
     }
     augur_map_job job = {
         .task = "augur.nested", .ntasks = m,
-        .in = e->in, .in_len = s->n * sizeof(double),
+        .in = e->job_in, .in_len = (s->n + 1) * sizeof(double),
         .out = e->out, .out_len = e->rec_len,
         .context = ctx, .context_len = ctx_len,
         .seed = augur__mix_seed(s->seed, e->done),
@@ -267,25 +313,52 @@ static void absorb_run(augur_solver *s, augur_ensemble *e, size_t k)
     e->pop_f[k] = s->base.maximize != 0 ? -head->f : head->f;
 }
 
-static int batch(augur_solver *s, augur_ensemble *e)
+/* A run whose share was below the limit it would have had, and which
+ * then stopped on it, was cut short by the budget. */
+static void note_shares(augur_solver *s, augur_ensemble *e, size_t live)
 {
-    size_t m = e->m;
-    int rc = e->points(s, e, e->in, m, e->box, e->box + s->n);
-    if (rc == AUGUR_OK)
-        rc = grow_runs(s, e, m);
-    if (rc == AUGUR_OK)
-        rc = run_batch(s, e, m);
-    if (rc != AUGUR_OK)
-        return rc;
-    for (size_t k = 0; k < m; k++)
-        absorb_run(s, e, k);
-    augur_solver_set_population(s, e->pop, e->pop_f, m);
-    if (++e->done >= (size_t)e->batches) {
-        char why[96];
+    for (size_t k = 0; k < live && !e->cut && e->left != SIZE_MAX; k++) {
+        const nested_head *head = (const nested_head *)(e->out + k * e->rec_len);
+        double share = e->job_in[k * (s->n + 1) + s->n];
+        e->cut = (double)head->evaluations >= share &&
+                 strncmp(head->reason, "EvaluationLimits(", 17) == 0;
+    }
+}
+
+/* How the batch ended the ensemble, if it did: all batches done, or the
+ * budget spent (ipop says that itself, in its own terms). */
+static void conclude(augur_solver *s, augur_ensemble *e, size_t m, size_t live)
+{
+    char why[AUGUR_REASON_CAP];
+    int spent = e->left != SIZE_MAX && s->evaluations >= s->max_eval;
+    size_t b = e->done++;
+    if (spent && e->cut && !e->own_budget) {
+        snprintf(why, sizeof why, "EvaluationLimits(evaluations=%zu; batch %zu cut "
+                 "short: %zu of %zu runs, sharing the %zu evaluations left)",
+                 s->max_eval, b, live, m, e->left);
+        augur_solver_finished(s, why);
+    } else if (e->done >= (size_t)e->batches) {
         snprintf(why, sizeof why, "%s(npts=%zu, batches=%zu: all runs done)", e->label,
                  m, e->done);
         augur_solver_finished(s, why);
     }
+}
+
+static int batch(augur_solver *s, augur_ensemble *e)
+{
+    size_t m = e->m, live = m;
+    int rc = e->points(s, e, e->in, m, e->box, e->box + s->n);
+    if (rc == AUGUR_OK)
+        rc = grow_runs(s, e, m);
+    if (rc == AUGUR_OK)
+        rc = run_batch(s, e, live = share_budget(s, e, m));
+    if (rc != AUGUR_OK)
+        return rc;
+    for (size_t k = 0; k < live; k++)
+        absorb_run(s, e, k);
+    note_shares(s, e, live);
+    augur_solver_set_population(s, e->pop, e->pop_f, live);
+    conclude(s, e, m, live);
     return AUGUR_OK;
 }
 
@@ -317,6 +390,21 @@ int augur__ensemble_start(augur_solver *s, augur_ensemble *e)
     return rc == AUGUR_OK ? batch(s, e) : rc;
 }
 
+int augur__ensemble_check(const augur_solver *s, const void *state, char *err,
+                          size_t cap)
+{
+    (void)state;
+    const augur_solver *in = s->nested;
+    if (!in)                      /* the start makes the default one */
+        return AUGUR_OK;
+    if (!in->type->check)
+        return AUGUR_OK;
+    char why[AUGUR_ERRMSG_CAP];
+    int rc = in->type->check(in, in->state, why, sizeof why);
+    return rc == AUGUR_OK ? rc : augur__fail_msg(err, cap, rc, "%s: nested solver: %s",
+                                                 s->type->name, why);
+}
+
 int augur__ensemble_step(augur_solver *s, augur_ensemble *e)
 {
     int rc = e->spec ? AUGUR_OK : augur__ensemble_resume(s, e);  /* restored */
@@ -328,6 +416,7 @@ void augur__ensemble_free(augur_ensemble *e)
     free(e->spec);
     free(e->box);
     free(e->in);
+    free(e->job_in);
     free(e->pop);
     free(e->pop_f);
     free(e->out);

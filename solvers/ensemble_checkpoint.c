@@ -92,9 +92,10 @@ int augur__ensemble_restore(augur_solver *s, augur_ensemble *e, augur_ckpt *c)
     e->m = m;
     e->box = augur__malloc_array(2 * n, sizeof *e->box);
     e->in = augur__malloc_array(augur__mul_sat(m, n), sizeof *e->in);
+    e->job_in = augur__malloc_array(augur__mul_sat(m, n + 1), sizeof *e->job_in);
     e->pop = augur__malloc_array(augur__mul_sat(m, n), sizeof *e->pop);
     e->pop_f = augur__malloc_array(m, sizeof *e->pop_f);
-    if (!e->box || !e->in || !e->pop || !e->pop_f)
+    if (!e->box || !e->in || !e->job_in || !e->pop || !e->pop_f)
         return augur_ckpt_fail(c, AUGUR_ENOMEM, "out of memory");
     rc = augur_ckpt_get_size(c, "batches-done", &e->done);
     if (rc == AUGUR_OK)

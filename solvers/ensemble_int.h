@@ -27,6 +27,10 @@ struct augur_ensemble {
     augur_map *own_map;           /* serial map when the solver has none */
     double *box;                  /* 2n: the box starting points come from */
     double *in, *pop, *pop_f;     /* starts, ends and energies of a batch */
+    double *job_in;               /* the job's rows: start, then budget share */
+    size_t left;                  /* budget left before the batch (SIZE_MAX: none) */
+    int cut;                      /* the budget cut the batch short */
+    int own_budget;               /* the type plans budgets itself (ipop) */
     unsigned char *out;
     augur_inner_run *runs;
     double *run_points;           /* per run: start and end, 2n each */
@@ -50,6 +54,10 @@ int augur__ensemble_start(augur_solver *s, augur_ensemble *e);
  * the evaluation log's capacity, e->log_cap (ensemble_spec.c). */
 int augur__ensemble_make_spec(augur_solver *s, augur_ensemble *e);
 int augur__ensemble_step(augur_solver *s, augur_ensemble *e);
+/* The ensembles' check hook: a nested solver, and its type's own check
+ * (its bounds and start come from the ensemble, per run). */
+int augur__ensemble_check(const augur_solver *s, const void *state, char *err,
+                          size_t cap);
 void augur__ensemble_free(augur_ensemble *e);
 /* Checkpoints (ensemble_checkpoint.c): progress at a batch boundary. A
  * restored ensemble has no inner spec; its next step makes it (resume). */

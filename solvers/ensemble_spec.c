@@ -4,7 +4,7 @@
  * "augur.nested" in ensemble.c), because text is what reaches a thread, a
  * forked worker or an MPI rank alike. At the start the nested template is
  * copied through its spec, given what the ensemble has and it lacks -
- * bounds, termination, limits, the sign, the constraints and the penalty
+ * bounds, termination, the generation limit, the sign, the constraints and the penalty
  * - checked against the map rules of augur/ensemble.h, and written back to
  * text once. Constraints and penalties travel as their written form
  * (augur_constraints_write, augur_penalty_write); one that has none (a
@@ -92,8 +92,10 @@ static int hand_down(augur_solver *s, augur_solver *in)
         augur_termination *t = augur_term_copy(s->term);
         rc = t ? augur_solver_set_termination(in, t) : AUGUR_ENOMEM;
     }
+    /* the generation limit goes down; the evaluation limit is the
+     * ensemble's total, shared out per batch (ensemble.c) */
     if (rc == AUGUR_OK && !in->max_gen_set && !in->max_eval_set)
-        rc = augur_solver_set_evaluation_limits(in, s->max_gen_set, s->max_eval_set);
+        rc = augur_solver_set_evaluation_limits(in, s->max_gen_set, 0);
     if (rc == AUGUR_OK)
         rc = augur_solver_set_param(in, "maximize", s->base.maximize);
     free(in->x0);
@@ -139,6 +141,8 @@ static size_t log_capacity(augur_solver *s, augur_solver *in)
     if (!s->n_eval_mons)
         return 0;
     size_t most = augur_solver_max_evaluations(in);
+    if (s->max_eval_set && s->max_eval_set < most)
+        most = s->max_eval_set;   /* no run's share is more */
     if (most == AUGUR_UNLIMITED)
         return SIZE_MAX;
     size_t npop = in->type->population_size

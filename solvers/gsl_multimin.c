@@ -121,13 +121,13 @@ static void gm_free(void *state);
 #define SIMPLEX(nm, what)                                                      \
     {.name = "gsl:" nm, .doc = "GSL's " what "; bounds: wall",                 \
      .state_size = sizeof(gm_state), .params = simplex_params,                 \
-     .generation_scale = 200, .evaluation_scale = 200, .start = gm_start,      \
+     .generation_scale = 200, .evaluation_scale = 200, .needs_start = 1, .start = gm_start,   \
      .step = gm_step, .free = gm_free}
 #define GRADIENT(nm, what)                                                     \
     {.name = "gsl:" nm, .doc = "GSL's " what ", finite-difference gradient; "  \
                                "bounds: clip",                                 \
      .state_size = sizeof(gm_state), .params = gradient_params,                \
-     .generation_scale = 1000, .evaluation_scale = 1000, .start = gm_start,    \
+     .generation_scale = 1000, .evaluation_scale = 1000, .needs_start = 1, .start = gm_start,   \
      .step = gm_step, .free = gm_free}
 
 /* The order matters: simplex_kind() and gradient_kind() map an index to

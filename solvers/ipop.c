@@ -221,6 +221,7 @@ static int ipop_start(augur_solver *s, void *state)
     st->base.npts = 1;
     st->base.batches = st->bipop ? 1e9 : st->restarts + 1;
     st->base.points = next_run;
+    st->base.own_budget = 1;
     st->base.label = st->bipop ? "BIPOP" : "IPOP";
     st->runs = 0;
     st->kind = LARGE;
@@ -261,6 +262,7 @@ const augur_solver_type augur_solver_ipop = {
     .population_size = ipop_size,
     .uses_map = 1,
     .nested_limits = 1,
+    .check = augur__ensemble_check,
     .start = ipop_start,
     .step = ipop_step,
     .free = ipop_free,

@@ -72,6 +72,18 @@ static size_t lattice_size(const void *state, size_t n)
     return (size_t)st->base.npts;
 }
 
+static int lattice_check(const augur_solver *s, const void *state, char *err,
+                         size_t cap)
+{
+    const lattice_state *st = state;
+    double total = st->bins > 0 ? pow(st->bins, (double)augur_solver_dimension(s))
+                                : st->base.npts;
+    if (total > AUGUR_MAX_POINTS)
+        return augur__fail_msg(err, cap, AUGUR_EINVAL, "lattice: %g grid points is too "
+                               "many (bins^n must stay under a million)", total);
+    return augur__ensemble_check(s, state, err, cap);
+}
+
 /* Everything of the start but the first batch. */
 static int lattice_prepare(augur_solver *s, lattice_state *st)
 {
@@ -137,6 +149,7 @@ const augur_solver_type augur_solver_lattice = {
     .params = lattice_params,
     .population_size = lattice_size,
     .nested_limits = 1,
+    .check = lattice_check,
     .start = lattice_start,
     .step = lattice_step,
     .free = lattice_free,

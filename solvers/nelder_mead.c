@@ -317,6 +317,7 @@ const augur_solver_type augur_solver_nelder_mead = {
     .generation_scale = 200,
     .evaluation_scale = 200,
     .default_termination = nm_default_termination,
+    .needs_start = 1,
     .start = nm_start,
     .step = nm_step,
     .free = nm_free,

@@ -275,6 +275,17 @@ void augur__nlopt_free(void *state)
     st->x = NULL;
 }
 
+int augur__nlopt_check(const augur_solver *s, const void *state, char *err,
+                       size_t cap)
+{
+    (void)state;
+    if ((augur__nlopt_algorithm_of(s)->flags & BOX) && !augur_solver_bounds_finite(s))
+        return augur__fail_msg(err, cap, AUGUR_EBOUNDS, "%s: a global algorithm needs "
+                               "finite bounds on every coordinate",
+                               augur_solver_type_name(s));
+    return AUGUR_OK;
+}
+
 int augur__nlopt_start(augur_solver *s, void *state)
 {
     nl_state *st = state;
@@ -317,17 +328,20 @@ static double best_energy(const augur_solver *s)
     return len ? h[len - 1] : INFINITY;
 }
 
-/* NLopt's own maxeval: none, as our records stop it on the exact count
- * (NLopt also counts calls we do not: the remembered one, and points
- * outside the box). Gablonsky's DIRECT sizes its arrays by maxeval, so it
+/* NLopt's own maxeval: what is left of the budget, plus the remembered
+ * call NLopt counts and we do not (the start point, known already), so
+ * NLopt runs with the budget it would be given alone, and our record at
+ * the limit still stops it on the exact count; it can only stop sooner
+ * (NLopt also counts points outside the box, which we refuse uncounted).
+ * No limit: none. Gablonsky's DIRECT sizes its arrays by maxeval, so it
  * gets twice what is left, at most 10^6. */
 static int nlopt_maxeval(const augur_solver *s, const nl_state *st)
 {
-    if (!(st->alg->flags & CAP))
-        return 0;
-    size_t cap = 1000000;
     size_t max = augur_solver_max_evaluations(s), done = augur_solver_evaluations(s);
     size_t left = max > done ? max - done : 0;
+    if (!(st->alg->flags & CAP))
+        return max == AUGUR_UNLIMITED ? 0 : left < INT_MAX ? (int)left + 1 : INT_MAX;
+    size_t cap = 1000000;
     return (int)(left < cap / 2 ? 2 * left + 2 : cap);
 }
 

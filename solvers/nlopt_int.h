@@ -67,6 +67,8 @@ extern const nlopt_algorithm augur__nlopt_local_algs[];
 const algorithm *augur__nlopt_algorithm_of(const augur_solver *s);
 
 int augur__nlopt_start(augur_solver *s, void *state);
+int augur__nlopt_check(const augur_solver *s, const void *state, char *err,
+                       size_t cap);
 int augur__nlopt_step(augur_solver *s, void *state);
 void augur__nlopt_free(void *state);
 

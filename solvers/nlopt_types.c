@@ -275,6 +275,8 @@ static void build_types(void)
             .generation_scale = 0,      /* records follow evaluations: no limit */
             .evaluation_scale = 1000,   /* 1000 n evaluations */
             .default_termination = NULL,
+            .check = augur__nlopt_check,
+            .needs_start = 1,
             .start = augur__nlopt_start,
             .step = augur__nlopt_step,
             .free = augur__nlopt_free,

@@ -517,6 +517,7 @@ const augur_solver_type augur_solver_powell = {
     .generation_scale = 1000,
     .evaluation_scale = 1000,
     .default_termination = powell_default_termination,
+    .needs_start = 1,
     .start = powell_start,
     .step = powell_step,
     .free = powell_free,

@@ -212,6 +212,16 @@ static int check_policy(augur_solver *s, const pso_state *st)
                              "to a bound); use clip, reflect, periodic or wall");
 }
 
+static int pso_check(const augur_solver *s, const void *state, char *err, size_t cap)
+{
+    (void)s;
+    if ((augur_bound_policy)((const pso_state *)state)->bounds != AUGUR_BOUNDS_REDRAW)
+        return AUGUR_OK;
+    return augur__fail_msg(err, cap, AUGUR_EINVAL, "pso: bounds policy 'redraw' is "
+                           "not supported (a redrawn particle loses its way to a "
+                           "bound); use clip, reflect, periodic or wall");
+}
+
 static int pso_start(augur_solver *s, void *state)
 {
     pso_state *st = state;
@@ -444,9 +454,11 @@ const augur_solver_type augur_solver_pso = {
     .state_size = sizeof(pso_state),
     .params = pso_params,
     .population_size = swarm_size,
+    .check = pso_check,
     .generation_scale = 10,
     .evaluation_scale = 1000,
     .default_termination = pso_default_termination,
+    .needs_start = 1,
     .start = pso_start,
     .step = pso_step,
     .free = pso_free,

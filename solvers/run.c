@@ -165,19 +165,28 @@ void augur__solver_absorb(augur_solver *s, const double *x, double raw,
 }
 
 /* The evaluation limit is a hard cap on calls of the cost: once it is
- * reached a point is not evaluated (+inf, uncounted) and the stop test
- * after the generation names the limit. Ensembles hand their limits to
- * the nested runs, which cap themselves. */
-static int capped(const augur_solver *s)
+ * reached a point is not evaluated (+inf, uncounted), the generation is
+ * marked cut short, and the stop test after it names the limit and says
+ * so. Ensembles evaluate nothing themselves: they give each nested run a
+ * share of what is left (ensemble.c), so the limit is their total too. */
+static int capped(augur_solver *s)
 {
-    return s->evaluations >= s->max_eval && !s->type->nested_limits;
+    if (s->evaluations < s->max_eval || s->type->nested_limits)
+        return 0;
+    s->cut_short = 1;
+    return 1;
 }
 
 size_t augur__solver_budget_left(const augur_solver *s)
 {
-    if (s->type->nested_limits)
+    if (s->type->nested_limits && !s->max_eval_set)
         return SIZE_MAX;
     return s->max_eval > s->evaluations ? s->max_eval - s->evaluations : 0;
+}
+
+void augur__solver_note_cut(augur_solver *s)
+{
+    s->cut_short = 1;
 }
 
 static double evaluate_one(augur_solver *s, const double *x)
@@ -445,21 +454,29 @@ static int ensure_termination(augur_solver *s)
 
 static int limits_reached(augur_solver *s)
 {
-    if (s->type->nested_limits)
-        return 0;   /* they belong to the nested runs */
     augur__solver_resolve_limits(s);
     size_t gens = s->hist_len - 1;
     int by_gen = gens >= s->max_gen, by_eval = s->evaluations >= s->max_eval;
+    if (s->type->nested_limits) {
+        /* the generation limit belongs to the nested runs; the evaluation
+         * limit is the total, and an ensemble that spent it finished with
+         * its own account of the batch it cut */
+        by_gen = 0;
+        by_eval = by_eval && s->max_eval_set && !s->finished;
+    }
+    char cut[64] = "";
+    if (by_eval && s->cut_short)
+        snprintf(cut, sizeof cut, "; generation %zu cut short", gens);
     if (by_gen && by_eval)
         snprintf(s->reason, sizeof s->reason,
-                 "EvaluationLimits(generations=%zu, evaluations=%zu)",
-                 s->max_gen, s->max_eval);
+                 "EvaluationLimits(generations=%zu, evaluations=%zu%s)",
+                 s->max_gen, s->max_eval, cut);
     else if (by_gen)
         snprintf(s->reason, sizeof s->reason, "EvaluationLimits(generations=%zu)",
                  s->max_gen);
     else if (by_eval)
-        snprintf(s->reason, sizeof s->reason, "EvaluationLimits(evaluations=%zu)",
-                 s->max_eval);
+        snprintf(s->reason, sizeof s->reason, "EvaluationLimits(evaluations=%zu%s)",
+                 s->max_eval, cut);
     return by_gen || by_eval;
 }
 
@@ -519,7 +536,9 @@ static int run_generation(augur_solver *s)
     if (!s->started) {
         if (!s->seed_set)
             augur_solver_set_seed(s, augur__os_seed());
-        rc = ensure_termination(s);
+        rc = augur__solver_check_start(s);
+        if (rc == AUGUR_OK)
+            rc = ensure_termination(s);
         if (rc == AUGUR_OK && s->term)
             augur_term_reset(s->term);
         if (rc == AUGUR_OK) {
@@ -633,7 +652,7 @@ int augur_solve(augur_solver *s, augur_cost cost, void *data,
         augur_solver_set_termination(s, t);
     begin_call(s);
     atomic_store(&s->stop_requested, 0);
-    s->latched = s->finished = 0;
+    s->latched = s->finished = s->cut_short = 0;
     s->idle_steps = 0;
     s->reason[0] = '\0';
     int rc = bind_cost(s, cost, data);

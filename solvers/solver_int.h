@@ -100,6 +100,7 @@ struct augur_solver {
     int recorded_in_step;         /* the algorithm made a record (checkpoint) */
     int latched;                  /* a checkpoint's stop test fired */
     int finished;                 /* the algorithm stopped on its own criterion */
+    int cut_short;                /* the evaluation limit refused a point asked for */
     int started;
     size_t idle_steps;            /* consecutive generations that evaluated nothing */
     atomic_int stop_requested;
@@ -146,9 +147,19 @@ double augur__solver_replay(augur_solver *s, const double *x, double f);
 void augur__solver_absorb(augur_solver *s, const double *x, double raw,
                           size_t evaluations);
 
-/* Evaluations left under the evaluation limit (SIZE_MAX for ensembles,
- * whose nested runs hold it): a batch sends no more rows than this. */
+/* Evaluations left under the evaluation limit (SIZE_MAX for an ensemble
+ * without one): a batch sends no more rows than this, and an ensemble
+ * shares it among the runs of a batch. */
 size_t augur__solver_budget_left(const augur_solver *s);
+
+/* The checks a run makes before the type's start (check.c): the base's
+ * (initial point, random box, a box to start from) and the type's hook;
+ * the message goes to err. check_start writes it to the solver's. */
+int augur__solver_check(const augur_solver *s, char *err, size_t cap);
+int augur__solver_check_start(augur_solver *s);
+
+/* A batch sent fewer rows than it was asked to, for the budget. */
+void augur__solver_note_cut(augur_solver *s);
 
 /* Attach a map the solver then owns (made from a spec). */
 int augur__solver_own_map(augur_solver *s, augur_map *map);

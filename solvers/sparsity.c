@@ -119,6 +119,7 @@ const augur_solver_type augur_solver_sparsity = {
     .params = sparsity_params,
     .population_size = sparsity_size,
     .nested_limits = 1,
+    .check = augur__ensemble_check,
     .start = sparsity_start,
     .step = sparsity_step,
     .free = sparsity_free,

@@ -104,6 +104,38 @@ Test(input, check_refuses_results_and_logs_that_are_not_regular_files)
     done(&r);
 }
 
+/* --- check == run ----------------------------------------------------------- */
+
+/* A file whose run would fail at its start: `check` says so with exit 2
+ * and the line, as `run` does, and writes nothing. Before: check said ok
+ * and run failed with status 1. */
+static void expect_check_like_run(const char *name, const char *text, const char *what)
+{
+    const char *cfg = config(name, text);
+    for (int i = 0; i < 2; i++) {
+        result r = i == 0 ? cli("check", cfg) : cli("run", cfg, "-o", at("never.cfg"));
+        expect_status(r, 2);
+        cr_expect(strstr(r.err, what), "%s: '%s' does not say '%s'", i ? "run" : "check",
+                  r.err, what);
+        done(&r);
+    }
+    cr_expect(!exists(at("never.cfg")), "run wrote results");
+}
+
+Test(input, check_refuses_what_run_would)
+{
+    expect_check_like_run("x0.cfg", "problem = { model = \"rosen\"; dimension = 2; };\n"
+                          "solver = { type = \"nelder-mead\";\n"
+                          "  bounds = { lower = [0.0, 0.0]; upper = [1.0, 1.0]; };\n"
+                          "  initial = { point = [3.0, 0.5]; }; };\n",
+                          "x0.cfg:2: solver: nelder-mead: initial point x0[0] = 3 is outside");
+    expect_check_like_run("np.cfg", "problem = { model = \"rosen\"; dimension = 2; };\n"
+                          "solver = { type = \"de\"; parameters = { population-size = 1; }; };\n",
+                          "np.cfg:2: solver: de: population-size 1 is too small");
+    expect_check_like_run("free.cfg", "problem = { formula = \"x0*x0\"; dimension = 1; };\n",
+                          "free.cfg:1: problem: nelder-mead: no starting point");
+}
+
 /* --- Input files ------------------------------------------------------------- */
 
 Test(input, a_config_that_is_not_a_regular_file_is_refused)

@@ -198,3 +198,46 @@ Test(config, syntax_errors_and_bad_profiles)
                  "a profile scan runs no monitors");
     expect_error(HEAD "solver = { type = \"powell\"; };\n", 1, "needs a problem");
 }
+
+/* --- What the run's start refuses (issue 11, item 6) ------------------------- */
+
+/* `augur check` and `augur run` load the same way, so a file whose run
+ * would fail at its start fails to load, at the solver group's line (the
+ * problem's when there is none). Before: each of these loaded. */
+Test(config, what_the_start_refuses_the_load_refuses)
+{
+    expect_error(HEAD "problem = { model = \"rosen\"; dimension = 2; };\n"
+                 "solver = { type = \"nelder-mead\";\n"
+                 "  bounds = { lower = [0.0, 0.0]; upper = [1.0, 1.0]; };\n"
+                 "  initial = { point = [3.0, 0.5]; }; };\n",
+                 4, "x0[0] = 3 is outside the bounds [0, 1]");
+    expect_error(HEAD "problem = { model = \"rosen\"; dimension = 2; };\n"
+                 "solver = { type = \"de\"; parameters = { population-size = 1; }; };\n",
+                 4, "population-size 1 is too small for best1bin");
+    expect_error(HEAD "problem = { formula = \"x0*x0 + x1*x1\"; dimension = 2; };\n"
+                 "solver = { type = \"powell\"; };\n",
+                 4, "no starting point");
+    expect_error(HEAD "problem = { formula = \"x0*x0 + x1*x1\"; dimension = 2; };\n",
+                 3, "no starting point");
+    expect_error(HEAD "problem = { model = \"rosen\"; dimension = 2; };\n"
+                 "solver = { type = \"nelder-mead\";\n"
+                 "  initial = { lower = [50.0, 50.0]; upper = [60.0, 60.0]; }; };\n",
+                 4, "the random initial box [50, 60] misses the bounds");
+    expect_error(HEAD "problem = { model = \"rosen\"; dimension = 2; };\n"
+                 "solver = { type = \"cmaes\"; parameters = { population = 1; }; };\n",
+                 4, "a population of 1 cannot be ranked");
+    expect_error(HEAD "problem = { model = \"rosen\"; dimension = 2; };\n"
+                 "solver = { type = \"pso\"; parameters = { bound-policy = \"redraw\"; }; };\n",
+                 4, "bounds policy 'redraw' is not supported");
+    expect_error(HEAD "problem = { formula = \"x0*x0 + x1*x1\"; dimension = 2; };\n"
+                 "solver = { type = \"buckshot\";\n"
+                 "  initial = { point = [1.0, 1.0]; }; nested = { type = \"powell\"; }; };\n",
+                 4, "buckshot: starting points need a box");
+    expect_error(HEAD "problem = { model = \"rosen\"; dimension = 2; };\n"
+                 "solver = { type = \"buckshot\";\n"
+                 "  nested = { type = \"de\"; parameters = { population-size = 2; }; }; };\n",
+                 4, "buckshot: nested solver: de: population-size 2 is too small");
+    expect_error(HEAD "problem = { formula = \"x0*x0 + x1*x1\"; dimension = 2; };\n"
+                 "solver = { type = \"auto\"; initial = { point = [1.0, 1.0]; }; };\n",
+                 4, "auto: needs finite bounds");
+}

@@ -35,13 +35,14 @@ static void box_of(const char *model, size_t n, double *lb, double *ub)
 
 /* The seed's example: Buckshot of 20 Powell solvers on the 3-D Rosenbrock
  * in [0,2]^3. The seed limits each run to 50 evaluations, which is not
- * enough for Powell to converge from a random start; 1,000 each is. */
+ * enough for Powell to converge from a random start; 1,000 each is: the
+ * limit is the ensemble's total, 20,000 for 20 runs. */
 Test(ensemble, buckshot_of_powell_on_rosen3)
 {
     augur_solver *s = ensemble("buckshot", "powell", 3, 20, 1);
     double lb[3] = {0, 0, 0}, ub[3] = {2, 2, 2};
     augur_solver_set_bounds(s, lb, ub);
-    augur_solver_set_evaluation_limits(s, 0, 1000);
+    augur_solver_set_evaluation_limits(s, 0, 20 * 1000);   /* a total */
     cr_assert_eq(augur_solve(s, augur_model_rosen, NULL, NULL), AUGUR_OK, "%s",
                  augur_solver_errmsg(s));
     cr_assert_lt(augur_solver_best_energy(s), 1e-8, "f = %g", augur_solver_best_energy(s));
@@ -112,7 +113,7 @@ Test(ensemble, lattice_points_are_grid_centres)
     augur_solver *s = ensemble("lattice", "nelder-mead", 2, 12, 1);
     double lb[2] = {0, 0}, ub[2] = {12, 6};
     augur_solver_set_bounds(s, lb, ub);
-    augur_solver_set_evaluation_limits(s, 0, 10);
+    augur_solver_set_evaluation_limits(s, 0, 12 * 10);   /* a total: 10 a run */
     cr_assert_eq(augur_solve(s, augur_model_sphere, NULL, NULL), AUGUR_OK);
     size_t count;
     const augur_inner_run *runs = augur_ensemble_runs(s, &count);
@@ -135,7 +136,7 @@ Test(ensemble, sparsity_spreads_its_points)
     for (int t = 0; t < 2; t++) {
         augur_solver *s = ensemble(types[t], "nelder-mead", 2, 16, 3);
         augur_solver_set_bounds(s, lb, ub);
-        augur_solver_set_evaluation_limits(s, 0, 5);
+        augur_solver_set_evaluation_limits(s, 0, 16 * 5);   /* 5 a run */
         cr_assert_eq(augur_solve(s, augur_model_sphere, NULL, NULL), AUGUR_OK);
         size_t count;
         const augur_inner_run *runs = augur_ensemble_runs(s, &count);
@@ -172,7 +173,7 @@ Test(ensemble, evaluations_generations_and_monitors_add_up)
     double lb[2] = {-2, -2}, ub[2] = {2, 2};
     augur_solver_set_bounds(s, lb, ub);
     augur_solver_set_param(s, "batches", 3);
-    augur_solver_set_evaluation_limits(s, 0, 300);
+    augur_solver_set_evaluation_limits(s, 0, 18 * 300);   /* 300 a run */
     augur_monitor *gens = augur_monitor_history(0), *evals = augur_monitor_history(0);
     augur_solver_add_generation_monitor(s, augur_monitor_ref(gens));
     augur_solver_add_evaluation_monitor(s, augur_monitor_ref(evals));
@@ -219,7 +220,7 @@ static void run_on(augur_map *map, const char *inner, snapshot *out)
     augur_solver *s = ensemble("buckshot", inner, 3, 12, 21);
     double lb[3] = {-3, -3, -3}, ub[3] = {3, 3, 3};
     augur_solver_set_bounds(s, lb, ub);
-    augur_solver_set_evaluation_limits(s, 0, 600);
+    augur_solver_set_evaluation_limits(s, 0, 12 * 600);   /* 600 a run */
     augur_solver_set_map(s, map);
     augur_monitor *evals = augur_monitor_history(0);
     augur_solver_add_evaluation_monitor(s, evals);

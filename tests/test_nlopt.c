@@ -499,7 +499,7 @@ static augur_solver *buckshot_of_bobyqa(void)
                  augur_solver_errmsg(s));
     double lb[3] = {-5, -5, -5}, ub[3] = {5, 5, 5};
     augur_solver_set_bounds(s, lb, ub);
-    augur_solver_set_evaluation_limits(s, 0, 1000);
+    augur_solver_set_evaluation_limits(s, 0, 8 * 1000);   /* a total: 1000 a run */
     cr_assert_eq(augur_solve(s, augur_model_rosen, NULL, NULL), AUGUR_OK, "%s",
                  augur_solver_errmsg(s));
     return s;

@@ -155,7 +155,8 @@ Test(solver, own_loop_algorithms_checkpoint_and_finish)
     augur_monitor *gens = augur_monitor_history(0);
     augur_solver_add_generation_monitor(s, augur_monitor_ref(gens));
     cr_assert_eq(augur_solve(s, augur_model_rosen, NULL, NULL), AUGUR_OK);
-    cr_assert_str_eq(augur_solver_termination_reason(s), "EvaluationLimits(evaluations=23)");
+    cr_assert_str_eq(augur_solver_termination_reason(s),
+                     "EvaluationLimits(evaluations=23; generation 5 cut short)");
     /* 1 + 5 probes x 5 checkpoints asked for 26; the limit is a hard cap:
      * the last 3 probes are not evaluated */
     cr_assert_eq(augur_solver_evaluations(s), 23, "the cap");

@@ -46,6 +46,10 @@ struct augur_solver_type {
      * names the types with it (a map the algorithm never used would give
      * neither the speed-up nor the crash isolation asked for). */
     int uses_map;
+    /* 1 when start takes its points from augur_solver_initial_points: a run
+     * with neither an initial point nor a finite box to draw from is then
+     * refused before it starts (augur_solver_check), not by the start. */
+    int needs_start;
     /* The condition used when the user sets none; NULL: limits only. */
     augur_termination *(*default_termination)(const void *state, size_t n);
     /* Generation 0: allocate workspaces (parameters are final now), draw the
@@ -64,6 +68,12 @@ struct augur_solver_type {
      * conditions (augur_info's `strategy`; see info.h), or NULL before
      * start. NULL hook: the type has none. */
     const augur_strategy *(*strategy)(const void *state);
+    /* Optional: refuse settings the type's start would refuse (a
+     * population too small, a box it needs), with a message in err, before
+     * anything is allocated or drawn. Runs after the base's own checks
+     * (initial point inside the bounds, a box to start from), both when a
+     * run starts and from augur_solver_check (the config loader's). */
+    int (*check)(const augur_solver *s, const void *state, char *err, size_t cap);
     /* Optional: checkpoints (augur_solver_save / augur_solver_restore,
      * solvers/checkpoint.c). save writes the algorithm's state at a
      * generation boundary with the augur_ckpt_put_* calls; restore is

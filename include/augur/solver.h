@@ -82,6 +82,12 @@ AUGUR_EXTERN int augur_solver_get_param(const augur_solver *s, const char *name,
                                         double *value);
 /* Starting point (copied). Checked against the bounds when the run starts. */
 AUGUR_EXTERN int augur_solver_set_initial_point(augur_solver *s, const double *x0);
+/* What the run's start would refuse, without running: the initial point
+ * outside the bounds, a random box that misses them, no starting point
+ * (neither an initial point nor a finite box), and the type's own checks
+ * (DE's population, a global NLopt algorithm's bounds ...). 0 or the
+ * status the start would return, with its message. */
+AUGUR_EXTERN int augur_solver_check(augur_solver *s);
 /* Draw the starting point(s) uniformly from [lb, ub] (copied, finite). */
 AUGUR_EXTERN int augur_solver_set_random_initial_points(augur_solver *s,
                                                         const double *lb,
