@@ -221,40 +221,17 @@ static int results_text(const augur_job *j, const places *pl, char **text, char 
 
 static int write_replace(const char *path, const char *text, char *err, size_t cap)
 {
-    int checked = augur__output_path_check(path, err, cap);
-    if (checked != AUGUR_OK)
-        return checked;
-    size_t len = strlen(path);
-    char *tmp = malloc(len + 16);
-    if (!tmp)
-        return augur__fail_msg(err, cap, AUGUR_ENOMEM, "out of memory");
-    snprintf(tmp, len + 16, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int rc = augur__fail_msg(err, cap, AUGUR_EIO, "%s: cannot create a file next to "
-                                 "it: %s", path, strerror(errno));
-        free(tmp);
+    augur__replacement r;
+    int rc = augur__replace_begin(&r, path, 0644, err, cap);   /* for sharing */
+    if (rc != AUGUR_OK)
+        return rc;
+    if (augur__replace_write(&r, text, strlen(text)) != 0) {
+        rc = augur__fail_msg(err, cap, AUGUR_EIO, "%s: cannot write it: %s", path,
+                             strerror(errno));
+        augur__replace_abort(&r);
         return rc;
     }
-    /* mkstemp makes it 0600; a results file is for sharing */
-    fchmod(fd, 0644);
-    FILE *fp = fdopen(fd, "w");
-    size_t n = strlen(text);
-    int ok = fp && fwrite(text, 1, n, fp) == n && fflush(fp) == 0 && fsync(fd) == 0;
-    int saved = errno;
-    ok = (fp ? fclose(fp) == 0 : close(fd) == 0) && ok;
-    if (ok && rename(tmp, path) != 0) {
-        saved = errno;
-        ok = 0;
-    }
-    int rc = AUGUR_OK;
-    if (!ok) {
-        unlink(tmp);
-        rc = augur__fail_msg(err, cap, AUGUR_EIO, "%s: cannot write it: %s", path,
-                             strerror(saved));
-    }
-    free(tmp);
-    return rc;
+    return augur__replace_commit(&r, err, cap);
 }
 
 int augur_job_write_results(const augur_job *j, const char *path)

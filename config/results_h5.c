@@ -501,35 +501,20 @@ static int write_file(const augur_job *j, const char *path, const char *tmp,
 int augur__results_h5_write(const augur_job *j, const char *path, const char *text,
                             char *err, size_t cap)
 {
-    int rc = augur__output_path_check(path, err, cap);
+    augur__replacement r;
+    int rc = augur__replace_begin(&r, path, 0644, err, cap);   /* for sharing */
     if (rc != AUGUR_OK)
         return rc;
-    size_t len = strlen(path);
-    char *tmp = malloc(len + 16);
-    if (!tmp)
-        return augur__fail_msg(err, cap, AUGUR_ENOMEM, "out of memory");
-    snprintf(tmp, len + 16, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        rc = augur__fail_msg(err, cap, AUGUR_EIO, "%s: cannot create a file next to it: %s",
-                             path, strerror(errno));
-        free(tmp);
-        return rc;
-    }
-    /* mkstemp makes it 0600; a results file is for sharing */
-    fchmod(fd, 0644);
-    close(fd);
+    augur__replace_release_fd(&r);   /* HDF5 writes the file by its name */
     quiet q;
     hush(&q);
-    rc = write_file(j, path, tmp, text, err, cap);
+    rc = write_file(j, path, r.tmp, text, err, cap);
     unhush(&q);
-    if (rc == AUGUR_OK && rename(tmp, path) != 0)
-        rc = augur__fail_msg(err, cap, AUGUR_EIO, "%s: cannot write it: %s", path,
-                             strerror(errno));
-    if (rc != AUGUR_OK)
-        unlink(tmp);
-    free(tmp);
-    return rc;
+    if (rc != AUGUR_OK) {
+        augur__replace_abort(&r);
+        return rc;
+    }
+    return augur__replace_commit(&r, err, cap);
 }
 
 /* --- Reading ---------------------------------------------------------------------- */

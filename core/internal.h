@@ -143,6 +143,24 @@ char *augur__path_join(const char *dir, const char *path);
  * this before it opens or renames anything. */
 int augur__output_path_check(const char *path, char *err, size_t cap);
 
+/* Replacing path atomically (replace.c): begin checks path and makes a
+ * temporary file beside it (permissions mode); write appends to it (0, or
+ * -1 with errno); commit syncs it, renames it over path and syncs the
+ * directory (on failure the temporary is removed and path untouched);
+ * abort removes it. A library that writes by name (HDF5) is given r.tmp
+ * after release_fd. */
+typedef struct augur__replacement {
+    const char *path;
+    char *tmp;
+    int fd;
+} augur__replacement;
+int augur__replace_begin(augur__replacement *r, const char *path, unsigned mode,
+                         char *err, size_t cap);
+int augur__replace_write(augur__replacement *r, const void *data, size_t len);
+void augur__replace_release_fd(augur__replacement *r);
+int augur__replace_commit(augur__replacement *r, char *err, size_t cap);
+void augur__replace_abort(augur__replacement *r);
+
 /* Open path for reading when it is a regular file (after symbolic links)
  * of at most max_bytes: a FIFO, a device (/dev/zero), a directory or a
  * socket is refused with AUGUR_EINVAL, a larger file with AUGUR_ERANGE,

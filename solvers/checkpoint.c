@@ -449,74 +449,22 @@ static uint64_t fnv1a(const char *p, size_t len)
     return h;
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-    while (len) {
-        ssize_t w = write(fd, p, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        len -= (size_t)w;
-    }
-    return 0;
-}
-
-/* path's directory, for the temporary file and the directory sync. */
-static void dir_of(const char *path, char *dir, size_t cap)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        snprintf(dir, cap, ".");
-    else if (slash == path)
-        snprintf(dir, cap, "/");
-    else
-        snprintf(dir, cap, "%.*s", (int)(slash - path), path);
-}
-
-/* Write text to path atomically: a temporary file in the same directory,
- * synced, then renamed over path, and the directory synced. */
+/* Write head and body to path atomically (core/replace.c): a kill -9 at
+ * any moment leaves the previous checkpoint whole. */
 static int write_atomic(const char *path, const char *head, const char *body,
                         char *err, size_t cap)
 {
-    int rc = augur__output_path_check(path, err, cap);
+    augur__replacement r;
+    int rc = augur__replace_begin(&r, path, 0600, err, cap);
     if (rc != AUGUR_OK)
         return rc;
-    size_t len = strlen(path);
-    char *tmp = malloc(len + 16);
-    if (!tmp)
-        return augur__fail_msg(err, cap, AUGUR_ENOMEM, "out of memory");
-    snprintf(tmp, len + 16, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        rc = augur__fail_msg(err, cap, AUGUR_EIO, "%s: %s", tmp, strerror(errno));
-        free(tmp);
+    if (augur__replace_write(&r, head, strlen(head)) != 0 ||
+        augur__replace_write(&r, body, strlen(body)) != 0) {
+        rc = augur__fail_msg(err, cap, AUGUR_EIO, "%s: %s", path, strerror(errno));
+        augur__replace_abort(&r);
         return rc;
     }
-    int bad = write_all(fd, head, strlen(head)) || write_all(fd, body, strlen(body)) ||
-              fsync(fd) != 0;
-    int saved = errno;
-    bad |= close(fd) != 0;
-    if (!bad && rename(tmp, path) != 0) {
-        saved = errno;
-        bad = 1;
-    }
-    if (bad) {
-        unlink(tmp);
-        rc = augur__fail_msg(err, cap, AUGUR_EIO, "%s: %s", path, strerror(saved));
-        free(tmp);
-        return rc;
-    }
-    free(tmp);
-    char dir[4096];
-    dir_of(path, dir, sizeof dir);
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY);
-    if (dfd >= 0) {
-        fsync(dfd);   /* the rename itself made durable */
-        close(dfd);
-    }
-    return AUGUR_OK;
+    return augur__replace_commit(&r, err, cap);
 }
 
 int augur_solver_save_job(const augur_solver *s, const char *path, const char *job)
