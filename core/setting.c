@@ -215,7 +215,7 @@ int augur__setting_count(const config_setting_t *s, size_t *v, int allow_unlimit
 int augur__setting_size(const config_setting_t *s, size_t min, size_t max, size_t *v,
                         char *err, size_t cap)
 {
-    size_t x;
+    size_t x = 0;
     int rc = augur__setting_count(s, &x, 0, err, cap);
     if (rc != AUGUR_OK)
         return rc;
