@@ -98,11 +98,77 @@ static void draw_point(augur_solver *s, cmaes_state *st, size_t k)
         x[i] = st->mean[i] + st->sigma * x[i];
 }
 
-/* The bounds policy (see cmaes.c): resample redraws, clip and reflect
- * repair the point, and the update then uses the point as evaluated. */
+/* Hansen's boundary transformation of one coordinate (c-cmaes's
+ * boundary_transformation.c): shift y by the period 2 (w + al + au) into
+ * [lb - al - ..., ub + au + ...], mirror it at lb - al and ub + au, then
+ * bend it quadratically within al of lb and au of ub; the identity on
+ * [lb + al, ub - au]. One-sided bounds mirror and bend at their side only. */
+static double transform(double y, double lb, double ub)
+{
+    int lo = lb > -INFINITY, hi = ub < INFINITY;
+    if (lo && hi && !(ub > lb))
+        return lb;
+    double w = ub - lb;
+    double al = lo ? (1 + fabs(lb)) / 20 : 0, au = hi ? (1 + fabs(ub)) / 20 : 0;
+    if (lo && hi) {
+        al = al < w / 2 ? al : w / 2;
+        au = au < w / 2 ? au : w / 2;
+    }
+    if ((!lo || y >= lb + al) && (!hi || y <= ub - au))
+        return y;                       /* the interior: the identity */
+    if (lo && hi) {
+        double xlow = lb - 2 * al - w / 2, xup = ub + 2 * au + w / 2;
+        double r = 2 * (w + al + au);
+        if (y < xlow)
+            y += r * (1 + floor((xlow - y) / r));
+        if (y > xup)
+            y -= r * (1 + floor((y - xup) / r));
+    }
+    if (lo && y < lb - al)
+        y += 2 * (lb - al - y);
+    if (hi && y > ub + au)
+        y -= 2 * (y - ub - au);
+    if (lo && y < lb + al)
+        y = lb + (y - (lb - al)) * (y - (lb - al)) / (4 * al);
+    else if (hi && y > ub - au)
+        y = ub - (y - (ub + au)) * (y - (ub + au)) / (4 * au);
+    /* rounding must not leave the box */
+    if (lo && y < lb)
+        y = lb;
+    if (hi && y > ub)
+        y = ub;
+    return y;
+}
+
+static void transform_point(augur_solver *s, const double *x, double *out, size_t n)
+{
+    const double *lb = augur_solver_lower(s), *ub = augur_solver_upper(s);
+    for (size_t i = 0; i < n; i++)
+        out[i] = transform(x[i], lb[i], ub[i]);
+}
+
+/* Under "transform", the generation's points as evaluated, sorted best
+ * first (the genotypes sorted by rank mapped again, which gives the same
+ * numbers): what the solver publishes as its population. */
+const double *augur__cmaes_sorted_points(augur_solver *s, cmaes_state *st)
+{
+    if (st->policy != CMAES_TRANSFORM)
+        return st->xs;
+    for (size_t r = 0; r < st->lambda; r++)
+        transform_point(s, st->xs + r * st->n, st->xe + r * st->n, st->n);
+    return st->xe;
+}
+
+/* The bounds policy (see cmaes.c): transform maps the point into the box
+ * for evaluation, resample redraws, clip and reflect repair the point, and
+ * the update then uses the point as evaluated. */
 static void confine(augur_solver *s, cmaes_state *st, size_t k)
 {
     double *x = st->x + k * st->n;
+    if (st->policy == CMAES_TRANSFORM) {
+        transform_point(s, x, st->xe + k * st->n, st->n);
+        return;
+    }
     if (augur_solver_in_bounds(s, x))
         return;
     if (st->policy == CMAES_RESAMPLE) {
@@ -264,10 +330,10 @@ void augur__cmaes_adapt_sigma(cmaes_state *st)
 static int eigen(cmaes_state *st)
 {
     size_t n = st->n;
+    gsl_matrix_const_view c = gsl_matrix_const_view_array(st->C, n, n);
     for (int attempt = 0; attempt < 2; attempt++) {
-        for (size_t i = 0; i < n; i++)
-            for (size_t j = 0; j < n; j++)
-                gsl_matrix_set(st->work, i, j, st->C[i * n + j]);
+        /* gsl_eigen_symmv overwrites its input: a block copy of C */
+        gsl_matrix_memcpy(st->work, &c.matrix);
         if (gsl_eigen_symmv(st->work, st->eval, st->evec, st->ws) != GSL_SUCCESS)
             return AUGUR_EFAILED;
         gsl_eigen_symmv_sort(st->eval, st->evec, GSL_EIGEN_SORT_VAL_ASC);
@@ -298,11 +364,11 @@ int augur__cmaes_decompose(augur_solver *s, cmaes_state *st, int force)
         return augur_solver_fail(s, AUGUR_EFAILED, "cmaes: the covariance matrix "
                                  "has broken down at generation %zu (not positive "
                                  "definite or not finite)", st->gen);
-    for (size_t k = 0; k < n; k++) {
+    for (size_t k = 0; k < n; k++)
         st->D[k] = sqrt(gsl_vector_get(st->eval, k));
-        for (size_t j = 0; j < n; j++)
-            st->axes[k * n + j] = gsl_matrix_get(st->evec, j, k);
-    }
+    /* row k of axes is column k of evec */
+    gsl_matrix_view axes = gsl_matrix_view_array(st->axes, n, n);
+    gsl_matrix_transpose_memcpy(&axes.matrix, st->evec);
     st->decomposed_at = st->gen;
     return AUGUR_OK;
 }

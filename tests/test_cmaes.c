@@ -213,9 +213,9 @@ static double outside_bowl(const double *x, size_t n, void *data)
  * in the box and ends within 1e-6 of f = 3. */
 Test(cmaes, every_policy_stays_in_the_box)
 {
-    const char *policies[] = {"resample", "clip", "reflect"};
+    const char *policies[] = {"resample", "clip", "reflect", "transform"};
     double lb[3] = {-1, -1, -1}, ub[3] = {1, 1, 1};
-    for (size_t p = 0; p < 3; p++) {
+    for (size_t p = 0; p < 4; p++) {
         augur_solver *s = augur_solver_create("cmaes", 3);
         augur_solver_set_bounds(s, lb, ub);
         augur_solver_set_seed(s, 3);
