@@ -6,8 +6,6 @@
 #define AUGUR_CMAES_INT_H
 
 #include <stddef.h>
-#include <gsl/gsl_eigen.h>
-#include <gsl/gsl_matrix.h>
 #include "augur/plugin.h"
 
 /* The "bound-policy" choices, in table order. */
@@ -57,9 +55,8 @@ typedef struct cmaes_state {
     double *tmp;             /* 3n scratch: a step, its whitened form, a product */
 
     /* the eigensolver's workspace (full covariance only) */
-    gsl_matrix *work, *evec;
-    gsl_vector *eval;
-    gsl_eigen_symmv_workspace *ws;
+    double *work;         /* n x n + n: tred2's V, then the eigenvalues */
+    double *eval;         /* = work + n x n: C's eigenvalues, ascending */
 
     /* per-generation best and median energies */
     double *hbest, *hmed;
