@@ -453,6 +453,75 @@ static void run_overhead(const char *filter, FILE *csv)
     print_cmaes_ratios(med, use);
 }
 
+/* --- Start-up of short runs --------------------------------------------- */
+/* Issue 12: creating, solving and destroying a Nelder-Mead on the 2-D
+ * sphere from (1, 1), many times, as an ensemble does; augur's
+ * nelder-mead with its default condition against NLopt's LN_NELDERMEAD
+ * with xtol_abs 1e-4 (NLopt's tolerances are all off by default, and the
+ * simplex would run down to rounding; an ftol of 1e-4 stops NLopt's
+ * simplex after 9 evaluations at f = 0.5 from this start). Median of
+ * OVERHEAD_REPS repetitions of STARTUP_RUNS runs, taking turns. */
+#define STARTUP_RUNS 20000
+
+static double sphere2(const double *x, size_t n, void *data)
+{
+    (void)n;
+    ++*(size_t *)data;
+    return x[0] * x[0] + x[1] * x[1];
+}
+
+static double sphere2_nlopt(unsigned n, const double *x, double *g, void *data)
+{
+    (void)g;
+    return sphere2(x, n, data);
+}
+
+static double startup_augur(size_t *evals)
+{
+    static const double x0[2] = {1, 1};
+    double t0 = bench_now();
+    for (int r = 0; r < STARTUP_RUNS; r++) {
+        augur_solver *s = augur_solver_create("nelder-mead", 2);
+        augur_solver_set_initial_point(s, x0);
+        augur_solve(s, sphere2, evals, NULL);
+        augur_solver_destroy(s);
+    }
+    return 1e6 * (bench_now() - t0) / STARTUP_RUNS;
+}
+
+static double startup_nlopt(size_t *evals)
+{
+    double t0 = bench_now();
+    for (int r = 0; r < STARTUP_RUNS; r++) {
+        double x[2] = {1, 1}, f;
+        nlopt_opt o = nlopt_create(NLOPT_LN_NELDERMEAD, 2);
+        nlopt_set_min_objective(o, sphere2_nlopt, evals);
+        nlopt_set_xtol_abs1(o, 1e-4);
+        nlopt_optimize(o, x, &f);
+        nlopt_destroy(o);
+    }
+    return 1e6 * (bench_now() - t0) / STARTUP_RUNS;
+}
+
+static void run_startup(void)
+{
+    double a[OVERHEAD_REPS], b[OVERHEAD_REPS];
+    size_t ea = 0, eb = 0;
+    for (unsigned r = 0; r < OVERHEAD_REPS; r++) {
+        a[r] = startup_augur(&ea);
+        b[r] = startup_nlopt(&eb);
+    }
+    double ma = bench_median(a, OVERHEAD_REPS), mb = bench_median(b, OVERHEAD_REPS);
+    double runs = (double)OVERHEAD_REPS * STARTUP_RUNS;
+    printf("\n== Start-up: create, solve, destroy a Nelder-Mead on the 2-D sphere "
+           "from (1, 1), %d runs, median of %d repetitions\n", STARTUP_RUNS,
+           OVERHEAD_REPS);
+    printf("%-22s %-6s %10s %8s\n", "solver", "lib", "us/run", "evals");
+    printf("%-22s %-6s %10.2f %8.1f\n", "nelder-mead", "augur", ma, (double)ea / runs);
+    printf("%-22s %-6s %10.2f %8.1f\n", "LN_NELDERMEAD", "nlopt", mb, (double)eb / runs);
+    printf("%-22s %17.2f\n", "augur / nlopt", ma / mb);
+}
+
 /* --- The cases ------------------------------------------------------------ */
 
 typedef struct options {
@@ -668,6 +737,7 @@ int main(int argc, char **argv)
     if (!o.overhead_only)
         print_summary(bench_pagmo_available(NULL, 0));
     run_overhead(o.solvers, csv);
+    run_startup();
     printf("\ntotal wall time %.1f s\n", bench_now() - t0);
     if (csv)
         fclose(csv);

@@ -92,15 +92,19 @@ static int fill_dimension(config_setting_t *g, size_t n, char *err, size_t cap)
     return nested ? fill_dimension(nested, n, err, cap) : AUGUR_OK;
 }
 
-/* The solver group; `{ type = "nelder-mead"; }` when the file has none. */
-static config_setting_t *solver_group(config_setting_t *root)
+/* The solver group, with `type = "auto"` when the file names no solver
+ * type (no group, or a group without a type): "just solve it". A fit
+ * without a solver group runs the fit strategy instead (problem_fit.c);
+ * its solver object only carries the seed, so it keeps "nelder-mead". */
+static config_setting_t *solver_group(config_setting_t *root, const char *type)
 {
     config_setting_t *g = config_setting_get_member(root, "solver");
-    if (g)
+    if (!g)
+        g = config_setting_add(root, "solver", CONFIG_TYPE_GROUP);
+    if (!g || config_setting_get_member(g, "type"))
         return g;
-    g = config_setting_add(root, "solver", CONFIG_TYPE_GROUP);
-    config_setting_t *t = g ? config_setting_add(g, "type", CONFIG_TYPE_STRING) : NULL;
-    return t && config_setting_set_string(t, "nelder-mead") ? g : NULL;
+    config_setting_t *t = config_setting_add(g, "type", CONFIG_TYPE_STRING);
+    return t && config_setting_set_string(t, type) ? g : NULL;
 }
 
 /* A model's box where the solver has no bounds of its own. */
@@ -139,7 +143,8 @@ static int check_solver(augur_job *j, config_setting_t *root, const config_setti
 
 static int read_solver(augur_job *j, config_setting_t *root, char *err, size_t cap)
 {
-    config_setting_t *g = solver_group(root);
+    int strategy = j->problem.kind == AUGUR__PROBLEM_FIT && j->problem.strategy;
+    config_setting_t *g = solver_group(root, strategy ? "nelder-mead" : "auto");
     if (!g)
         return augur__fail_msg(err, cap, AUGUR_ENOMEM, "out of memory");
     int rc = fill_dimension(g, j->problem.n, err, cap);

@@ -86,7 +86,10 @@ static int next_range(run_ctx *r, fork_slot *sl, fork_range *out)
     if (*at >= limit || *at >= r->fail_at)
         return 0;
     out->begin = *at;
-    out->end = limit - *at > r->chunk ? *at + r->chunk : limit;
+    if (r->m->schedule == AUGUR_SCHEDULE_STATIC)
+        out->end = limit - *at > r->chunk ? *at + r->chunk : limit;
+    else
+        out->end = augur__map_chunk_end(r->m, *at, limit, r->st->n);
     *at = out->end;
     return 1;
 }

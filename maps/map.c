@@ -197,9 +197,35 @@ size_t augur__map_chunk(const augur_map *m, size_t ntasks, int workers)
     if (m->schedule == AUGUR_SCHEDULE_STATIC)
         return (ntasks + w - 1) / w;
     /* About four chunks per worker: small enough to balance unequal tasks,
-     * large enough to keep the per-message cost off cheap ones. */
+     * large enough to keep the per-message cost off cheap ones. The
+     * largest of augur__map_chunk_end's chunks. */
     size_t c = (ntasks + 4 * w - 1) / (4 * w);
     return c ? c : 1;
+}
+
+size_t augur__map_chunk_end(const augur_map *m, size_t begin, size_t ntasks, int workers)
+{
+    if (begin >= ntasks)
+        return ntasks;
+    size_t w = workers > 0 ? (size_t)workers : 1;
+    if (m->chunk || m->schedule == AUGUR_SCHEDULE_STATIC) {
+        size_t c = augur__map_chunk(m, ntasks, workers);
+        return ntasks - begin > c ? begin + c : ntasks;
+    }
+    /* Guided, capped: a chunk takes half a worker's share of what is left,
+     * ceil((ntasks - begin) / (2 w)), at most augur__map_chunk() (about a
+     * quarter of a worker's share of the job), at least one task. Chunks of
+     * one size left a short last chunk: 50 tasks on 2 workers made
+     * 7 x 7 + 1, and equal tasks ran 28 on one worker and 22 on the other
+     * (1.79x at best). Here the tail shrinks to single tasks (7, 7, 7, 7,
+     * 6, 4, 3, 3, 2, 1, 1, 1, 1), so equal tasks end with the workers a
+     * task or two apart, whichever order they take the chunks in. The size
+     * depends only on begin, so every backend cuts a job the same way. */
+    size_t cap = augur__map_chunk(m, ntasks, workers);
+    size_t left = ntasks - begin, c = (left + 2 * w - 1) / (2 * w);
+    if (c > cap)
+        c = cap;
+    return begin + (c ? c : 1);
 }
 
 int augur__map_exec_at(const augur_map_job *job, augur_task_fn fn, size_t index,

@@ -80,6 +80,12 @@ int augur__map_exec_at(const augur_map_job *job, augur_task_fn fn, size_t index,
                        const void *in, void *out, char *err, size_t cap);
 /* Tasks per message for this job (resolves chunk 0 as map.h says). */
 AUGUR__SHARED size_t augur__map_chunk(const augur_map *m, size_t ntasks, int workers);
+/* The end of the chunk that starts at task begin: under the dynamic
+ * schedule with no chunk set, guided chunks (half a worker's share of what
+ * is left, at most augur__map_chunk()); otherwise begin +
+ * augur__map_chunk(), capped at ntasks. */
+AUGUR__SHARED size_t augur__map_chunk_end(const augur_map *m, size_t begin, size_t ntasks,
+                                          int workers);
 /* Record a failure on the map. */
 AUGUR__SHARED int augur__map_fail(augur_map *m, int code, const char *fmt, ...)
     AUGUR__PRINTF(3, 4);

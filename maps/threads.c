@@ -5,10 +5,11 @@
  * none. Under one mutex the caller bumps a generation and broadcasts
  * `start`; the last thread to finish signals `finish`. The caller only
  * waits (it takes no tasks): `workers` threads run tasks. No lock is taken
- * per task; dynamic chunks are claimed with one atomic fetch-and-add.
+ * per task; dynamic chunks are claimed with one atomic compare-and-swap.
  *
- * Schedules: DYNAMIC deals chunks of augur__map_chunk() tasks in index
- * order to whichever thread is free. STATIC fixes the split up front: with
+ * Schedules: DYNAMIC deals the chunks of augur__map_chunk_end() (guided:
+ * shrinking to single tasks at the end) in index order to whichever
+ * thread is free. STATIC fixes the split up front: with
  * no chunk set, thread w takes the equalportion augur_group_portion(ntasks,
  * workers, w); with chunk c, chunk k goes to thread k mod workers (OpenMP's
  * schedule(static, c)). Seeds come from (job seed, index) in
@@ -76,6 +77,7 @@ typedef struct pool {
     const void *shared;
     size_t shared_len;
     size_t chunk;
+    const augur_map *map;         /* DYNAMIC: for the chunk boundaries */
     int scheduled;                /* STATIC */
     int portions;                 /* STATIC with no chunk set: equalportion */
     /* lock-free; padded so the hot words do not share cache lines */
@@ -183,10 +185,16 @@ static void run_body(pool *p, seat *s)
             if (!run_range(p, s, b, b + c < n ? b + c : n))
                 break;
     } else {
-        for (;;) {
-            size_t b = atomic_fetch_add_explicit(&p->next, c, memory_order_relaxed);
-            if (b >= n || !run_range(p, s, b, b + c < n ? b + c : n))
+        size_t b = atomic_load_explicit(&p->next, memory_order_relaxed);
+        while (b < n) {
+            size_t e = augur__map_chunk_end(p->map, b, n, p->started);
+            if (!atomic_compare_exchange_weak_explicit(&p->next, &b, e,
+                                                       memory_order_relaxed,
+                                                       memory_order_relaxed))
+                continue;         /* b now holds the current value */
+            if (!run_range(p, s, b, e))
                 break;
+            b = atomic_load_explicit(&p->next, memory_order_relaxed);
         }
     }
 }
@@ -202,6 +210,7 @@ static int threads_run(augur_map *m, void *state, const augur_map_job *job,
     p->scheduled = m->schedule == AUGUR_SCHEDULE_STATIC;
     p->portions = p->scheduled && m->chunk == 0;
     p->chunk = augur__map_chunk(m, job->ntasks, p->started);
+    p->map = m;
     if (p->chunk > job->ntasks)   /* so chunk * workers cannot wrap */
         p->chunk = job->ntasks;
     atomic_store(&p->next, 0);

@@ -76,7 +76,7 @@ static double repair_one(augur_solver *s, double v, size_t i,
     case AUGUR_BOUNDS_PERIODIC:
         return wrap(v, lo, hi);
     case AUGUR_BOUNDS_REDRAW:
-        return lo + (hi - lo) * gsl_rng_uniform(s->rng);
+        return lo + (hi - lo) * gsl_rng_uniform(augur_solver_rng(s));
     default:
         return fmin(fmax(v, lo), hi);
     }

@@ -18,7 +18,7 @@ static int scatter_points(augur_solver *s, augur_ensemble *e, double *X, size_t 
                           const double *lo, const double *hi)
 {
     (void)e;
-    return augur_sample((augur_sampler)s->base.sampler, s->rng, s->n, m, lo, hi, X,
+    return augur_sample((augur_sampler)s->base.sampler, augur_solver_rng(s), s->n, m, lo, hi, X,
                         s->errmsg, sizeof s->errmsg);
 }
 

@@ -6,12 +6,10 @@
 #define AUGUR_CMAES_INT_H
 
 #include <stddef.h>
-#include <gsl/gsl_eigen.h>
-#include <gsl/gsl_matrix.h>
 #include "augur/plugin.h"
 
 /* The "bound-policy" choices, in table order. */
-enum { CMAES_RESAMPLE, CMAES_CLIP, CMAES_REFLECT };
+enum { CMAES_RESAMPLE, CMAES_CLIP, CMAES_REFLECT, CMAES_TRANSFORM };
 
 /* Redraws of one point under "resample" before it is clipped instead. */
 #define CMAES_MAX_RESAMPLE 100
@@ -45,7 +43,11 @@ typedef struct cmaes_state {
 
     /* one generation */
     double *z;            /* lambda x n standard normals (the last draws) */
-    double *x;            /* lambda x n points, as evaluated */
+    double *x;            /* lambda x n points (under "transform" the
+                           * genotypes, which the update uses) */
+    double *xe;           /* lambda x n: the points as evaluated, x mapped
+                           * into the box ("transform"; else x itself);
+                           * after ranking, sorted best first */
     double *f;            /* lambda energies */
     double *xs, *fs;      /* the same, sorted best first */
     struct cmaes_rank *order;
@@ -53,9 +55,8 @@ typedef struct cmaes_state {
     double *tmp;             /* 3n scratch: a step, its whitened form, a product */
 
     /* the eigensolver's workspace (full covariance only) */
-    gsl_matrix *work, *evec;
-    gsl_vector *eval;
-    gsl_eigen_symmv_workspace *ws;
+    double *work;         /* n x n + n: tred2's V, then the eigenvalues */
+    double *eval;         /* = work + n x n: C's eigenvalues, ascending */
 
     /* per-generation best and median energies */
     double *hbest, *hmed;
@@ -72,6 +73,7 @@ typedef struct cmaes_rank {
 /* cmaes_update.c: the phases of one generation, in the order they run. */
 int augur__cmaes_sample(augur_solver *s, cmaes_state *st);
 void augur__cmaes_rank(cmaes_state *st);
+const double *augur__cmaes_sorted_points(augur_solver *s, cmaes_state *st);
 void augur__cmaes_recombine(cmaes_state *st);
 void augur__cmaes_update_paths(cmaes_state *st);
 void augur__cmaes_adapt_covariance(cmaes_state *st);

@@ -14,7 +14,7 @@
  *                delta = (1 - h_sig) c_c (2 - c_c); w°_i = w_i for w_i >= 0,
  *                w_i n / |C^-1/2 y_i|^2 for the negative (active) weights
  *   step size    sigma = sigma exp((c_s / d_s) (|p_s| / chiN - 1))
- *   decompose    C = B diag(D^2) B^T (gsl_eigen_symmv), when due
+ *   decompose    C = B diag(D^2) B^T (tred2 + tql2, below), when due
  *
  * Separable CMA-ES keeps only C's diagonal (B = I, D = sqrt(diag C)), so
  * every phase is O(n) per point. The full version keeps C, B and D and
@@ -98,11 +98,77 @@ static void draw_point(augur_solver *s, cmaes_state *st, size_t k)
         x[i] = st->mean[i] + st->sigma * x[i];
 }
 
-/* The bounds policy (see cmaes.c): resample redraws, clip and reflect
- * repair the point, and the update then uses the point as evaluated. */
+/* Hansen's boundary transformation of one coordinate (c-cmaes's
+ * boundary_transformation.c): shift y by the period 2 (w + al + au) into
+ * [lb - al - ..., ub + au + ...], mirror it at lb - al and ub + au, then
+ * bend it quadratically within al of lb and au of ub; the identity on
+ * [lb + al, ub - au]. One-sided bounds mirror and bend at their side only. */
+static double transform(double y, double lb, double ub)
+{
+    int lo = lb > -INFINITY, hi = ub < INFINITY;
+    if (lo && hi && !(ub > lb))
+        return lb;
+    double w = ub - lb;
+    double al = lo ? (1 + fabs(lb)) / 20 : 0, au = hi ? (1 + fabs(ub)) / 20 : 0;
+    if (lo && hi) {
+        al = al < w / 2 ? al : w / 2;
+        au = au < w / 2 ? au : w / 2;
+    }
+    if ((!lo || y >= lb + al) && (!hi || y <= ub - au))
+        return y;                       /* the interior: the identity */
+    if (lo && hi) {
+        double xlow = lb - 2 * al - w / 2, xup = ub + 2 * au + w / 2;
+        double r = 2 * (w + al + au);
+        if (y < xlow)
+            y += r * (1 + floor((xlow - y) / r));
+        if (y > xup)
+            y -= r * (1 + floor((y - xup) / r));
+    }
+    if (lo && y < lb - al)
+        y += 2 * (lb - al - y);
+    if (hi && y > ub + au)
+        y -= 2 * (y - ub - au);
+    if (lo && y < lb + al)
+        y = lb + (y - (lb - al)) * (y - (lb - al)) / (4 * al);
+    else if (hi && y > ub - au)
+        y = ub - (y - (ub + au)) * (y - (ub + au)) / (4 * au);
+    /* rounding must not leave the box */
+    if (lo && y < lb)
+        y = lb;
+    if (hi && y > ub)
+        y = ub;
+    return y;
+}
+
+static void transform_point(augur_solver *s, const double *x, double *out, size_t n)
+{
+    const double *lb = augur_solver_lower(s), *ub = augur_solver_upper(s);
+    for (size_t i = 0; i < n; i++)
+        out[i] = transform(x[i], lb[i], ub[i]);
+}
+
+/* Under "transform", the generation's points as evaluated, sorted best
+ * first (the genotypes sorted by rank mapped again, which gives the same
+ * numbers): what the solver publishes as its population. */
+const double *augur__cmaes_sorted_points(augur_solver *s, cmaes_state *st)
+{
+    if (st->policy != CMAES_TRANSFORM)
+        return st->xs;
+    for (size_t r = 0; r < st->lambda; r++)
+        transform_point(s, st->xs + r * st->n, st->xe + r * st->n, st->n);
+    return st->xe;
+}
+
+/* The bounds policy (see cmaes.c): transform maps the point into the box
+ * for evaluation, resample redraws, clip and reflect repair the point, and
+ * the update then uses the point as evaluated. */
 static void confine(augur_solver *s, cmaes_state *st, size_t k)
 {
     double *x = st->x + k * st->n;
+    if (st->policy == CMAES_TRANSFORM) {
+        transform_point(s, x, st->xe + k * st->n, st->n);
+        return;
+    }
     if (augur_solver_in_bounds(s, x))
         return;
     if (st->policy == CMAES_RESAMPLE) {
@@ -258,20 +324,200 @@ void augur__cmaes_adapt_sigma(cmaes_state *st)
 
 /* --- Decomposition ------------------------------------------------------- */
 
-/* Numerical trouble can leave C with a non-positive eigenvalue; as Hansen's
- * code does, lift the diagonal so that the condition number is 1e14 (the
- * ConditionCov limit) and decompose again. */
+/* The symmetric eigensolver: Householder tridiagonalisation and the
+ * implicit QL algorithm (tred2 and tql2 of EISPACK, in the public-domain
+ * form of JAMA's EigenvalueDecomposition, which Hansen's c-cmaes also
+ * uses). Plain loops: at CMA-ES's sizes (n of 2 to a few dozen) calls into
+ * a BLAS cost more than the arithmetic, and GSL's gsl_eigen_symmv took
+ * two to three times as long. */
+
+/* tred2: V (n x n, row-major) holds C on entry and the orthogonal
+ * transformation on exit; d the diagonal and e the subdiagonal (e[0] = 0)
+ * of the tridiagonal matrix. */
+static void tred2(size_t n, double *V, double *d, double *e)
+{
+#define V_(i, j) V[(size_t)(i) * n + (size_t)(j)]
+    for (size_t j = 0; j < n; j++)
+        d[j] = V_(n - 1, j);
+    for (size_t i = n - 1; i > 0; i--) {
+        double scale = 0, h = 0;
+        for (size_t k = 0; k < i; k++)
+            scale += fabs(d[k]);
+        if (scale == 0) {
+            e[i] = d[i - 1];
+            for (size_t j = 0; j < i; j++) {
+                d[j] = V_(i - 1, j);
+                V_(i, j) = 0;
+                V_(j, i) = 0;
+            }
+        } else {
+            for (size_t k = 0; k < i; k++) {
+                d[k] /= scale;
+                h += d[k] * d[k];
+            }
+            double f = d[i - 1], g = sqrt(h);
+            if (f > 0)
+                g = -g;
+            e[i] = scale * g;
+            h -= f * g;
+            d[i - 1] = f - g;
+            for (size_t j = 0; j < i; j++)
+                e[j] = 0;
+            for (size_t j = 0; j < i; j++) {
+                f = d[j];
+                V_(j, i) = f;
+                g = e[j] + V_(j, j) * f;
+                for (size_t k = j + 1; k < i; k++) {
+                    g += V_(k, j) * d[k];
+                    e[k] += V_(k, j) * f;
+                }
+                e[j] = g;
+            }
+            f = 0;
+            for (size_t j = 0; j < i; j++) {
+                e[j] /= h;
+                f += e[j] * d[j];
+            }
+            double hh = f / (h + h);
+            for (size_t j = 0; j < i; j++)
+                e[j] -= hh * d[j];
+            for (size_t j = 0; j < i; j++) {
+                f = d[j];
+                g = e[j];
+                for (size_t k = j; k < i; k++)
+                    V_(k, j) -= f * e[k] + g * d[k];
+                d[j] = V_(i - 1, j);
+                V_(i, j) = 0;
+            }
+        }
+        d[i] = h;
+    }
+    for (size_t i = 0; i + 1 < n; i++) {
+        V_(n - 1, i) = V_(i, i);
+        V_(i, i) = 1;
+        double h = d[i + 1];
+        if (h != 0) {
+            for (size_t k = 0; k <= i; k++)
+                d[k] = V_(k, i + 1) / h;
+            for (size_t j = 0; j <= i; j++) {
+                double g = 0;
+                for (size_t k = 0; k <= i; k++)
+                    g += V_(k, i + 1) * V_(k, j);
+                for (size_t k = 0; k <= i; k++)
+                    V_(k, j) -= g * d[k];
+            }
+        }
+        for (size_t k = 0; k <= i; k++)
+            V_(k, i + 1) = 0;
+    }
+    for (size_t j = 0; j < n; j++) {
+        d[j] = V_(n - 1, j);
+        V_(n - 1, j) = 0;
+    }
+    V_(n - 1, n - 1) = 1;
+    e[0] = 0;
+#undef V_
+}
+
+/* tql2 on the tridiagonal (d, e) from tred2, rotating the eigenvector
+ * rows: row i of Q (n x n) is column i of tred2's V on entry and the
+ * eigenvector of d[i] on exit, sorted by ascending eigenvalue. Returns 0
+ * when an eigenvalue fails to converge in 30 n sweeps. */
+static int tql2(size_t n, double *Q, double *d, double *e)
+{
+    for (size_t i = 1; i < n; i++)
+        e[i - 1] = e[i];
+    e[n - 1] = 0;
+    double f = 0, tst1 = 0, eps = 0x1p-52;
+    for (size_t l = 0; l < n; l++) {
+        tst1 = fmax(tst1, fabs(d[l]) + fabs(e[l]));
+        size_t m = l;
+        while (m < n - 1 && fabs(e[m]) > eps * tst1)
+            m++;
+        if (m > l) {
+            size_t iter = 0;
+            do {
+                if (++iter > 30 * n)
+                    return 0;
+                double g = d[l], p = (d[l + 1] - g) / (2 * e[l]);
+                double r = sqrt(p * p + 1);
+                if (p < 0)
+                    r = -r;
+                d[l] = e[l] / (p + r);
+                d[l + 1] = e[l] * (p + r);
+                double dl1 = d[l + 1], h = g - d[l];
+                for (size_t i = l + 2; i < n; i++)
+                    d[i] -= h;
+                f += h;
+                p = d[m];
+                double c = 1, c2 = 1, c3 = 1, el1 = e[l + 1], s = 0, s2 = 0;
+                for (size_t i = m; i-- > l;) {
+                    c3 = c2;
+                    c2 = c;
+                    s2 = s;
+                    g = c * e[i];
+                    h = c * p;
+                    r = sqrt(p * p + e[i] * e[i]);
+                    e[i + 1] = s * r;
+                    s = e[i] / r;
+                    c = p / r;
+                    p = c * d[i] - s * g;
+                    d[i + 1] = h + s * (c * g + s * d[i]);
+                    double *qi = Q + i * n, *qj = qi + n;
+                    for (size_t k = 0; k < n; k++) {
+                        h = qj[k];
+                        qj[k] = s * qi[k] + c * h;
+                        qi[k] = c * qi[k] - s * h;
+                    }
+                }
+                p = -s * s2 * c3 * el1 * e[l] / dl1;
+                e[l] = s * p;
+                d[l] = c * p;
+            } while (fabs(e[l]) > eps * tst1);
+        }
+        d[l] += f;
+        e[l] = 0;
+    }
+    for (size_t i = 0; i + 1 < n; i++) {
+        size_t k = i;
+        double p = d[i];
+        for (size_t j = i + 1; j < n; j++)
+            if (d[j] < p) {
+                k = j;
+                p = d[j];
+            }
+        if (k != i) {
+            d[k] = d[i];
+            d[i] = p;
+            for (size_t j = 0; j < n; j++) {
+                double t = Q[i * n + j];
+                Q[i * n + j] = Q[k * n + j];
+                Q[k * n + j] = t;
+            }
+        }
+    }
+    return 1;
+}
+
+/* C = axes^T diag(eval) axes into st->eval (ascending) and st->axes (row k
+ * the eigenvector of eval[k]); st->work holds tred2's V, st->tmp (3n) is
+ * free here and holds the subdiagonal. Numerical trouble can leave C with
+ * a non-positive eigenvalue; as Hansen's code does, lift the diagonal so
+ * that the condition number is 1e14 (the ConditionCov limit) and
+ * decompose again. */
 static int eigen(cmaes_state *st)
 {
     size_t n = st->n;
+    double *V = st->work, *d = st->eval, *e = st->tmp;
     for (int attempt = 0; attempt < 2; attempt++) {
-        for (size_t i = 0; i < n; i++)
-            for (size_t j = 0; j < n; j++)
-                gsl_matrix_set(st->work, i, j, st->C[i * n + j]);
-        if (gsl_eigen_symmv(st->work, st->eval, st->evec, st->ws) != GSL_SUCCESS)
+        memcpy(V, st->C, n * n * sizeof *V);
+        tred2(n, V, d, e);
+        for (size_t i = 0; i < n; i++)      /* rows of axes = columns of V */
+            for (size_t k = 0; k < n; k++)
+                st->axes[i * n + k] = V[k * n + i];
+        if (!tql2(n, st->axes, d, e))
             return AUGUR_EFAILED;
-        gsl_eigen_symmv_sort(st->eval, st->evec, GSL_EIGEN_SORT_VAL_ASC);
-        double lo = gsl_vector_get(st->eval, 0), hi = gsl_vector_get(st->eval, n - 1);
+        double lo = d[0], hi = d[n - 1];
         if (lo > 0 && isfinite(hi))
             return AUGUR_OK;
         if (!isfinite(hi) || !(hi > 0))
@@ -298,11 +544,8 @@ int augur__cmaes_decompose(augur_solver *s, cmaes_state *st, int force)
         return augur_solver_fail(s, AUGUR_EFAILED, "cmaes: the covariance matrix "
                                  "has broken down at generation %zu (not positive "
                                  "definite or not finite)", st->gen);
-    for (size_t k = 0; k < n; k++) {
-        st->D[k] = sqrt(gsl_vector_get(st->eval, k));
-        for (size_t j = 0; j < n; j++)
-            st->axes[k * n + j] = gsl_matrix_get(st->evec, j, k);
-    }
+    for (size_t k = 0; k < n; k++)
+        st->D[k] = sqrt(st->eval[k]);
     st->decomposed_at = st->gen;
     return AUGUR_OK;
 }

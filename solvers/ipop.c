@@ -106,7 +106,7 @@ static void plan_next(augur_solver *s, ipop_state *st)
         st->lambda = grown(st, (double)st->made[LARGE]);
         return;
     }
-    double u = gsl_rng_uniform(s->rng);
+    double u = gsl_rng_uniform(augur_solver_rng(s));
     double large = (double)grown(st, st->made[LARGE] > 1 ? (double)st->made[LARGE] - 1 : 1);
     double p = floor((double)st->lambda0 *
                      pow(large / (2 * (double)st->lambda0), u * u));
@@ -158,7 +158,7 @@ static int next_run(augur_solver *s, augur_ensemble *e, double *X, size_t m,
         e->spec = NULL;
     }
     st->evals_before = s->evaluations;
-    int rc = augur_sample((augur_sampler)s->base.sampler, s->rng, s->n, m, lo, hi,
+    int rc = augur_sample((augur_sampler)s->base.sampler, augur_solver_rng(s), s->n, m, lo, hi,
                           X, s->errmsg, sizeof s->errmsg);
     return rc == AUGUR_OK ? respec(s, st) : rc;
 }

@@ -49,7 +49,7 @@ static int grid_points(augur_solver *s, augur_ensemble *e, double *X, size_t m,
     lattice_state *st = (lattice_state *)e;
     size_t n = s->n;
     for (size_t i = 0; i < n; i++)
-        st->shift[i] = e->done ? gsl_rng_uniform(s->rng) - 0.5 : 0;
+        st->shift[i] = e->done ? gsl_rng_uniform(augur_solver_rng(s)) - 0.5 : 0;
     for (size_t k = 0; k < m; k++) {
         size_t rest = k;   /* k in mixed radix: one digit per axis */
         for (size_t i = 0; i < n; i++) {

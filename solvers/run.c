@@ -294,7 +294,7 @@ static double draw_near(augur_solver *s, size_t i, double radius)
 {
     double c = s->x0[i];
     double half = c != 0 ? radius * fabs(c) : radius;
-    double v = c - half + 2 * half * gsl_rng_uniform(s->rng);
+    double v = c - half + 2 * half * gsl_rng_uniform(augur_solver_rng(s));
     return fmin(fmax(v, s->lb[i]), s->ub[i]);
 }
 
@@ -318,7 +318,7 @@ int augur_solver_initial_points(augur_solver *s, double *X, size_t m, double rad
     for (size_t i = 0; i < s->n && rc == AUGUR_OK; i++)
         rc = draw_box(s, i, &box[i], &box[s->n + i]);
     if (rc == AUGUR_OK)
-        rc = augur_sample((augur_sampler)s->base.sampler, s->rng, s->n, m, box,
+        rc = augur_sample((augur_sampler)s->base.sampler, augur_solver_rng(s), s->n, m, box,
                           box + s->n, X, s->errmsg, sizeof s->errmsg);
     free(box);
     return rc;
@@ -329,7 +329,7 @@ int augur_solver_sample_bounds(augur_solver *s, double *X, size_t m)
     if (!augur_solver_bounds_finite(s))
         return augur_solver_fail(s, AUGUR_ESTATE, "%s: sampling the bounds needs "
                                  "finite bounds", s->type->name);
-    return augur_sample((augur_sampler)s->base.sampler, s->rng, s->n, m, s->lb,
+    return augur_sample((augur_sampler)s->base.sampler, augur_solver_rng(s), s->n, m, s->lb,
                         s->ub, X, s->errmsg, sizeof s->errmsg);
 }
 

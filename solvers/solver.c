@@ -50,6 +50,23 @@ static double *alloc_fill(size_t n, double value)
     return a;
 }
 
+/* gsl_rng_alloc seeds the generator it makes (624 words of mt19937 state)
+ * only for augur_solver_rng to seed it again: the same struct, unseeded
+ * (gsl_rng's fields are public; gsl_rng_free releases both blocks). */
+static gsl_rng *rng_alloc(void)
+{
+    gsl_rng *r = malloc(sizeof *r);
+    if (!r)
+        return NULL;
+    r->type = gsl_rng_mt19937;
+    r->state = calloc(1, gsl_rng_mt19937->size);
+    if (!r->state) {
+        free(r);
+        return NULL;
+    }
+    return r;
+}
+
 int augur_solver_new(augur_solver **out, const char *type_name, size_t n,
                      char *err, size_t cap)
 {
@@ -81,7 +98,8 @@ int augur_solver_new(augur_solver **out, const char *type_name, size_t n,
     s->rec_x = alloc_fill(n, NAN);
     s->prev_rec_x = alloc_fill(n, NAN);
     s->trial = alloc_fill(n, NAN);
-    s->rng = gsl_rng_alloc(gsl_rng_mt19937);
+    s->rng = rng_alloc();
+    s->rng_stale = 1;
     if (!s->state || !s->lb || !s->ub || !s->best_x || !s->rec_x ||
         !s->prev_rec_x || !s->trial || !s->rng)
         goto nomem;
@@ -351,8 +369,9 @@ int augur_solver_set_seed(augur_solver *s, uint64_t seed)
     augur__solver_clear(s);
     s->seed = seed;
     s->seed_set = 1;
-    /* mt19937 takes 32 bits of seed; mixing first spreads nearby seeds. */
-    gsl_rng_set(s->rng, (unsigned long)(augur__mix_seed(seed, 0) & 0xffffffffu));
+    /* Seeding mt19937 fills 624 words: left to the first draw
+     * (augur_solver_rng), as a Nelder-Mead run never draws at all. */
+    s->rng_stale = 1;
     return AUGUR_OK;
 }
 
@@ -570,6 +589,11 @@ void *augur_solver_state(augur_solver *s)
 
 gsl_rng *augur_solver_rng(augur_solver *s)
 {
+    if (s->rng_stale) {
+        /* mt19937 takes 32 bits of seed; mixing first spreads nearby seeds. */
+        gsl_rng_set(s->rng, (unsigned long)(augur__mix_seed(s->seed, 0) & 0xffffffffu));
+        s->rng_stale = 0;
+    }
     return s->rng;
 }
 

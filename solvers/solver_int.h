@@ -36,6 +36,8 @@ struct augur_solver {
     double *init_lb, *init_ub;    /* NULL when no random box was set */
 
     gsl_rng *rng;
+    int rng_stale;        /* rng not yet seeded from seed: done at first use
+                           * (augur_solver_rng), since many runs never draw */
     uint64_t seed;
     int seed_set;
 

@@ -44,7 +44,7 @@ static int sparse_points(augur_solver *s, augur_ensemble *e, double *X, size_t m
     sparsity_state *st = (sparsity_state *)e;
     size_t n = s->n, c = (size_t)st->candidates;
     for (size_t k = 0; k < m; k++) {
-        int rc = augur_sample((augur_sampler)s->base.sampler, s->rng, n, c, lo, hi,
+        int rc = augur_sample((augur_sampler)s->base.sampler, augur_solver_rng(s), n, c, lo, hi,
                               st->pool, s->errmsg, sizeof s->errmsg);
         if (rc != AUGUR_OK)
             return rc;

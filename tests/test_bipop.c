@@ -72,12 +72,17 @@ Test(bipop, solves_rot_ellipsoid10_and_rosen10)
     cr_assert_lt(run("ipop", "rosen", 1, 100000), 1e-8);
 }
 
-Test(bipop, rastrigin10_four_of_five)
+/* BIPOP solves Rastrigin-10 within 100,000 evaluations on about 40% of
+ * seeds: 9 of seeds 1-20 (7 with GSL's eigensolver, which rounds
+ * differently). Seeds 1-10 give 5 (5 with GSL's as well, though not the
+ * same ones); this test once asked for 4 of seeds 1-5, which held only on
+ * GSL's rounding. */
+Test(bipop, rastrigin10_four_of_ten)
 {
     int ok = 0;
-    for (uint64_t seed = 1; seed <= 5; seed++)
+    for (uint64_t seed = 1; seed <= 10; seed++)
         ok += run("ipop", "rastrigin", seed, 100000) < 1e-8;
-    cr_assert_geq(ok, 4, "%d of 5", ok);
+    cr_assert_geq(ok, 4, "%d of 10", ok);
 }
 
 /* The runs follow the regime rule: a small run exactly when the small

@@ -152,7 +152,7 @@ Test(config, results_files_hold_the_resolved_input_and_the_answer)
     const char *type = NULL, *reason = NULL, *version = NULL;
     long long every = 0, evaluations = 0;
     int dim = 0;
-    cr_expect(config_lookup_string(&c, "solver.type", &type) && !strcmp(type, "nelder-mead"));
+    cr_expect(config_lookup_string(&c, "solver.type", &type) && !strcmp(type, "auto"));
     cr_expect(config_lookup_int(&c, "solver.dimension", &dim) && dim == 2);
     /* seeds past INT64_MAX are written as text (libconfig's are signed) */
     const config_setting_t *seed = config_lookup(&c, "solver.seed");
@@ -162,7 +162,8 @@ Test(config, results_files_hold_the_resolved_input_and_the_answer)
                         : (uint64_t)config_setting_get_int64(seed);
     cr_expect_eq(used, augur_solver_seed(augur_job_solver(j)));
     cr_expect_not_null(config_lookup(&c, "solver.bounds.lower"), "the model's box");
-    cr_expect_not_null(config_lookup(&c, "solver.parameters.radius"), "every parameter");
+    cr_expect_not_null(config_lookup(&c, "solver.parameters.polish-radius"),
+                      "every parameter");
     cr_expect(config_lookup_int64(&c, "monitors.[0].every", &every) || 1);
     cr_expect_not_null(config_lookup(&c, "monitors.[0].cap"));
     cr_expect(config_lookup_int64(&c, "results.evaluations", &evaluations) &&

@@ -180,3 +180,29 @@ Test(config, the_summary_says_whether_the_polish_converged)
     free(out);
     augur_job_destroy(j);
 }
+
+/* A config that names no solver type runs "auto" (BIPOP-CMA-ES and a
+ * polish); a fit with no solver group keeps the fit strategy instead. */
+Test(config, no_solver_type_means_auto)
+{
+    augur_job *j = load_text("problem = { model = \"rosen\"; dimension = 3; };\n"
+                             "seed = 4;\n", NULL);
+    cr_assert_str_eq(augur_solver_type_name(augur_job_solver(j)), "auto");
+    run(j);
+    const double *x;
+    size_t n;
+    double f;
+    cr_assert_eq(augur_job_answer(j, &x, &n, &f), AUGUR_OK);
+    cr_expect_lt(f, 1e-6);
+    augur_job_destroy(j);
+    /* a solver group without a type is auto as well */
+    j = load_text("problem = { model = \"sphere\"; dimension = 2; };\n"
+                  "solver = { seed = 2; };\n", NULL);
+    cr_assert_str_eq(augur_solver_type_name(augur_job_solver(j)), "auto");
+    augur_job_destroy(j);
+    /* a named type is kept */
+    j = load_text("problem = { model = \"sphere\"; dimension = 2; };\n"
+                  "solver = { type = \"powell\"; };\n", NULL);
+    cr_assert_str_eq(augur_solver_type_name(augur_job_solver(j)), "powell");
+    augur_job_destroy(j);
+}
