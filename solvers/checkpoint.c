@@ -300,6 +300,10 @@ static void write_base(augur_ckpt *c, const augur_solver *s)
     augur_ckpt_put_doubles(c, "history", s->hist, s->hist_kept);
     augur_ckpt_put_size(c, "trials", s->ntrial);
     augur_ckpt_put_doubles(c, "trial", s->trial_view, s->trial_view ? s->ntrial * s->n : 0);
+    /* a generator not drawn from yet is seeded from the seed (in the spec)
+     * at its first use: the flag is saved, and the state only once it
+     * means something */
+    augur_ckpt_put_size(c, "rng-unused", s->rng_stale ? 1 : 0);
     put_string(c, "rng-type", gsl_rng_name(s->rng));
     augur_ckpt_put_bytes(c, "rng", gsl_rng_state(s->rng), gsl_rng_size(s->rng));
     close_group(c);
@@ -382,7 +386,10 @@ static int read_base(augur_ckpt *c, augur_solver *s)
     if (rng_type && strcmp(rng_type, gsl_rng_name(s->rng)) != 0)
         return augur_ckpt_fail(c, AUGUR_EINVAL, "checkpoint: generator %s, not "
                                "this build's %s", rng_type, gsl_rng_name(s->rng));
+    size_t unused = 0;
+    augur_ckpt_get_size(c, "rng-unused", &unused);
     augur_ckpt_get_bytes(c, "rng", gsl_rng_state(s->rng), gsl_rng_size(s->rng));
+    s->rng_stale = unused != 0;
     s->started = started != 0;
     s->has_best = has_best != 0;
     s->seed_set = 1;

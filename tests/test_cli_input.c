@@ -133,7 +133,7 @@ Test(input, check_refuses_what_run_would)
                           "solver = { type = \"de\"; parameters = { population-size = 1; }; };\n",
                           "np.cfg:2: solver: de: population-size 1 is too small");
     expect_check_like_run("free.cfg", "problem = { formula = \"x0*x0\"; dimension = 1; };\n",
-                          "free.cfg:1: problem: nelder-mead: no starting point");
+                          "free.cfg:1: problem: auto: needs finite bounds");
 }
 
 /* --- Input files ------------------------------------------------------------- */

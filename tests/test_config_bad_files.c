@@ -218,7 +218,7 @@ Test(config, what_the_start_refuses_the_load_refuses)
                  "solver = { type = \"powell\"; };\n",
                  4, "no starting point");
     expect_error(HEAD "problem = { formula = \"x0*x0 + x1*x1\"; dimension = 2; };\n",
-                 3, "no starting point");
+                 3, "auto: needs finite bounds");
     expect_error(HEAD "problem = { model = \"rosen\"; dimension = 2; };\n"
                  "solver = { type = \"nelder-mead\";\n"
                  "  initial = { lower = [50.0, 50.0]; upper = [60.0, 60.0]; }; };\n",
