@@ -52,6 +52,9 @@ set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEV_PACKAGE_ARCHITECTURE amd64)
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
     "augur (= ${PROJECT_VERSION}), libgsl-dev, libnlopt-dev, libconfig-dev, libmatheval-dev")
+if(HDF5_FOUND)   # augur.pc's Requires.private names hdf5
+  string(APPEND CPACK_DEBIAN_DEV_PACKAGE_DEPENDS ", libhdf5-dev")
+endif()
 set(CPACK_DEBIAN_DEV_PACKAGE_RECOMMENDS "pkg-config")
 set(CPACK_DEBIAN_DEV_PACKAGE_SUGGESTS "cmake, libopenmpi-dev")
 set(CPACK_DEBIAN_DEV_DESCRIPTION
