@@ -70,6 +70,19 @@ static const bench_case cases[] = {
     {"corana-4", "corana", 4, 0, 0},
     {"michalewicz-5", "michalewicz", 5, 0, 0},
     {"michalewicz-10", "michalewicz", 10, 0, 0},
+    /* BBOB's landscapes (models/bbob.c): ill-conditioned, rotated and
+     * weakly structured, what CMA-ES is for */
+    {"ill-ellipsoid-10", "ill-ellipsoid", 10, 0, 0},
+    {"rot-ellipsoid-10", "rot-ellipsoid", 10, 0, 0},
+    {"discus-10", "discus", 10, 0, 0},
+    {"bent-cigar-10", "bent-cigar", 10, 0, 0},
+    {"sharp-ridge-10", "sharp-ridge", 10, 0, 0},
+    {"diff-powers-10", "diff-powers", 10, 0, 0},
+    {"rot-rastrigin-5", "rot-rastrigin", 5, 0, 0},
+    {"weierstrass-5", "weierstrass", 5, 0, 0},
+    {"schaffer-f7-10", "schaffer-f7", 10, 0, 0},
+    {"katsuura-5", "katsuura", 5, 0, 0},
+    {"lunacek-5", "lunacek", 5, 0, 0},
 };
 #define NCASES (sizeof cases / sizeof cases[0])
 
