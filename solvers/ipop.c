@@ -166,10 +166,14 @@ static int next_run(augur_solver *s, augur_ensemble *e, double *X, size_t m,
 /* lambda0 and the check that the nested solver has what the regime sets. */
 static int inspect_nested(augur_solver *s, ipop_state *st)
 {
+    if (!s->nested) {   /* the restarts are of CMA-ES unless told otherwise */
+        augur_solver *made = augur_solver_create(AUGUR_IPOP_DEFAULT_NESTED, s->n);
+        int rc = made ? augur_solver_set_nested(s, made) : AUGUR_ENOMEM;
+        if (rc != AUGUR_OK)
+            return augur_solver_fail(s, rc, "ipop: cannot make the default nested "
+                                     "solver %s", AUGUR_IPOP_DEFAULT_NESTED);
+    }
     const augur_solver *in = s->nested;
-    if (!in)
-        return augur_solver_fail(s, AUGUR_ESTATE, "ipop: no nested solver "
-                                 "(augur_solver_set_nested)");
     if (!augur_param_find(in->type->params, "population"))
         return augur_solver_fail(s, AUGUR_EINVAL, "ipop: the nested solver '%s' "
                                  "has no 'population' parameter to grow",

@@ -340,3 +340,23 @@ Test(ensemble, without_a_nested_solver_runs_nelder_mead)
     cr_assert_eq(count, 4);
     augur_solver_destroy(s);
 }
+
+/* ipop grows its nested solver's population, so without one it restarts
+ * CMA-ES: rastrigin-3 in [-5.12, 5.12]^3, seed 3, 5000 evaluations; the
+ * reference run ends at f = 0 after 4984 evaluations in 3 runs. */
+Test(ensemble, ipop_without_a_nested_solver_restarts_cmaes)
+{
+    augur_solver *s = augur_solver_create("ipop", 3);
+    double lb[3] = {-5.12, -5.12, -5.12}, ub[3] = {5.12, 5.12, 5.12};
+    augur_solver_set_bounds(s, lb, ub);
+    augur_solver_set_seed(s, 3);
+    augur_solver_set_evaluation_limits(s, 0, 5000);
+    const augur_model *m = augur_model_find("rastrigin");
+    cr_assert_eq(augur_solve(s, m->cost, NULL, NULL), AUGUR_OK, "%s",
+                 augur_solver_errmsg(s));
+    cr_assert_str_eq(augur_solver_type_name(augur_solver_nested(s)),
+                     AUGUR_IPOP_DEFAULT_NESTED);
+    cr_assert_leq(augur_solver_evaluations(s), 5000);
+    cr_assert_lt(augur_solver_best_energy(s), 1e-8, "f = %g", augur_solver_best_energy(s));
+    augur_solver_destroy(s);
+}

@@ -11,8 +11,8 @@
  *
  * Without a nested solver (augur_solver_set_nested never called, or a
  * spec or config file without `nested`), an ensemble runs
- * AUGUR_ENSEMBLE_DEFAULT_NESTED with its defaults; the spec written after
- * the start names it.
+ * AUGUR_ENSEMBLE_DEFAULT_NESTED with its defaults (ipop: AUGUR_IPOP_DEFAULT_NESTED);
+ * the spec written after the start names it.
  *
  * Handed down to each inner run unless the inner solver has its own: the
  * bounds, the termination condition, the evaluation limits (which apply to
@@ -47,6 +47,8 @@ extern "C" {
 #endif
 
 #define AUGUR_ENSEMBLE_DEFAULT_NESTED "nelder-mead"
+/* ipop's restarts grow a population, so its default is CMA-ES. */
+#define AUGUR_IPOP_DEFAULT_NESTED "cmaes"
 
 typedef struct augur_inner_run {
     size_t batch;                 /* the ensemble generation it ran in */
