@@ -1,6 +1,8 @@
 /* augur.c - the `augur` command: main, the command word, and help.
  *
  *     augur run FILE [--set key=value ...] [--seed N] [--map M] [-o RESULTS]
+ *               [--checkpoint PATH [--every N|30s]]
+ *     augur resume CHECKPOINT [-o RESULTS]
  *     augur check FILE [--set key=value ...]
  *     augur list [solvers|terminations|monitors|maps|models|fit-models]
  *     augur compare FILE --solvers a,b,c [--seeds N] [--tol X] [--set ...]
@@ -28,6 +30,7 @@ static const command commands[] = {
      .help =
          "usage: augur run FILE [--set key=value ...] [--seed N]\n"
          "                      [--map serial|threads:N|fork:N|mpi] [-o RESULTS] [--quiet]\n"
+         "                      [--checkpoint PATH [--every N|30s]]\n"
          "\n"
          "Load FILE, apply the --set overrides (\"solver.parameters.radius=0.1\"),\n"
          "solve, and print a summary on stdout. The results (a config file that\n"
@@ -43,10 +46,30 @@ static const command commands[] = {
          "                    killed and fails the run, naming the task (0: none)\n"
          "  -o, --output PATH write the results to PATH\n"
          "  -q, --quiet       no progress line and no summary\n"
+         "  --checkpoint PATH save the run's state to PATH as it goes (the file's\n"
+         "                    checkpoint.file); continue it with augur resume PATH\n"
+         "  --every N|T       save every N generations, or every T (\"30s\", \"5m\",\n"
+         "                    \"1h\"); default 60s\n"
          "\n"
          "On a terminal a progress line on stderr shows the generation, evaluations,\n"
-         "best f, evaluations per second and, with an evaluation limit, an ETA.\n"
-         "Ctrl-C stops after the current generation, writes the results, exits 130.\n"},
+         "best f, evaluations per second, with an evaluation limit an ETA, and when\n"
+         "the last checkpoint was saved. Ctrl-C (SIGINT) or SIGTERM stops after the\n"
+         "current generation, saves a last checkpoint, writes the results, exits\n"
+         "130 (143 for SIGTERM).\n"},
+    {.name = "resume", .run = cmd_resume,
+     .summary = "finish a run from its checkpoint (augur run --checkpoint)",
+     .help =
+         "usage: augur resume CHECKPOINT [-o RESULTS] [--quiet]\n"
+         "\n"
+         "Continue the run CHECKPOINT was saved from (augur run --checkpoint, or a\n"
+         "file's checkpoint group) where it was saved, to its end: the summary and\n"
+         "the results file are the uninterrupted run's, bit for bit but the\n"
+         "timings. The results go to RESULTS, else where the run sent them (its -o\n"
+         "or output.results). The run goes on saving to CHECKPOINT as before, and\n"
+         "Ctrl-C or SIGTERM stop it the same way.\n"
+         "\n"
+         "  -o, --output PATH write the results to PATH\n"
+         "  -q, --quiet       no progress line and no summary\n"},
     {.name = "check", .run = cmd_check,
      .summary = "validate a config file without running it",
      .help =
@@ -128,6 +151,7 @@ static void print_usage(FILE *fp)
           "  2    bad usage or a bad config file (nothing written)\n"
           "  3    I/O error writing the results\n"
           "  130  stopped by Ctrl-C (SIGINT) after a generation; results written\n"
+          "  143  stopped by SIGTERM after a generation; results written\n"
           "\n"
           "See augur(1) and docs/CONFIG.md for the config file.\n", fp);
 }

@@ -21,7 +21,8 @@ enum {
     CLI_FAILED = 1,    /* the run failed (a solver error) */
     CLI_USAGE = 2,     /* bad usage or a bad config file; nothing written */
     CLI_IO = 3,        /* the results could not be written */
-    CLI_STOPPED = 130  /* stopped by Ctrl-C (SIGINT); results still written */
+    CLI_STOPPED = 130, /* stopped by Ctrl-C (SIGINT); results still written */
+    CLI_TERMINATED = 143 /* stopped by SIGTERM; results still written */
 };
 
 /* Which options a command accepts (bits for parse_options). */
@@ -31,7 +32,8 @@ enum {
     OPT_MAP = 1 << 2,      /* --map serial|threads:N|fork:N|mpi, --timeout S */
     OPT_OUTPUT = 1 << 3,   /* -o / --output RESULTS */
     OPT_QUIET = 1 << 4,    /* -q / --quiet */
-    OPT_COMPARE = 1 << 5   /* --solvers a,b --seeds N --tol X --target F */
+    OPT_COMPARE = 1 << 5,  /* --solvers a,b --seeds N --tol X --target F */
+    OPT_CHECKPOINT = 1 << 6 /* --checkpoint PATH --every N|30s */
 };
 
 typedef struct cli_options {
@@ -51,6 +53,8 @@ typedef struct cli_options {
     double tol;               /* compare: success tolerance */
     int has_target;           /* compare: --target F given */
     double target;            /* compare: success when f <= target */
+    const char *checkpoint;   /* --checkpoint PATH */
+    const char *every;        /* --every N|30s */
     int help;                 /* -h / --help was given */
 } cli_options;
 
@@ -74,6 +78,7 @@ int cli_fail(int status, const char *fmt, ...)
 
 /* Commands: argv[0] is the command word. Each returns an exit status. */
 int cmd_run(int argc, char **argv);
+int cmd_resume(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
@@ -115,6 +120,7 @@ typedef struct progress {
     FILE *relay;              /* their memory stream while the line is up */
     char *relay_buf;
     size_t relay_len;
+    const augur_job *job;     /* for when it last saved a checkpoint */
 } progress;
 
 /* Attach to a job: the file's verbose monitors write to `out` (NULL: left
@@ -127,11 +133,13 @@ int progress_wanted(int quiet);
 
 /* --- Ctrl-C (interrupt.c) ------------------------------------------------- */
 
-/* Catch SIGINT while a job runs: the first one asks the job's solver to
- * stop after its current generation; a second one kills as usual. */
+/* Catch SIGINT and SIGTERM while a job runs: the first one asks the job's
+ * solver to stop after its current generation; a second one kills as
+ * usual. */
 void interrupt_begin(augur_job *job);
 void interrupt_end(void);
-/* 1 once SIGINT arrived since the last interrupt_begin. */
+/* The signal that arrived since the last interrupt_begin (SIGINT or
+ * SIGTERM), else 0. */
 int interrupted(void);
 
 /* --- compare's file rewriting (rewrite.c) -------------------------------- */

@@ -47,6 +47,8 @@ static const option_def defs[] = {
     {.lng = "--seeds", .bit = OPT_COMPARE, .takes_value = 1},
     {.lng = "--tol", .bit = OPT_COMPARE, .takes_value = 1},
     {.lng = "--target", .bit = OPT_COMPARE, .takes_value = 1},
+    {.lng = "--checkpoint", .bit = OPT_CHECKPOINT, .takes_value = 1},
+    {.lng = "--every", .bit = OPT_CHECKPOINT, .takes_value = 1},
 };
 
 /* The definition matching word ("--seed" or "--seed=7"); *inline_value
@@ -124,6 +126,10 @@ static int take(cli_options *o, const option_def *d, const char *value)
     }
     else if (strcmp(d->lng, "--output") == 0)
         o->output = value;
+    else if (strcmp(d->lng, "--checkpoint") == 0)
+        o->checkpoint = value;
+    else if (strcmp(d->lng, "--every") == 0)
+        o->every = value;
     else if (strcmp(d->lng, "--quiet") == 0)
         o->quiet = 1;
     else if (strcmp(d->lng, "--solvers") == 0)
@@ -199,6 +205,8 @@ int parse_options(int argc, char **argv, unsigned allowed, int positional,
         if (rc != CLI_OK)
             return rc;
     }
+    if (o->every && !o->checkpoint)
+        return cli_fail(CLI_USAGE, "%s: --every needs --checkpoint PATH", o->command);
     if (positional == POS_REQUIRED && !o->file && !o->help)
         return cli_fail(CLI_USAGE, "%s: which config file? (usage: augur %s FILE ...)",
                         o->command, o->command);
@@ -219,6 +227,10 @@ int apply_seed_and_map(const cli_options *o, augur_job *job)
         return cli_fail(CLI_USAGE, "--map %s: %s", o->map, augur_job_errmsg(job));
     if (o->has_timeout && augur_job_set_timeout(job, o->timeout) != AUGUR_OK)
         return cli_fail(CLI_USAGE, "--timeout: %s", augur_job_errmsg(job));
+    if (o->checkpoint && augur_job_set_checkpoint(job, o->checkpoint, o->every) != AUGUR_OK)
+        return cli_fail(CLI_USAGE, "--checkpoint: %s", augur_job_errmsg(job));
+    if (o->output && augur_job_set_results_path(job, o->output) != AUGUR_OK)
+        return cli_fail(CLI_USAGE, "out of memory");
     return CLI_OK;
 }
 

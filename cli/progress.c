@@ -9,7 +9,8 @@
  * of generations a second, and writing each one to the terminal would cost
  * more than the generations. The first generation is always drawn. The ETA
  * comes from the evaluation rate and the evaluation limit, and is left out
- * when there is no limit.
+ * when there is no limit. A run that saves checkpoints ends the line with
+ * how long ago it last saved ("saved 0:12 ago").
  *
  * The file's "verbose" monitors print lines while the run goes on. Written
  * straight to the terminal they would land after the progress text, so
@@ -83,11 +84,20 @@ static void format_speed(const augur_record *r, size_t max_evaluations, double e
 static void draw(progress *p, const augur_record *r, size_t max_evaluations,
                  double elapsed)
 {
-    char line[320], speed[96];
+    char line[400], speed[96];
     format_speed(r, max_evaluations, elapsed, speed, sizeof speed);
+    char saved[64] = "";
+    size_t at = 0;
+    double when = 0;
+    if (p->job && augur_job_checkpoints(p->job, &at, &when)) {
+        char t[32];
+        format_eta(elapsed > when ? elapsed - when : 0, t, sizeof t);
+        snprintf(saved, sizeof saved, "  saved %s ago", t);
+    }
     int len = snprintf(line, sizeof line,
-                       "\r%s%sgeneration %zu  evaluations %zu  best f %.6g%s", p->label,
-                       p->label[0] ? "  " : "", r->generation, r->evaluations, r->f, speed);
+                       "\r%s%sgeneration %zu  evaluations %zu  best f %.6g%s%s", p->label,
+                       p->label[0] ? "  " : "", r->generation, r->evaluations, r->f, speed,
+                       saved);
     if (len < 0)
         return;
     size_t cap = line_cap();   /* the '\r' counts: the text gets cap - 1 columns */

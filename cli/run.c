@@ -6,12 +6,17 @@
  * directory cannot be written (status 3 before a long run, not after it).
  * A run that fails writes nothing (1); a fit that did not converge prints
  * its summary and writes its results, then exits 1; one stopped by Ctrl-C still prints
- * its summary and writes its results, then exits 130.
+ * its summary and writes its results, then exits 130 (SIGTERM: 143), after
+ * a last checkpoint when it saves them (--checkpoint).
+ *
+ * `augur resume CHECKPOINT` rebuilds the job from the checkpoint (which
+ * carries its input: augur_job_resume) and goes through the same report. 
  *
  * Under mpirun with the "mpi" map every rank loads the file first - the
  * job registers its cost by name while loading, and MPI workers find costs
  * only by names registered before augur_mpi_init - then rank 0 runs and
  * the other ranks serve inside augur_mpi_init and exit 0. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
@@ -30,13 +35,15 @@ static int solve(const cli_options *o, augur_job *job, int *stopped)
 {
     progress p;
     progress_begin(&p, job, progress_wanted(o->quiet), NULL, o->quiet ? NULL : stdout);
+    p.job = job;
     interrupt_begin(job);
     int rc = augur_job_run(job);
     interrupt_end();
     progress_end(&p, job);
     *stopped = interrupted();
     if (rc < 0)
-        return cli_fail(*stopped ? CLI_STOPPED : CLI_FAILED, "%s: the run failed: %s",
+        return cli_fail(*stopped == SIGTERM ? CLI_TERMINATED
+                        : *stopped ? CLI_STOPPED : CLI_FAILED, "%s: the run failed: %s",
                         o->file, augur_job_errmsg(job));
     return CLI_OK;
 }
@@ -53,8 +60,14 @@ static int report(const cli_options *o, augur_job *job, int stopped)
                         augur_job_errmsg(job));
     if (path && !o->quiet)
         printf("results: %s\n", path);
+    size_t at = 0;
+    if (augur_job_checkpoints(job, &at, NULL) && stopped && !o->quiet)
+        printf("checkpoint: %s (generation %zu); continue with: augur resume %s\n",
+               augur_job_checkpoint_path(job), at, augur_job_checkpoint_path(job));
     if (stopped)
-        return cli_fail(CLI_STOPPED, "stopped by Ctrl-C after generation %zu",
+        return cli_fail(stopped == SIGTERM ? CLI_TERMINATED : CLI_STOPPED,
+                        "stopped by %s after generation %zu",
+                        stopped == SIGTERM ? "SIGTERM" : "Ctrl-C",
                         augur_solver_generations(augur_job_solver(job)));
     return CLI_OK;
 }
@@ -115,8 +128,8 @@ static int run_mpi(const cli_options *o, augur_job *job, int *argc, char ***argv
 int cmd_run(int argc, char **argv)
 {
     cli_options o;
-    int rc = parse_options(argc, argv, OPT_SET | OPT_SEED | OPT_MAP | OPT_OUTPUT | OPT_QUIET,
-                           POS_REQUIRED, &o);
+    int rc = parse_options(argc, argv, OPT_SET | OPT_SEED | OPT_MAP | OPT_OUTPUT | OPT_QUIET |
+                           OPT_CHECKPOINT, POS_REQUIRED, &o);
     if (rc == CLI_OK && o.help)
         print_command_help("run", stdout);
     else if (rc == CLI_OK) {
@@ -126,6 +139,27 @@ int cmd_run(int argc, char **argv)
             rc = run_mpi(&o, job, &argc, &argv);
             job = NULL;
         } else if (rc == CLI_OK)
+            rc = run_job(&o, job);
+        augur_job_destroy(job);
+    }
+    free_options(&o);
+    return rc;
+}
+
+int cmd_resume(int argc, char **argv)
+{
+    cli_options o;
+    int rc = parse_options(argc, argv, OPT_OUTPUT | OPT_QUIET, POS_REQUIRED, &o);
+    if (rc == CLI_OK && o.help)
+        print_command_help("resume", stdout);
+    else if (rc == CLI_OK) {
+        augur_job *job = NULL;
+        char err[1024] = "";
+        if (augur_job_resume(o.file, &job, err, sizeof err) != AUGUR_OK)
+            rc = cli_fail(CLI_USAGE, "%s", err[0] ? err : "cannot resume");
+        else if (o.output && augur_job_set_results_path(job, o.output) != AUGUR_OK)
+            rc = cli_fail(CLI_USAGE, "out of memory");
+        if (rc == CLI_OK)
             rc = run_job(&o, job);
         augur_job_destroy(job);
     }

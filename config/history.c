@@ -163,3 +163,108 @@ void augur__history_free(augur__history *h)
     free(h->stream);
     memset(h, 0, sizeof *h);
 }
+
+/* --- Checkpoints ------------------------------------------------------------ */
+
+static void save_counts(augur_strbuf *b, const char *name, const size_t *v, size_t m)
+{
+    augur__sb_printf(b, "  %s = (", name);
+    for (size_t i = 0; i < m; i++)
+        augur__sb_printf(b, "%s%zuL", i ? (i % 8 ? ", " : ",\n    ") : " ", v[i]);
+    augur__sb_printf(b, " );\n");
+}
+
+static void save_doubles(augur_strbuf *b, const char *name, const double *v, size_t m)
+{
+    augur__sb_printf(b, "  %s = (", name);
+    for (size_t i = 0; i < m; i++) {
+        augur__sb_printf(b, "%s", i ? (i % 8 ? ", " : ",\n    ") : " ");
+        augur__sb_double(b, v[i]);
+    }
+    augur__sb_printf(b, " );\n");
+}
+
+void augur__history_save(augur_strbuf *b, const augur__history *h)
+{
+    augur__sb_printf(b, "history = {\n  lost = %d;\n", h->lost);
+    save_counts(b, "evaluations", h->outer.evaluations, h->lost ? 0 : h->outer.len);
+    save_doubles(b, "f", h->outer.f, h->lost ? 0 : h->outer.len);
+    save_doubles(b, "stream", h->stream, h->lost ? 0 : h->nstream);
+    augur__sb_printf(b, "};\n");
+}
+
+static int load_number(const config_setting_t *e, double *v)
+{
+    switch (config_setting_type(e)) {
+    case CONFIG_TYPE_FLOAT:
+        *v = config_setting_get_float(e);
+        return 1;
+    case CONFIG_TYPE_INT:
+    case CONFIG_TYPE_INT64:
+        *v = (double)config_setting_get_int64(e);
+        return 1;
+    case CONFIG_TYPE_STRING: {
+        const char *t = config_setting_get_string(e);
+        *v = !strcmp(t, "inf") ? INFINITY : !strcmp(t, "-inf") ? -INFINITY : NAN;
+        return !strcmp(t, "inf") || !strcmp(t, "-inf") || !strcmp(t, "nan");
+    }
+    default:
+        return 0;
+    }
+}
+
+/* A list of m numbers (counts when ev is given) into fresh arrays. */
+static int load_list(const config_setting_t *g, const char *name, size_t *m,
+                     size_t **ev, double **f)
+{
+    const config_setting_t *l = config_setting_get_member(g, name);
+    if (!l || !config_setting_is_list(l))
+        return AUGUR_EINVAL;
+    size_t len = (size_t)config_setting_length(l);
+    *m = len;
+    void *a = malloc((len ? len : 1) * (ev ? sizeof **ev : sizeof **f));
+    if (!a)
+        return AUGUR_ENOMEM;
+    for (size_t i = 0; i < len; i++) {
+        const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
+        double v = 0;
+        if (ev && (config_setting_type(e) == CONFIG_TYPE_INT64 ||
+                   config_setting_type(e) == CONFIG_TYPE_INT))
+            ((size_t *)a)[i] = (size_t)config_setting_get_int64(e);
+        else if (!ev && load_number(e, &v))
+            ((double *)a)[i] = v;
+        else {
+            free(a);
+            return AUGUR_EINVAL;
+        }
+    }
+    if (ev)
+        *ev = a;
+    else
+        *f = a;
+    return AUGUR_OK;
+}
+
+int augur__history_load(const config_setting_t *g, augur__history *h)
+{
+    int lost = 0;
+    size_t ne = 0, nf = 0, ns = 0;
+    if (!g || !config_setting_lookup_int(g, "lost", &lost))
+        return AUGUR_EINVAL;
+    augur__history_free(h);
+    h->lost = lost != 0;
+    int rc = load_list(g, "evaluations", &ne, &h->outer.evaluations, NULL);
+    if (rc == AUGUR_OK)
+        rc = load_list(g, "f", &nf, NULL, &h->outer.f);
+    if (rc == AUGUR_OK)
+        rc = load_list(g, "stream", &ns, NULL, &h->stream);
+    if (rc == AUGUR_OK && ne != nf)
+        rc = AUGUR_EINVAL;
+    if (rc != AUGUR_OK) {
+        augur__history_free(h);
+        return rc;
+    }
+    h->outer.len = h->outer.cap = ne;
+    h->nstream = h->capstream = ns;
+    return AUGUR_OK;
+}

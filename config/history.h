@@ -13,6 +13,7 @@
 #ifndef AUGUR_CONFIG_HISTORY_H
 #define AUGUR_CONFIG_HISTORY_H
 
+#include <libconfig.h>
 #include <stddef.h>
 #include "augur/solver.h"
 #include "strbuf.h"
@@ -44,5 +45,8 @@ void augur__history_emit(augur_strbuf *b, const augur__history *h, int depth);
 void augur__history_emit_inner(augur_strbuf *b, const augur__history *h, size_t i,
                                int depth);
 void augur__history_free(augur__history *h);
+/* The history so far as a `history` group (a checkpoint's), and back. */
+void augur__history_save(augur_strbuf *b, const augur__history *h);
+int augur__history_load(const config_setting_t *group, augur__history *h);
 
 #endif

@@ -66,6 +66,7 @@ static void place(const char *file, const char *msg, char *err, size_t cap)
 
 static const char *const top_keys[] = {
     "problem", "solver", "monitors", "map", "seed", "output", "results", "profile",
+    "checkpoint",
 };
 
 /* solver.dimension (and its nested solvers'): the problem's, filled in when
@@ -214,6 +215,8 @@ static int build(augur_job *j, config_setting_t *root, char *err, size_t cap)
                                                    cap);
     if (rc == AUGUR_OK && (m = config_setting_get_member(root, "output")))
         rc = read_output(j, m, err, cap);
+    if (rc == AUGUR_OK && (m = config_setting_get_member(root, "checkpoint")))
+        rc = augur__checkpoint_read(m, j, err, cap);
     return rc;
 }
 
@@ -275,6 +278,13 @@ static int load(const char *text, const char *name, const char *dir,
     }
     *out = j;
     return AUGUR_OK;
+}
+
+int augur__job_load_text(const char *text, const char *name, const char *dir,
+                         unsigned flags, augur_job **out, char *err, size_t cap)
+{
+    *out = NULL;
+    return load(text, name, dir, NULL, flags, out, err, cap);
 }
 
 int augur_job_load_string(const char *text, const char *name,
@@ -380,6 +390,7 @@ void augur_job_destroy(augur_job *j)
     free(j->uncertainty);
     free(j->results);
     free(j->results_path);
+    augur__job_checkpoint_free(j);
     free(j->name);
     free(j->dir);
     free(j);

@@ -234,8 +234,38 @@ struct augur_job {
     augur_profile_result profile;
     int has_profile_result;
 
+    /* Checkpoints (job_checkpoint.c). */
+    char *ckpt_path;              /* NULL: none */
+    char *ckpt_file;              /* checkpoint.file as the config wrote it */
+    char *ckpt_every;             /* checkpoint.every as the config wrote it */
+    size_t ckpt_gens;             /* every this many generations (0: not) */
+    double ckpt_secs;             /* every this many seconds (0: not) */
+    size_t ckpt_saves, ckpt_last_gen;
+    double ckpt_last;             /* augur__now() at the last save (or start) */
+    char *ckpt_input;             /* the input's text, made at the first save */
+    int ckpt_rc;                  /* a save failed: the run stopped */
+    char *carried_results;        /* augur_job_set_results_path */
+
     char errmsg[AUGUR__JOB_ERRCAP];
 };
+
+/* --- Checkpoints (job_checkpoint.c) ----------------------------------------- */
+
+/* The `checkpoint` group of a config file (dir: the file's folder). */
+int augur__checkpoint_read(const config_setting_t *g, augur_job *j, char *err,
+                           size_t cap);
+/* The group back, as written (nothing without one). */
+void augur__job_emit_checkpoint(augur_strbuf *b, const augur_job *j);
+/* Before the solve: refuse what cannot be saved, attach the saver. */
+int augur__job_checkpoint_attach(augur_job *j);
+/* After a solve stopped by a request: the last checkpoint. */
+int augur__job_checkpoint_last(augur_job *j);
+void augur__job_checkpoint_free(augur_job *j);
+/* The input, resolved, paths as written (results.c). */
+int augur__job_input_text(const augur_job *j, char **text, char *err, size_t cap);
+/* Load a job from text as if it were a file named name in dir (job.c). */
+int augur__job_load_text(const char *text, const char *name, const char *dir,
+                         unsigned flags, augur_job **out, char *err, size_t cap);
 
 /* Profile jobs (profile.c): move the solver's map to the job, scan, and
  * write the profile group (with the map) and the summary's lines. */

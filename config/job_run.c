@@ -246,6 +246,8 @@ int augur_job_run(augur_job *j)
                                     sizeof j->errmsg);
     if (rc == AUGUR_OK)
         rc = augur__history_attach(&j->history, s);
+    if (rc == AUGUR_OK && (rc = augur__job_checkpoint_attach(j)) != AUGUR_OK)
+        return rc;
     if (rc == AUGUR_OK && j->progress)
         rc = augur_solver_add_generation_monitor(s, augur_monitor_callback(on_record, j));
     if (rc != AUGUR_OK)
@@ -259,6 +261,13 @@ int augur_job_run(augur_job *j)
     rc = augur_solve(s, j->problem.cost, j->problem.data, NULL);
     if (rc < 0)
         return job_fail(j, rc, "%s", augur_solver_errmsg(s));
+    /* a failed save stopped the run; a stop request gets its last save,
+     * before the limits are pinned for the results file */
+    if (j->ckpt_rc != AUGUR_OK)
+        return j->ckpt_rc;
+    int saved = rc == AUGUR_STOPPED ? augur__job_checkpoint_last(j) : AUGUR_OK;
+    if (saved != AUGUR_OK)
+        return saved;
     int kept = keep_outcome(j);
     if (kept == AUGUR_OK && rc == AUGUR_STOPPED)
         kept = augur__job_pin_interrupted(j);

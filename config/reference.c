@@ -169,6 +169,17 @@ static void profile(FILE *fp)
     param_table(fp, augur__profile_params, NULL);
 }
 
+static void checkpoint(FILE *fp)
+{
+    fputs("### Checkpoints (`checkpoint`)\n\n"
+          "| setting | type | default | description |\n|---|---|---|---|\n"
+          "| `file` | string | (required) | where the run's state is saved (relative "
+          "to the config file); `augur resume` continues from it |\n"
+          "| `every` | integer or string | \"60s\" | every N generations (10), or "
+          "every so long (\"30s\", \"5m\", \"1h\"); a stop (Ctrl-C, SIGTERM) "
+          "saves once more |\n\n", fp);
+}
+
 static void maps(FILE *fp)
 {
     fputs("### Maps (`map`, `solver.map`)\n\n"
@@ -214,6 +225,7 @@ int augur_config_reference(FILE *fp)
     conditions(fp);
     monitors(fp);
     profile(fp);
+    checkpoint(fp);
     maps(fp);
     models(fp);
     augur__reference_fit_models(fp);

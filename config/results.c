@@ -177,6 +177,36 @@ static void emit_results(augur_strbuf *b, const augur_job *j)
     augur__sb_printf(b, "};\n");
 }
 
+/* The input with every default resolved: what loading runs again. */
+static int emit_input(augur_strbuf *b, const augur_job *j, const places *pl, char *err,
+                      size_t cap)
+{
+    augur__problem_emit(b, &j->problem, path_for, pl);
+    int rc = AUGUR_OK;
+    if (j->has_strategy) {
+        /* the fit strategy ran in place of a solver: naming none again is
+         * what runs it again; the map changes no bits */
+        augur__sb_printf(b, "seed = %llu;\n",
+                         (unsigned long long)augur_solver_seed(j->solver));
+    } else {
+        augur__sb_printf(b, "solver = {\n");
+        rc = augur__spec_emit_solver(b, j->solver, 1, err, cap);
+        augur__sb_printf(b, "};\n");
+    }
+    if (j->nmonitors)
+        augur__monitors_emit(b, j->monitors, j->nmonitors, path_for, pl);
+    if (j->has_profile)
+        augur__profile_emit(b, j);
+    if (j->results) {
+        char buf[4096];
+        augur__sb_printf(b, "output = {\n");
+        emit_text(b, "results", path_for(pl, j->results, buf, sizeof buf), 1);
+        augur__sb_printf(b, "};\n");
+    }
+    augur__job_emit_checkpoint(b, j);
+    return rc;
+}
+
 static int results_text(const augur_job *j, const places *pl, char **text, char *err,
                         size_t cap)
 {
@@ -186,29 +216,21 @@ static int results_text(const augur_job *j, const places *pl, char **text, char 
                      "then.\n\n", augur_version(), j->name);
     if (j->interrupted[0])
         augur__sb_printf(&b, "%s\n", j->interrupted);
-    augur__problem_emit(&b, &j->problem, path_for, pl);
-    int rc = AUGUR_OK;
-    if (j->has_strategy) {
-        /* the fit strategy ran in place of a solver: naming none again is
-         * what runs it again; the map changes no bits */
-        augur__sb_printf(&b, "seed = %llu;\n",
-                         (unsigned long long)augur_solver_seed(j->solver));
-    } else {
-        augur__sb_printf(&b, "solver = {\n");
-        rc = augur__spec_emit_solver(&b, j->solver, 1, err, cap);
-        augur__sb_printf(&b, "};\n");
-    }
-    if (j->nmonitors)
-        augur__monitors_emit(&b, j->monitors, j->nmonitors, path_for, pl);
-    if (j->has_profile)
-        augur__profile_emit(&b, j);
-    if (j->results) {
-        char buf[4096];
-        augur__sb_printf(&b, "output = {\n");
-        emit_text(&b, "results", path_for(pl, j->results, buf, sizeof buf), 1);
-        augur__sb_printf(&b, "};\n");
-    }
+    int rc = emit_input(&b, j, pl, err, cap);
     emit_results(&b, j);
+    if (rc != AUGUR_OK) {
+        free(b.text);
+        return rc;
+    }
+    rc = augur__sb_finish(&b, text);
+    return rc ? augur__fail_msg(err, cap, rc, "out of memory") : rc;
+}
+
+int augur__job_input_text(const augur_job *j, char **text, char *err, size_t cap)
+{
+    places pl = {.config_dir = j->dir, .same = 1};   /* paths as written */
+    augur_strbuf b = {0};
+    int rc = emit_input(&b, j, &pl, err, cap);
     if (rc != AUGUR_OK) {
         free(b.text);
         return rc;

@@ -228,6 +228,69 @@ static int auto_step(augur_solver *s, void *state)
     return AUGUR_OK;
 }
 
+/* Checkpoints, at its phase boundaries only: generation 0 is the whole
+ * BIPOP phase (an inner ipop solver run to its end inside the start, so
+ * there is no boundary inside it), generation 1 the polish. So a run is
+ * saved with the polish due (BIPOP's best point, energy and reason) or
+ * finished (its reason too); a kill during the BIPOP phase goes back to
+ * the start. */
+static int auto_save(const augur_solver *s, const void *state, augur_ckpt *c)
+{
+    const auto_state *st = state;
+    augur_ckpt_put_size(c, "phase", s->finished ? 2 : 1);
+    augur_ckpt_put_doubles(c, "bipop-best", st->best, s->n);
+    augur_ckpt_put_double(c, "bipop-f", st->fbest);
+    augur_ckpt_put_size(c, "budget", st->budget);
+    augur_ckpt_put_size(c, "reason-length", strlen(st->reason));
+    augur_ckpt_put_bytes(c, "bipop-reason", st->reason, strlen(st->reason));
+    const char *why = augur_solver_termination_reason(s);
+    augur_ckpt_put_size(c, "finished-length", s->finished ? strlen(why) : 0);
+    augur_ckpt_put_bytes(c, "finished-reason", why, s->finished ? strlen(why) : 0);
+    return AUGUR_OK;
+}
+
+static int read_text(augur_ckpt *c, const char *len_name, const char *name, char *buf,
+                     size_t cap)
+{
+    size_t len = 0;
+    int rc = augur_ckpt_get_size(c, len_name, &len);
+    if (rc == AUGUR_OK && len >= cap)
+        rc = augur_ckpt_fail(c, AUGUR_EINVAL, "checkpoint: %s too long", name);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_bytes(c, name, buf, len);
+    buf[rc == AUGUR_OK ? len : 0] = '\0';
+    return rc;
+}
+
+static int auto_restore(augur_solver *s, void *state, augur_ckpt *c)
+{
+    auto_state *st = state;
+    size_t phase = 0;
+    char why[AUGUR_REASON_CAP];
+    st->best = malloc(s->n * sizeof *st->best);
+    if (!st->best)
+        return augur_ckpt_fail(c, AUGUR_ENOMEM, "out of memory");
+    int rc = augur_ckpt_get_size(c, "phase", &phase);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_doubles(c, "bipop-best", st->best, s->n);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_double(c, "bipop-f", &st->fbest);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_size(c, "budget", &st->budget);
+    if (rc == AUGUR_OK)
+        rc = read_text(c, "reason-length", "bipop-reason", st->reason, sizeof st->reason);
+    if (rc == AUGUR_OK)
+        rc = read_text(c, "finished-length", "finished-reason", why, sizeof why);
+    if (rc != AUGUR_OK)
+        return rc;
+    if (phase != 1 && phase != 2)
+        return augur_ckpt_fail(c, AUGUR_EINVAL, "checkpoint: auto's phase %zu", phase);
+    augur_solver_set_population(s, st->best, &st->fbest, 1);
+    if (phase == 2)
+        augur_solver_finished(s, why);
+    return AUGUR_OK;
+}
+
 const augur_solver_type augur_solver_auto = {
     .name = "auto",
     .doc = "BIPOP-CMA-ES, then a local polish from its best point, in one "
@@ -241,4 +304,6 @@ const augur_solver_type augur_solver_auto = {
     .start = auto_start,
     .step = auto_step,
     .free = auto_free,
+    .save = auto_save,
+    .restore = auto_restore,
 };

@@ -192,12 +192,9 @@ static int inspect_nested(augur_solver *s, ipop_state *st)
     return AUGUR_OK;
 }
 
-/* After each run: plan the next one, and finish when it may not run. */
-static void check_budget(augur_solver *s, ipop_state *st)
+/* Finish when the run planned next may not run. */
+static void finish_if_due(augur_solver *s, ipop_state *st)
 {
-    if (s->finished)
-        return;
-    plan_next(s, st);
     char why[160];
     if (st->bipop && st->kind == LARGE && st->made[LARGE] > (size_t)st->restarts) {
         snprintf(why, sizeof why, "BIPOP(large runs=%zu, small runs=%zu: all runs done)",
@@ -216,17 +213,32 @@ static void check_budget(augur_solver *s, ipop_state *st)
     }
 }
 
+/* After each run: plan the next one, and finish when it may not run. */
+static void check_budget(augur_solver *s, ipop_state *st)
+{
+    if (s->finished)
+        return;
+    plan_next(s, st);
+    finish_if_due(s, st);
+}
+
+/* The ensemble's fields that the type sets at start. */
+static void set_base(ipop_state *st)
+{
+    st->base.npts = 1;
+    st->base.batches = st->bipop ? 1e9 : st->restarts + 1;
+    st->base.points = next_run;
+    st->base.own_budget = 1;
+    st->base.label = st->bipop ? "BIPOP" : "IPOP";
+}
+
 static int ipop_start(augur_solver *s, void *state)
 {
     ipop_state *st = state;
     int rc = inspect_nested(s, st);
     if (rc != AUGUR_OK)
         return rc;
-    st->base.npts = 1;
-    st->base.batches = st->bipop ? 1e9 : st->restarts + 1;
-    st->base.points = next_run;
-    st->base.own_budget = 1;
-    st->base.label = st->bipop ? "BIPOP" : "IPOP";
+    set_base(st);
     st->runs = 0;
     st->kind = LARGE;
     st->lambda = st->lambda0;
@@ -257,6 +269,69 @@ static void ipop_free(void *state)
     augur__ensemble_free(&st->base);
 }
 
+/* Checkpoints, at a run boundary (a generation is one run): the
+ * ensemble's progress (every finished run), and the plan of the run due
+ * next - its regime, population and step size factor, drawn when the run
+ * before it ended - with both regimes' evaluations and runs. lambda0 and
+ * the budget come from the spec again. The handed-down spec is made again
+ * at the first run after a restore (ensemble_checkpoint.c) and becomes
+ * spec0 there, as at the first run. */
+static int ipop_save(const augur_solver *s, const void *state, augur_ckpt *c)
+{
+    const ipop_state *st = state;
+    int rc = augur__ensemble_save(s, &st->base, c);
+    augur_ckpt_put_size(c, "runs-made", st->runs);
+    augur_ckpt_put_size(c, "next-kind", (size_t)st->kind);
+    augur_ckpt_put_size(c, "next-population", st->lambda);
+    augur_ckpt_put_double(c, "next-sigma-factor", st->sigma_factor);
+    augur_ckpt_put_size(c, "large-evaluations", st->spent[LARGE]);
+    augur_ckpt_put_size(c, "small-evaluations", st->spent[SMALL]);
+    augur_ckpt_put_size(c, "large-runs", st->made[LARGE]);
+    augur_ckpt_put_size(c, "small-runs", st->made[SMALL]);
+    augur_ckpt_put_size(c, "population-0", st->lambda0);
+    return rc;
+}
+
+static int ipop_restore(augur_solver *s, void *state, augur_ckpt *c)
+{
+    ipop_state *st = state;
+    const augur_solver *in = s->nested;
+    if (!in)
+        return augur_ckpt_fail(c, AUGUR_EINVAL, "checkpoint: ipop without its nested solver");
+    st->bipop = (int)st->regime == REGIME_BIPOP;
+    st->budget = s->max_eval_set ? s->max_eval_set : AUGUR_UNLIMITED;
+    set_base(st);
+    size_t kind = 0;
+    int rc = augur__ensemble_restore(s, &st->base, c);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_size(c, "runs-made", &st->runs);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_size(c, "next-kind", &kind);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_size(c, "next-population", &st->lambda);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_double(c, "next-sigma-factor", &st->sigma_factor);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_size(c, "large-evaluations", &st->spent[LARGE]);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_size(c, "small-evaluations", &st->spent[SMALL]);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_size(c, "large-runs", &st->made[LARGE]);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_size(c, "small-runs", &st->made[SMALL]);
+    if (rc == AUGUR_OK)
+        rc = augur_ckpt_get_size(c, "population-0", &st->lambda0);
+    if (rc != AUGUR_OK)
+        return rc;
+    if (kind > SMALL || st->lambda == 0 || st->lambda0 == 0)
+        return augur_ckpt_fail(c, AUGUR_EINVAL, "checkpoint: ipop's plan is damaged");
+    st->kind = (int)kind;
+    st->evals_before = s->evaluations;
+    if (!s->finished)
+        finish_if_due(s, st);
+    return AUGUR_OK;
+}
+
 const augur_solver_type augur_solver_ipop = {
     .name = "ipop",
     .doc = "ensemble: restarts of the nested solver (cmaes) with a growing "
@@ -270,4 +345,6 @@ const augur_solver_type augur_solver_ipop = {
     .start = ipop_start,
     .step = ipop_step,
     .free = ipop_free,
+    .save = ipop_save,
+    .restore = ipop_restore,
 };

@@ -2,7 +2,8 @@
  * and finished gives the uninterrupted run's x, f, evaluations,
  * generations, reason and evaluation log, bit for bit, for every native
  * solver and ensemble, on the serial, threads:2 and fork:2 maps, for
- * several k (checkpoint_check.h); files that are not checkpoints, are
+ * several k (checkpoint_check.h) - ipop and bipop at run boundaries, auto
+ * at its phase boundaries; files that are not checkpoints, are
  * damaged or newer are refused, and types that cannot be saved say why. */
 #include <criterion/criterion.h>
 #include <gsl/gsl_errno.h>
@@ -296,4 +297,64 @@ Test(checkpoint, ensembles_on_maps)
     ck_check(sparsity, "fork:2", augur_model_rosen, ens_ks, 3, 0, "sparsity fork:2");
     ck_check(lattice, "fork:2", augur_model_rosen, ens_ks + 1, 1, 1,
              "lattice fork:2 new process");
+}
+
+/* --- Restart strategies and auto ---------------------------------------------- */
+
+/* Rastrigin in [-5, 5]^3 (multimodal, so the restarts matter), seed 7,
+ * cmaes nested, 4000 evaluations shared: IPOP makes 4 or 5 runs, BIPOP
+ * mixes large and small ones. A generation is one run. */
+static augur_solver *restarts(const char *map, int bipop)
+{
+    augur_solver *s = box("ipop", 3, map);
+    augur_solver_set_param(s, "regime", bipop);
+    augur_solver_set_param(s, "restarts", 6);
+    augur_solver_set_evaluation_limits(s, 0, 4000);
+    cr_assert_eq(augur_solver_set_nested(s, augur_solver_create("cmaes", 3)), AUGUR_OK,
+                 "%s", augur_solver_errmsg(s));
+    return s;
+}
+
+static augur_solver *ipop(const char *map)
+{
+    return restarts(map, 0);
+}
+
+static augur_solver *bipop(const char *map)
+{
+    return restarts(map, 1);
+}
+
+/* auto with the Nelder-Mead polish (bobyqa is NLopt's, which may be
+ * absent), 3000 evaluations: generation 0 is BIPOP, 1 the polish. */
+static augur_solver *auto_nm(const char *map)
+{
+    augur_solver *s = box("auto", 3, map);
+    augur_solver_set_param_string(s, "polish", "nelder-mead");
+    augur_solver_set_evaluation_limits(s, 0, 3000);
+    return s;
+}
+
+static const size_t run_ks[] = {0, 1, 2, 3, 5, 8};
+
+Test(checkpoint, ipop)
+{
+    ck_check(ipop, NULL, augur_model_rastrigin, run_ks, 6, 0, "ipop");
+    ck_check(ipop, "threads:2", augur_model_rastrigin, run_ks, 6, 0, "ipop threads:2");
+    ck_check(ipop, "fork:2", augur_model_rastrigin, run_ks + 1, 2, 1, "ipop fork:2 new process");
+}
+
+Test(checkpoint, bipop)
+{
+    ck_check(bipop, NULL, augur_model_rastrigin, run_ks, 6, 0, "bipop");
+    ck_check(bipop, "threads:2", augur_model_rastrigin, run_ks, 6, 0, "bipop threads:2");
+    ck_check(bipop, "fork:2", augur_model_rastrigin, run_ks + 2, 2, 1,
+             "bipop fork:2 new process");
+}
+
+Test(checkpoint, auto_at_its_phase_boundaries)
+{
+    ck_check(auto_nm, NULL, augur_model_rastrigin, run_ks, 2, 0, "auto");
+    ck_check(auto_nm, "threads:2", augur_model_rastrigin, run_ks, 2, 0, "auto threads:2");
+    ck_check(auto_nm, "fork:2", augur_model_rastrigin, run_ks, 1, 1, "auto fork:2 new process");
 }

@@ -70,6 +70,34 @@ typedef void (*augur_job_progress_fn)(const augur_record *r, size_t max_evaluati
 AUGUR_EXTERN int augur_job_set_progress(augur_job *j, augur_job_progress_fn fn,
                                         void *data);
 
+/* Checkpoints (docs/CHECKPOINTS.md): while the job runs, save its whole
+ * state to `path` at generation boundaries - every N generations ("10":
+ * at the generations that are multiples of 10) or every so long ("30s",
+ * "5m", "1h"; NULL: "60s") - and once more when a stop request ends the
+ * run (Ctrl-C). The file carries the job's input, so augur_job_resume
+ * needs nothing else. A profile scan and the fit strategy cannot be
+ * checkpointed (the run refuses); a failed save stops the run with its
+ * message. The config file's `checkpoint = { file = ...; every = ...; }`
+ * does the same. */
+AUGUR_EXTERN int augur_job_set_checkpoint(augur_job *j, const char *path,
+                                          const char *every);
+/* Checkpoints written by this job so far; *generation: the generation of
+ * the last one, *seconds: when (augur's clock, seconds since the run
+ * began). Either pointer may be NULL. */
+AUGUR_EXTERN size_t augur_job_checkpoints(const augur_job *j, size_t *generation,
+                                          double *seconds);
+/* Where the job saves its checkpoints, or NULL. */
+AUGUR_EXTERN const char *augur_job_checkpoint_path(const augur_job *j);
+/* The results path a resumed run should use when its caller names none
+ * (the command line's -o): carried in the checkpoints. */
+AUGUR_EXTERN int augur_job_set_results_path(augur_job *j, const char *path);
+/* A job rebuilt from a checkpoint written by augur_job_set_checkpoint:
+ * its run (augur_job_run) continues where the checkpoint was made, goes on
+ * saving to the same file, and gives the results the uninterrupted run
+ * would have given, bit for bit but the timings. */
+AUGUR_EXTERN int augur_job_resume(const char *checkpoint, augur_job **out, char *err,
+                                  size_t cap);
+
 /* Solve (and polish, for fits that ask for it). */
 AUGUR_EXTERN int augur_job_run(augur_job *j);
 /* A summary for people: the answer, f, counts, reason, and for fits the
