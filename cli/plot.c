@@ -1,6 +1,6 @@
 /* plot.c - `augur plot FILE -o OUT.svg`: a picture of a run.
  *
- *     augur plot RESULTS|LOG.csv -o OUT.svg|.png|.pdf [--kind K] [--axes i,j]
+ *     augur plot RESULTS|LOG.csv|CHECKPOINT -o OUT.svg|.png|.pdf [--kind K] [--axes i,j]
  *
  * FILE is a results file (config/results.c) or a CSV log of the logging
  * monitor. Kinds: convergence (best f against evaluations: the results'
@@ -548,6 +548,8 @@ int cmd_plot(int argc, char **argv)
         return print_command_help("plot", stdout) == 0 ? CLI_OK : CLI_USAGE;
     if ((rc = plot_ready()) != CLI_OK || (rc = plot_output_ok(a.out)) != CLI_OK)
         return rc;
+    if (plot_is_checkpoint(a.file))
+        return plot_checkpoint(a.file, a.out, a.kind);
     if (is_csv_log(a.file)) {
         if (a.kind && strcmp(a.kind, "convergence"))
             return cli_fail(CLI_USAGE, "plot: %s: a CSV log has only the convergence",

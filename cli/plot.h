@@ -85,6 +85,10 @@ int draw_bands(const char *path, const char *title, const plot_band *b, size_t n
  * devices and FIFOs are refused). Prints why not. (A shared checker for
  * output paths is planned in core/; this one is local until then.) */
 int plot_output_ok(const char *path);
+/* A checkpoint (plot_checkpoint.c): 1 when path starts as one does; its
+ * convergence so far drawn into out (kind NULL or "convergence"). */
+int plot_is_checkpoint(const char *path);
+int plot_checkpoint(const char *path, const char *out, const char *kind);
 /* "svg", "pngcairo" or "pdfcairo" by extension, or NULL. */
 const char *plot_device(const char *path);
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # plot_render.sh - the plot tests, as a person looks at the pictures: each
-# kind `augur plot` draws (convergence from a results file and from a CSV
-# log, an ensemble's convergence and minima, a fit, a profile scan) and
+# kind `augur plot` draws (convergence from a results file, a CSV log and a
+# checkpoint, an ensemble's convergence and minima, a fit, a profile scan) and
 # `augur compare --plot` is drawn to SVG; the SVG must carry its axes'
 # labels and title, and headless Chromium must render it to a PNG that is
 # not blank. Skipped (exit 77) when PLplot or Chromium is missing.
@@ -43,6 +43,8 @@ monitors = ( { type = "logging"; file = "de.log.csv"; } );
 seed = 3;
 CFG
 "$augur" run logged.cfg -q
+# a checkpoint of a run, as a killed or still running one leaves it
+"$augur" run de2.cfg -q -o de2.results.cfg --checkpoint de2.ckpt --every 20
 
 # draw: name, file, options, labels the SVG must hold
 draw() {
@@ -61,6 +63,15 @@ draw ensemble bs.results.cfg "" "evaluations" "the best inner run" "the other in
 draw minima bs.results.cfg "--kind minima --axes 0,1" "x[0]" "x[1]" "Minima found: buckshot on peaks"
 draw fit fit.results.cfg "" "Fit of polynomial" "(y - fit) / sigma" "fit"
 draw profile profile.results.cfg "" "x[0] (pinned)" "best f with it pinned" "Profile of x[0]"
+draw checkpoint de2.ckpt "" "evaluations" "best f" "Convergence so far: de2 on ackley" \
+  "the run has not finished"
+# a damaged checkpoint is refused, not drawn
+awk 'NR > 6 && !done && match($0, /[0-9]/) {   # one digit below the checksum line
+       c = substr($0, RSTART, 1); $0 = substr($0, 1, RSTART - 1) (c == "7" ? "8" : "7") \
+           substr($0, RSTART + 1); done = 1 } { print }' de2.ckpt > bad.ckpt
+if "$augur" plot bad.ckpt -o bad.svg 2>/dev/null; then
+  echo "a checkpoint whose checksum fails was drawn"; exit 1
+fi
 "$augur" compare nelder-mead.cfg --solvers nelder-mead,powell --seeds 3 \
   --plot compare.svg > compare.txt 2> compare.err
 "$check" svg compare.svg "evaluations" "best f" "nelder-mead" "powell"
@@ -78,7 +89,7 @@ if "$augur" plot nm.results.cfg -o adir.svg 2>/dev/null; then
 fi
 
 # as a person sees them: Chromium renders each SVG
-for name in convergence log ensemble minima fit profile compare; do
+for name in convergence log ensemble minima fit profile checkpoint compare; do
   "$chromium" --headless --no-sandbox --disable-gpu --hide-scrollbars \
     --screenshot="$work/$name.png" --window-size=1400,1000 \
     "file://$work/$name.svg" >/dev/null 2>&1
