@@ -12,6 +12,10 @@
  *   and one Python call; it is released for a C cost (CCost: a ctypes
  *   function pointer, called directly by the solver) and for the threads
  *   map, whose workers then take it per call.
+ * - The batch trampoline. A vectorised callable on no map or the serial
+ *   map is the solver's batch cost (augur_solver_set_batch_cost): one call
+ *   per batch with a read-only 2-D view of the solver's rows (no copy),
+ *   its result checked for shape and dtype.
  * - Errors. An exception in the cost is kept (the first one, with the
  *   point), the solver is asked to stop, every later call returns NaN
  *   without calling Python, and the exception is raised again when the
@@ -398,7 +402,10 @@ typedef struct worker_error {
     double x[];
 } worker_error;
 
-enum cost_kind { COST_PY, COST_PY_VECTOR, COST_C };
+/* COST_PY_VECTOR: a vectorised callable called with one row at a time
+ * (on a map other than serial, which a batch cost cannot use); COST_PY_BATCH:
+ * the same callable as the solver's batch cost, one call per batch. */
+enum cost_kind { COST_PY, COST_PY_VECTOR, COST_PY_BATCH, COST_C };
 
 /* One solve or step call: lives on the caller's stack for the call. */
 typedef struct run_ctx {
@@ -535,6 +542,72 @@ done:
     if (c->released)
         PyGILState_Release(g);
     return f;
+}
+
+/* The batch cost's result as m doubles in f; -1 with a clear exception
+ * when it is not a 1-D float array (or sequence) of m values. */
+static int batch_result(PyObject *r, size_t m, size_t n, double *f)
+{
+    PyArrayObject *a = (PyArrayObject *)PyArray_FROMANY(r, NPY_DOUBLE, 0, 0,
+                                                        NPY_ARRAY_CARRAY_RO);
+    if (!a) {
+        PyObject *t, *v, *tb;
+        PyErr_Fetch(&t, &v, &tb);
+        PyObject *why = v ? PyObject_Str(v) : NULL;
+        PyErr_Format(PyExc_TypeError, "vectorized cost: expected a 1-D float array "
+                     "of %zu values (one per row of X, shape (%zu, %zu)), got %s "
+                     "(%U)", m, m, n, Py_TYPE(r)->tp_name,
+                     why ? why : PyUnicode_FromString("not convertible to float64"));
+        Py_XDECREF(why);
+        Py_XDECREF(t);
+        Py_XDECREF(v);
+        Py_XDECREF(tb);
+        return -1;
+    }
+    if (PyArray_NDIM(a) != 1 || (size_t)PyArray_DIM(a, 0) != m) {
+        PyObject *shape = PyObject_GetAttrString((PyObject *)a, "shape");
+        PyErr_Format(PyExc_ValueError, "vectorized cost: expected a 1-D array of %zu "
+                     "values (one per row of X, shape (%zu, %zu)), got shape %R", m,
+                     m, n, shape ? shape : Py_None);
+        Py_XDECREF(shape);
+        Py_DECREF(a);
+        return -1;
+    }
+    memcpy(f, PyArray_DATA(a), m * sizeof *f);
+    Py_DECREF(a);
+    return 0;
+}
+
+/* The batch cost trampoline (augur_solver_set_batch_cost): the callable
+ * gets X as a read-only 2-D view of the solver's rows, valid during the
+ * call only (no copy). GIL held (a Python cost on no map or serial). */
+static int py_batch_cost(const double *X, size_t m, size_t n, double *f, void *data)
+{
+    run_ctx *c = data;
+    if (c->failed)
+        return AUGUR_EFAILED;
+    npy_intp dims[2] = {(npy_intp)m, (npy_intp)n};
+    PyObject *view = NULL, *r = NULL;
+    if (PyErr_CheckSignals() == 0)
+        view = PyArray_New(&PyArray_Type, 2, dims, NPY_DOUBLE, NULL, (void *)X, 0,
+                           NPY_ARRAY_C_CONTIGUOUS | NPY_ARRAY_ALIGNED, NULL);
+    if (view)
+        r = PyObject_CallOneArg(c->fn, view);
+    int rc = r ? batch_result(r, m, n, f) : -1;
+    Py_XDECREF(r);
+    Py_XDECREF(view);
+    if (rc == 0)
+        return AUGUR_OK;
+    if (!c->failed) {
+        PyErr_Fetch(&c->etype, &c->evalue, &c->etb);
+        PyErr_NormalizeException(&c->etype, &c->evalue, &c->etb);
+        c->ex = PyArray_SimpleNew(2, dims, NPY_DOUBLE);
+        if (c->ex)
+            memcpy(PyArray_DATA((PyArrayObject *)c->ex), X, m * n * sizeof *X);
+        c->failed = 1;
+    }
+    PyErr_Clear();
+    return AUGUR_EFAILED;
 }
 
 /* Call a hook with (x, f); 1 if it asked to stop (returned True) or raised. */
@@ -843,7 +916,10 @@ static PyObject *raise_kept(run_ctx *c)
         if (c->ex && c->evalue && PyExceptionInstance_Check(c->evalue)) {
             PyObject_SetAttrString(c->evalue, "augur_x", c->ex);
             PyObject *xs = PyObject_Repr(c->ex);
-            PyObject *note = xs ? PyUnicode_FromFormat("augur: raised by the cost at "
+            int rows = PyArray_Check(c->ex) && PyArray_NDIM((PyArrayObject *)c->ex) == 2;
+            PyObject *note = xs ? PyUnicode_FromFormat(rows ? "augur: raised by the "
+                                                       "vectorized cost on X = %U"
+                                                       : "augur: raised by the cost at "
                                                        "x = %U", xs) : NULL;
             PyObject *r = note ? PyObject_CallMethod(c->evalue, "add_note", "O", note)
                                : NULL;
@@ -928,6 +1004,14 @@ static PyObject *solver_run(SolverObject *self, PyObject *args, PyObject *kw, in
     if (c.kind != COST_C && strcmp(mtype, "mpi") == 0)
         return PyErr_Format(AugurError, "the mpi map needs a C cost registered by name "
                                         "on every rank; a Python cost cannot cross it");
+    if (c.kind == COST_PY_VECTOR && strcmp(mtype, "serial") == 0) {
+        /* whole batches in one call; other maps get one row per task */
+        c.kind = COST_PY_BATCH;
+        if (augur_solver_set_batch_cost(self->s, py_batch_cost, &c) != AUGUR_OK)
+            return raise_status(AUGUR_EUNSUP, augur_solver_errmsg(self->s));
+        fn = NULL;
+        data = NULL;
+    }
     Py_INCREF(self);
     Py_INCREF(cost);
     self->run = &c;
@@ -958,6 +1042,8 @@ static PyObject *solver_run(SolverObject *self, PyObject *args, PyObject *kw, in
         result = raise_status(rc, augur_solver_errmsg(self->s));
     else
         result = PyLong_FromLong(rc);
+    if (c.kind == COST_PY_BATCH)   /* &c dies with this call */
+        augur_solver_set_batch_cost(self->s, NULL, NULL);
     Py_XDECREF(c.etype);
     Py_XDECREF(c.evalue);
     Py_XDECREF(c.etb);
