@@ -12,6 +12,10 @@
  *   and one Python call; it is released for a C cost (CCost: a ctypes
  *   function pointer, called directly by the solver) and for the threads
  *   map, whose workers then take it per call.
+ * - The batch trampoline. A vectorised callable on no map or the serial
+ *   map is the solver's batch cost (augur_solver_set_batch_cost): one call
+ *   per batch with a read-only 2-D view of the solver's rows (no copy),
+ *   its result checked for shape and dtype.
  * - Errors. An exception in the cost is kept (the first one, with the
  *   point), the solver is asked to stop, every later call returns NaN
  *   without calling Python, and the exception is raised again when the
@@ -23,6 +27,15 @@
  *   checks them before each call), so KeyboardInterrupt stops the run at
  *   the next generation and is raised from solve with the solver intact.
  *
+ * - MPI. The "mpi" map finds costs by name on every rank (SPMD), so a
+ *   Python callable crosses it registered (register_cost: a trampoline and
+ *   the callable under a name). libaugur_mpi is loaded on first use
+ *   (mpi_init, dlopen next to libaugur), not linked: importing the package
+ *   never needs MPI. Worker ranks serve inside mpi_init, calling the
+ *   registered callables with the GIL held; an exception there cannot be
+ *   handed back, so the traceback goes to that rank's stderr and the rank
+ *   exits, which makes mpirun end the job (map_mpi.h).
+ *
  * No numpy object crosses into the library: arrays are copied into C
  * doubles on the way in and out. */
 #define PY_SSIZE_T_CLEAN
@@ -30,6 +43,8 @@
 #define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
 #include <numpy/arrayobject.h>
 
+#include <dlfcn.h>
+#include <libgen.h>
 #include <math.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -398,7 +413,10 @@ typedef struct worker_error {
     double x[];
 } worker_error;
 
-enum cost_kind { COST_PY, COST_PY_VECTOR, COST_C };
+/* COST_PY_VECTOR: a vectorised callable called with one row at a time
+ * (on a map other than serial, which a batch cost cannot use); COST_PY_BATCH:
+ * the same callable as the solver's batch cost, one call per batch. */
+enum cost_kind { COST_PY, COST_PY_VECTOR, COST_PY_BATCH, COST_C };
 
 /* One solve or step call: lives on the caller's stack for the call. */
 typedef struct run_ctx {
@@ -535,6 +553,129 @@ done:
     if (c->released)
         PyGILState_Release(g);
     return f;
+}
+
+/* --- Costs by name (the mpi map) ------------------------------------------ */
+
+/* The run in progress on this process, for a registered cost that rank 0
+ * runs itself (mpirun -np 1): its exception is kept like py_cost's. */
+static run_ctx *current_run;
+/* name -> callable: what register_cost registered (kept alive for good,
+ * since the library's registry holds the pointers). */
+static PyObject *registered_costs;
+
+static double named_cost(const double *x, size_t n, void *data)
+{
+    PyObject *fn = data;
+    run_ctx *c = current_run;
+    if (c && c->failed)
+        return NAN;
+    PyGILState_STATE g = PyGILState_Ensure();
+    double f = NAN;
+    PyObject *arr = array_from(x, n);
+    PyObject *r = arr ? PyObject_CallOneArg(fn, arr) : NULL;
+    if (r) {
+        f = PyFloat_AsDouble(r);
+        if (f == -1.0 && PyErr_Occurred())
+            f = NAN;
+    }
+    if (PyErr_Occurred()) {
+        if (c) {
+            keep_error(c, x, n);
+        } else {
+            /* a worker rank: nobody to raise it to; end the job */
+            PySys_WriteStderr("augur: a registered cost raised on an MPI worker "
+                              "rank; ending the job\n");
+            PyErr_Print();
+            fflush(stderr);
+            _exit(1);
+        }
+    }
+    Py_XDECREF(r);
+    Py_XDECREF(arr);
+    PyGILState_Release(g);
+    return f;
+}
+
+/* The registered callable that is fn (or named fn), or NULL. Borrowed. */
+static PyObject *registered_cost(PyObject *fn)
+{
+    if (!registered_costs)
+        return NULL;
+    if (PyUnicode_Check(fn))
+        return PyDict_GetItem(registered_costs, fn);
+    PyObject *key, *value;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(registered_costs, &pos, &key, &value))
+        if (value == fn)
+            return value;
+    return NULL;
+}
+
+/* The batch cost's result as m doubles in f; -1 with a clear exception
+ * when it is not a 1-D float array (or sequence) of m values. */
+static int batch_result(PyObject *r, size_t m, size_t n, double *f)
+{
+    PyArrayObject *a = (PyArrayObject *)PyArray_FROMANY(r, NPY_DOUBLE, 0, 0,
+                                                        NPY_ARRAY_CARRAY_RO);
+    if (!a) {
+        PyObject *t, *v, *tb;
+        PyErr_Fetch(&t, &v, &tb);
+        PyObject *why = v ? PyObject_Str(v) : NULL;
+        PyErr_Format(PyExc_TypeError, "vectorized cost: expected a 1-D float array "
+                     "of %zu values (one per row of X, shape (%zu, %zu)), got %s "
+                     "(%U)", m, m, n, Py_TYPE(r)->tp_name,
+                     why ? why : PyUnicode_FromString("not convertible to float64"));
+        Py_XDECREF(why);
+        Py_XDECREF(t);
+        Py_XDECREF(v);
+        Py_XDECREF(tb);
+        return -1;
+    }
+    if (PyArray_NDIM(a) != 1 || (size_t)PyArray_DIM(a, 0) != m) {
+        PyObject *shape = PyObject_GetAttrString((PyObject *)a, "shape");
+        PyErr_Format(PyExc_ValueError, "vectorized cost: expected a 1-D array of %zu "
+                     "values (one per row of X, shape (%zu, %zu)), got shape %R", m,
+                     m, n, shape ? shape : Py_None);
+        Py_XDECREF(shape);
+        Py_DECREF(a);
+        return -1;
+    }
+    memcpy(f, PyArray_DATA(a), m * sizeof *f);
+    Py_DECREF(a);
+    return 0;
+}
+
+/* The batch cost trampoline (augur_solver_set_batch_cost): the callable
+ * gets X as a read-only 2-D view of the solver's rows, valid during the
+ * call only (no copy). GIL held (a Python cost on no map or serial). */
+static int py_batch_cost(const double *X, size_t m, size_t n, double *f, void *data)
+{
+    run_ctx *c = data;
+    if (c->failed)
+        return AUGUR_EFAILED;
+    npy_intp dims[2] = {(npy_intp)m, (npy_intp)n};
+    PyObject *view = NULL, *r = NULL;
+    if (PyErr_CheckSignals() == 0)
+        view = PyArray_New(&PyArray_Type, 2, dims, NPY_DOUBLE, NULL, (void *)X, 0,
+                           NPY_ARRAY_C_CONTIGUOUS | NPY_ARRAY_ALIGNED, NULL);
+    if (view)
+        r = PyObject_CallOneArg(c->fn, view);
+    int rc = r ? batch_result(r, m, n, f) : -1;
+    Py_XDECREF(r);
+    Py_XDECREF(view);
+    if (rc == 0)
+        return AUGUR_OK;
+    if (!c->failed) {
+        PyErr_Fetch(&c->etype, &c->evalue, &c->etb);
+        PyErr_NormalizeException(&c->etype, &c->evalue, &c->etb);
+        c->ex = PyArray_SimpleNew(2, dims, NPY_DOUBLE);
+        if (c->ex)
+            memcpy(PyArray_DATA((PyArrayObject *)c->ex), X, m * n * sizeof *X);
+        c->failed = 1;
+    }
+    PyErr_Clear();
+    return AUGUR_EFAILED;
 }
 
 /* Call a hook with (x, f); 1 if it asked to stop (returned True) or raised. */
@@ -843,7 +984,10 @@ static PyObject *raise_kept(run_ctx *c)
         if (c->ex && c->evalue && PyExceptionInstance_Check(c->evalue)) {
             PyObject_SetAttrString(c->evalue, "augur_x", c->ex);
             PyObject *xs = PyObject_Repr(c->ex);
-            PyObject *note = xs ? PyUnicode_FromFormat("augur: raised by the cost at "
+            int rows = PyArray_Check(c->ex) && PyArray_NDIM((PyArrayObject *)c->ex) == 2;
+            PyObject *note = xs ? PyUnicode_FromFormat(rows ? "augur: raised by the "
+                                                       "vectorized cost on X = %U"
+                                                       : "augur: raised by the cost at "
                                                        "x = %U", xs) : NULL;
             PyObject *r = note ? PyObject_CallMethod(c->evalue, "add_note", "O", note)
                                : NULL;
@@ -897,6 +1041,13 @@ static PyObject *solver_run(SolverObject *self, PyObject *args, PyObject *kw, in
         return NULL;
     if (self->run)
         return PyErr_Format(AugurError, "this solver is already running");
+    if (PyUnicode_Check(cost)) {   /* a registered cost by its name */
+        PyObject *named = registered_cost(cost);
+        if (!named)
+            return PyErr_Format(PyExc_ValueError, "no cost registered as %R "
+                                "(augur.register_cost)", cost);
+        cost = named;
+    }
     run_ctx c = {
         .s = self->s,
         .n = augur_solver_dimension(self->s),
@@ -925,12 +1076,31 @@ static PyObject *solver_run(SolverObject *self, PyObject *args, PyObject *kw, in
             return PyErr_SetFromErrno(PyExc_OSError);
         c.shared = p;   /* zero-filled: failed == 0 */
     }
-    if (c.kind != COST_C && strcmp(mtype, "mpi") == 0)
-        return PyErr_Format(AugurError, "the mpi map needs a C cost registered by name "
-                                        "on every rank; a Python cost cannot cross it");
+    PyObject *named = c.kind != COST_C ? registered_cost(cost) : NULL;
+    if (c.kind != COST_C && strcmp(mtype, "mpi") == 0) {
+        if (!named)
+            return PyErr_Format(AugurError, "the mpi map finds the cost by name on "
+                                "every rank: register it with augur.register_cost("
+                                "name, fn) on every rank before augur.mpi_init()");
+        if (c.kind != COST_PY)
+            return PyErr_Format(AugurError, "the mpi map evaluates one point per task: "
+                                "register and pass a per-point cost, not a vectorized one");
+        fn = named_cost;   /* the registered pair, so its name crosses */
+        data = named;
+    }
+    if (c.kind == COST_PY_VECTOR && strcmp(mtype, "serial") == 0) {
+        /* whole batches in one call; other maps get one row per task */
+        c.kind = COST_PY_BATCH;
+        if (augur_solver_set_batch_cost(self->s, py_batch_cost, &c) != AUGUR_OK)
+            return raise_status(AUGUR_EUNSUP, augur_solver_errmsg(self->s));
+        fn = NULL;
+        data = NULL;
+    }
     Py_INCREF(self);
     Py_INCREF(cost);
     self->run = &c;
+    run_ctx *outer_run = current_run;
+    current_run = &c;
     int rc;
     if (c.released) {
         Py_BEGIN_ALLOW_THREADS
@@ -951,6 +1121,7 @@ static PyObject *solver_run(SolverObject *self, PyObject *args, PyObject *kw, in
         rc = augur_solve(self->s, fn, data, NULL);
     }
     self->run = NULL;
+    current_run = outer_run;
     PyObject *result = NULL;
     if (c.etype || (c.shared && atomic_load(&c.shared->failed)))
         result = raise_kept(&c);
@@ -958,6 +1129,8 @@ static PyObject *solver_run(SolverObject *self, PyObject *args, PyObject *kw, in
         result = raise_status(rc, augur_solver_errmsg(self->s));
     else
         result = PyLong_FromLong(rc);
+    if (c.kind == COST_PY_BATCH)   /* &c dies with this call */
+        augur_solver_set_batch_cost(self->s, NULL, NULL);
     Py_XDECREF(c.etype);
     Py_XDECREF(c.evalue);
     Py_XDECREF(c.etb);
@@ -1319,7 +1492,137 @@ out:
     return result;
 }
 
+/* --- MPI: libaugur_mpi, loaded on first use ----------------------------------- */
+
+static struct {
+    void *lib;
+    int (*init)(int *argc, char ***argv, int *is_root);
+    int (*finalize)(void);
+    const char *(*errmsg)(void);
+    int started;                  /* mpi_init returned on this process */
+} mpi;
+
+/* dlopen libaugur_mpi from libaugur's directory (the build tree or the
+ * install prefix), RTLD_GLOBAL so that OpenMPI's own plugins find libmpi.
+ * Loading it adds the "mpi" map backend to libaugur. */
+static int mpi_load(void)
+{
+#ifndef AUGUR_PY_MPI_LIB
+    PyErr_SetString(AugurError, "this augur was built without MPI "
+                                "(AUGUR_WITH_MPI=OFF): no mpi map");
+    return -1;
+#else
+    if (mpi.lib)
+        return 0;
+    char path[4096] = AUGUR_PY_MPI_LIB;
+    Dl_info info;
+    if (dladdr((void *)(uintptr_t)augur_solver_create, &info) && info.dli_fname) {
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s", info.dli_fname);
+        snprintf(path, sizeof path, "%s/%s", dirname(dir), AUGUR_PY_MPI_LIB);
+    }
+    void *lib = dlopen(path, RTLD_NOW | RTLD_GLOBAL);
+    if (!lib)
+        lib = dlopen(AUGUR_PY_MPI_LIB, RTLD_NOW | RTLD_GLOBAL);
+    if (!lib) {
+        PyErr_Format(AugurError, "cannot load the MPI map (%s): %s", AUGUR_PY_MPI_LIB,
+                     dlerror());
+        return -1;
+    }
+    *(void **)&mpi.init = dlsym(lib, "augur_mpi_init");
+    *(void **)&mpi.finalize = dlsym(lib, "augur_mpi_finalize");
+    *(void **)&mpi.errmsg = dlsym(lib, "augur_mpi_errmsg");
+    if (!mpi.init || !mpi.finalize || !mpi.errmsg) {
+        PyErr_Format(AugurError, "%s lacks augur_mpi_init", AUGUR_PY_MPI_LIB);
+        dlclose(lib);
+        return -1;
+    }
+    mpi.lib = lib;
+    return 0;
+#endif
+}
+
+static PyObject *mod_mpi_available(PyObject *m, PyObject *unused)
+{
+    (void)m;
+    (void)unused;
+#ifdef AUGUR_PY_MPI_LIB
+    Py_RETURN_TRUE;
+#else
+    Py_RETURN_FALSE;
+#endif
+}
+
+/* True on rank 0; elsewhere serve rank 0's jobs until it finalizes, then
+ * False. */
+static PyObject *mod_mpi_init(PyObject *m, PyObject *unused)
+{
+    (void)m;
+    (void)unused;
+    if (mpi_load() < 0)
+        return NULL;
+    int is_root = 0;
+    int rc = mpi.init(NULL, NULL, &is_root);   /* workers serve in here */
+    if (PyErr_Occurred())
+        return NULL;
+    if (rc != AUGUR_OK)
+        return raise_status(rc, mpi.errmsg());
+    mpi.started = 1;
+    return PyBool_FromLong(is_root);
+}
+
+static PyObject *mod_mpi_finalize(PyObject *m, PyObject *unused)
+{
+    (void)m;
+    (void)unused;
+    if (!mpi.lib || !mpi.started)
+        Py_RETURN_NONE;
+    int rc = mpi.finalize();
+    if (rc != AUGUR_OK)
+        return raise_status(rc, mpi.errmsg());
+    Py_RETURN_NONE;
+}
+
+/* register_cost(name, fn): fn(x) -> float under a name, for maps whose
+ * workers find the cost by name (mpi). */
+static PyObject *mod_register_cost(PyObject *m, PyObject *args)
+{
+    (void)m;
+    PyObject *name, *fn;
+    if (!PyArg_ParseTuple(args, "UO", &name, &fn))
+        return NULL;
+    if (!PyCallable_Check(fn))
+        return PyErr_Format(PyExc_TypeError, "register_cost: fn must be callable");
+    if (!registered_costs && !(registered_costs = PyDict_New()))
+        return NULL;
+    PyObject *old = PyDict_GetItem(registered_costs, name);
+    if (old && old != fn)
+        return PyErr_Format(PyExc_ValueError, "register_cost: the name %R is taken "
+                            "by another callable", name);
+    if (old)
+        Py_RETURN_NONE;
+    const char *text = PyUnicode_AsUTF8(name);
+    if (!text)
+        return NULL;
+    int rc = augur_cost_register(text, named_cost, fn);
+    if (rc != AUGUR_OK)
+        return raise_status(rc, "register_cost: the name is taken (names beginning "
+                                "'augur.' are the library's)");
+    if (PyDict_SetItem(registered_costs, name, fn) < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef module_methods[] = {
+    {"mpi_available", mod_mpi_available, METH_NOARGS,
+     "True when this augur was built with the mpi map"},
+    {"mpi_init", mod_mpi_init, METH_NOARGS,
+     "mpi_init(): True on rank 0; other ranks serve until rank 0's mpi_finalize, "
+     "then False"},
+    {"mpi_finalize", mod_mpi_finalize, METH_NOARGS,
+     "mpi_finalize(): rank 0 releases the workers and finalizes MPI"},
+    {"register_cost", mod_register_cost, METH_VARARGS,
+     "register_cost(name, fn): fn(x) -> float under name, found by mpi workers"},
     {"solver_types", mod_solver_types, METH_NOARGS,
      "every solver type: name, doc and parameter table"},
     {"base_params", mod_base_params, METH_NOARGS, "the parameters every solver has"},

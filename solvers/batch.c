@@ -14,7 +14,14 @@
  * data pointers, valid where workers share the caller's program image
  * (threads, and fork workers started after the solve began), and as its
  * registered name (augur_cost_register, or a model's name) for backends
- * whose workers do not (MPI), where each rank finds its own copy. */
+ * whose workers do not (MPI), where each rank finds its own copy.
+ *
+ * A batch cost (augur_solver_set_batch_cost) takes the map's place: the
+ * same admitted rows go to it in one call on the caller, and the same
+ * accounting follows. Every evaluation of a solver with a batch cost comes
+ * here, single points as batches of one, so the hard evaluation cap and
+ * the failure rule live in one place. Only the serial map goes with it
+ * (see augur_solver_set_batch_cost for why). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,14 +99,11 @@ static int make_context(augur_solver *s, eval_context *ctx)
     return AUGUR_OK;
 }
 
-int augur__solver_map_batch(augur_solver *s, const double *X, size_t m, double *F)
+/* Admit up to the budget's worth of rows into batch_x (their indices in
+ * batch_rows); returns how many. A row cut by the budget marks the
+ * generation cut short. */
+static size_t admit_rows(augur_solver *s, const double *X, size_t m)
 {
-    int rc = grow(s, m);
-    eval_context ctx;
-    if (rc == AUGUR_OK)
-        rc = make_context(s, &ctx);
-    if (rc != AUGUR_OK)
-        return rc;
     size_t sent = 0, left = augur__solver_budget_left(s), seen;
     for (seen = 0; seen < m && sent < left; seen++) {
         double *row = s->batch_x + sent * s->n;
@@ -112,6 +116,38 @@ int augur__solver_map_batch(augur_solver *s, const double *X, size_t m, double *
     }
     if (seen < m)
         augur__solver_note_cut(s);
+    return sent;
+}
+
+/* A batch cost's failure stops the run like a monitor's: the first one is
+ * kept as the pending status. */
+static int batch_failed(augur_solver *s, int rc)
+{
+    if (rc >= 0)
+        rc = AUGUR_EFAILED;
+    if (s->pending == AUGUR_OK)
+        s->pending = augur_solver_fail(s, rc, "%s: the batch cost failed (%s)",
+                                       s->type->name, augur_status_name(rc));
+    atomic_store(&s->stop_requested, 1);
+    return s->pending;
+}
+
+static int call_batch_cost(augur_solver *s, size_t sent)
+{
+    if (s->pending != AUGUR_OK)
+        return s->pending;   /* after a failure, call nothing more */
+    if (sent == 0)
+        return AUGUR_OK;
+    int rc = s->batch_cost(s->batch_x, sent, s->n, s->batch_f, s->batch_data);
+    return rc == AUGUR_OK ? AUGUR_OK : batch_failed(s, rc);
+}
+
+static int run_map_job(augur_solver *s, size_t sent)
+{
+    eval_context ctx;
+    int rc = make_context(s, &ctx);
+    if (rc != AUGUR_OK)
+        return rc;
     augur_map_job job = {
         .task = "augur.evaluate",
         .ntasks = sent,
@@ -127,16 +163,90 @@ int augur__solver_map_batch(augur_solver *s, const double *X, size_t m, double *
     if (rc != AUGUR_OK)
         return augur_solver_fail(s, rc, "%s: map '%s': %s", s->type->name,
                                  augur_map_type_name(s->map), augur_map_errmsg(s->map));
-    size_t j = 0;
-    for (size_t k = 0; k < m; k++) {
-        if (j < sent && s->batch_rows[j] == k) {
-            F[k] = augur__solver_account(s, s->batch_x + j * s->n, s->batch_f[j]);
-            j++;
-        } else {
-            F[k] = INFINITY;
-        }
-    }
     return AUGUR_OK;
+}
+
+int augur__solver_map_batch(augur_solver *s, const double *X, size_t m, double *F)
+{
+    for (size_t k = 0; k < m; k++)
+        F[k] = INFINITY;
+    int rc = grow(s, m);
+    if (rc != AUGUR_OK)
+        return rc;
+    size_t sent = admit_rows(s, X, m);
+    rc = s->batch_cost ? call_batch_cost(s, sent) : run_map_job(s, sent);
+    if (rc != AUGUR_OK)
+        return rc;
+    for (size_t j = 0; j < sent; j++)
+        F[s->batch_rows[j]] = augur__solver_account(s, s->batch_x + j * s->n,
+                                                    s->batch_f[j]);
+    return AUGUR_OK;
+}
+
+/* The per-point cost bound while a batch cost is set: a batch of one, for
+ * what needs a plain augur_cost (the conditions' objective, nested runs).
+ * data is the solver; a failure is kept as for a batch and gives NaN. */
+static double batch_one(const double *x, size_t n, void *data)
+{
+    augur_solver *s = data;
+    double f = NAN;
+    if (s->pending != AUGUR_OK)
+        return NAN;
+    int rc = s->batch_cost(x, 1, n, &f, s->batch_data);
+    if (rc != AUGUR_OK) {
+        batch_failed(s, rc);
+        return NAN;
+    }
+    return f;
+}
+
+static int map_is_serial(const augur_map *map)
+{
+    return !map || strcmp(augur_map_type_name(map), "serial") == 0;
+}
+
+static int refuse_map(augur_solver *s, const augur_map *map)
+{
+    return augur_solver_fail(s, AUGUR_EUNSUP, "%s: a batch cost runs in the caller, "
+                             "one call per batch, so it goes with the serial map "
+                             "only: the '%s' map would hand each row to a worker as "
+                             "a task of its own (MPI ranks find a cost only by its "
+                             "registered name); use a per-point cost with it",
+                             s->type->name, augur_map_type_name(map));
+}
+
+int augur_solver_set_batch_cost(augur_solver *s, augur_batch_cost cost, void *data)
+{
+    if (!s)
+        return AUGUR_EINVAL;
+    augur__solver_clear(s);
+    if (!cost) {
+        if (s->batch_cost)
+            s->cost = NULL, s->data = NULL;
+        s->batch_cost = NULL;
+        s->batch_data = NULL;
+        return AUGUR_OK;
+    }
+    if (!map_is_serial(s->map))
+        return refuse_map(s, s->map);
+    s->batch_cost = cost;
+    s->batch_data = data;
+    s->cost = batch_one;
+    s->data = s;
+    return AUGUR_OK;
+}
+
+int augur_solve_batch(augur_solver *s, augur_batch_cost cost, void *data,
+                      augur_termination *t)
+{
+    int rc = s && cost ? augur_solver_set_batch_cost(s, cost, data) : AUGUR_EINVAL;
+    if (rc != AUGUR_OK) {
+        augur_term_destroy(t);
+        if (s && !cost)
+            return augur_solver_fail(s, rc, "%s: no batch cost", s->type->name);
+        return rc;
+    }
+    return augur_solve(s, NULL, NULL, t);
 }
 
 /* "de2, pso, buckshot, ...": the registered types a map works for. */
@@ -157,6 +267,8 @@ int augur_solver_set_map(augur_solver *s, augur_map *map)
     if (!s)
         return AUGUR_EINVAL;
     augur__solver_clear(s);
+    if (s->batch_cost && !map_is_serial(map))
+        return refuse_map(s, map);
     if (map && !s->type->uses_map) {
         char users[160];
         map_users(users, sizeof users);

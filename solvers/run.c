@@ -193,6 +193,11 @@ static double evaluate_one(augur_solver *s, const double *x)
 {
     if (capped(s))
         return INFINITY;
+    if (s->batch_cost) {   /* a batch of one: batch.c admits and accounts */
+        double f;
+        augur__solver_map_batch(s, x, 1, &f);
+        return f;
+    }
     const double *xe = augur__solver_admit(s, x, s->cx);
     if (!xe)
         return INFINITY;
@@ -213,7 +218,7 @@ int augur_solver_evaluate_batch(augur_solver *s, const double *X, size_t m,
 {
     if (!X || !F)
         return augur_solver_fail(s, AUGUR_EINVAL, "evaluate_batch: NULL array");
-    if (s->map && m > 1) {
+    if ((s->map || s->batch_cost) && m > 1) {
         int rc = augur__solver_map_batch(s, X, m, F);
         if (rc != AUGUR_OK)
             return rc;
@@ -229,8 +234,8 @@ int augur_solver_evaluate_batch(augur_solver *s, const double *X, size_t m,
 int augur__solver_evaluate_rows(augur_solver *s, const double *X, size_t m,
                                 double *F, const unsigned char *inside)
 {
-    /* a map admits its rows in batch.c */
-    if (s->map && m > 1)
+    /* a map or a batch cost admits its rows in batch.c */
+    if (s->batch_cost || (s->map && m > 1))
         return augur_solver_evaluate_batch(s, X, m, F);
     for (size_t k = 0; k < m; k++) {
         const double *x = X + k * s->n;
@@ -522,6 +527,8 @@ static int bind_cost(augur_solver *s, augur_cost cost, void *data)
     if (cost) {
         s->cost = cost;
         s->data = data;
+        s->batch_cost = NULL;   /* a per-point cost replaces a batch cost */
+        s->batch_data = NULL;
     }
     if (!s->cost)
         return augur_solver_fail(s, AUGUR_EINVAL, "%s: no cost function",

@@ -52,6 +52,12 @@ struct augur_solver {
 
     augur_cost cost;
     void *data;
+    /* A batch cost (augur_solver_set_batch_cost), or NULL. While one is
+     * set, cost is batch.c's one-point adapter (data = the solver), which
+     * serves what needs a per-point cost: the termination conditions'
+     * objective and nested runs. */
+    augur_batch_cost batch_cost;
+    void *batch_data;
 
     /* Constraints and penalty (constraints/), owned; NULL when none. cx
      * holds x' = constraints(x): n doubles for the evaluation path, n more
@@ -63,7 +69,7 @@ struct augur_solver {
 
     augur_map *map;               /* NULL evaluates in the caller */
     int owns_map;                 /* made from a spec: destroyed with the solver */
-    double *batch_x;              /* in-bounds rows sent to the map */
+    double *batch_x;              /* admitted rows sent to the map or batch cost */
     double *batch_f;              /* their raw costs */
     size_t *batch_rows;           /* which rows they were */
     size_t batch_cap;
@@ -166,7 +172,10 @@ void augur__solver_note_cut(augur_solver *s);
 /* Attach a map the solver then owns (made from a spec). */
 int augur__solver_own_map(augur_solver *s, augur_map *map);
 
-/* Evaluate m rows through the solver's map (batch.c). */
+/* Evaluate m rows through the solver's map or its batch cost (batch.c):
+ * admit, one job or one call, then account in row order. On a batch
+ * cost's failure nothing is accounted, F is +inf, and the status is
+ * returned and kept as the run's pending failure. */
 int augur__solver_map_batch(augur_solver *s, const double *X, size_t m, double *F);
 
 /* How many doubles the energy history holds room for (tests of its

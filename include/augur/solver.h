@@ -24,7 +24,9 @@
  * Every evaluation goes through one path: points outside the bounds are
  * never passed to the cost (they count as +inf and are not counted as
  * evaluations), NaN counts as +inf, "maximize" flips the sign the solver
- * sees, and evaluation monitors see each real call in order. */
+ * sees, and evaluation monitors see each real call in order. A batch cost
+ * (augur_solve_batch) takes a whole generation in one call and goes
+ * through the same path. */
 #ifndef AUGUR_SOLVER_H
 #define AUGUR_SOLVER_H
 
@@ -43,6 +45,13 @@ extern "C" {
 
 /* The user's cost: x has n coordinates; data is the user's, borrowed. */
 typedef double (*augur_cost)(const double *x, size_t n, void *data);
+
+/* A batch cost: the raw costs of m points at once, f[k] for row k of X (m
+ * rows of n, row-major). Both arrays are the solver's and valid only
+ * during the call. Returns 0, or a negative status that stops the run with
+ * it (the batch is then not counted). See augur_solver_set_batch_cost. */
+typedef int (*augur_batch_cost)(const double *X, size_t m, size_t n, double *f,
+                                void *data);
 
 typedef struct augur_solver_type augur_solver_type;
 
@@ -143,6 +152,29 @@ AUGUR_EXTERN const augur_solver *augur_solver_nested(const augur_solver *s);
  * negative status (see augur_solver_errmsg). */
 AUGUR_EXTERN int augur_solve(augur_solver *s, augur_cost cost, void *data,
                              augur_termination *t);
+/* The same with a batch cost (augur_solver_set_batch_cost, then
+ * augur_solve(s, NULL, NULL, t)); t is owned also when binding fails. */
+AUGUR_EXTERN int augur_solve_batch(augur_solver *s, augur_batch_cost cost,
+                                   void *data, augur_termination *t);
+/* Evaluate through a batch cost from now on (cost NULL with data NULL
+ * removes it; a later augur_solve or augur_solver_step with a per-point
+ * cost replaces it; with cost NULL they reuse it). A population solver's
+ * generation (de2, pso, cmaes: every batch the algorithm asks for) is one
+ * call with the rows that pass admission - inside the bounds, constraints
+ * applied - in row order, never more rows than the evaluation limit leaves;
+ * single-point evaluations (nelder-mead, powell, de's trials) are calls
+ * with m = 1. Everything after the call is the per-point path's, row by
+ * row: penalty, sign, NaN as +inf, counting, best point, evaluation
+ * monitors; so a batch cost computing the same function as a per-point
+ * cost gives the same bits. The termination conditions' objective and the
+ * nested runs of ensembles, auto and ipop call it with m = 1.
+ * Maps: a batch cost runs in the caller, so only the serial map (or none)
+ * goes with it: another map would hand each row to a worker as a task of
+ * its own, which is the per-point cost's job, and MPI ranks find costs by
+ * registered name, which a batch cost has not. AUGUR_EUNSUP, here or from
+ * augur_solver_set_map, for any other map. */
+AUGUR_EXTERN int augur_solver_set_batch_cost(augur_solver *s, augur_batch_cost cost,
+                                             void *data);
 /* One generation (the first call runs generation 0). Returns AUGUR_OK, or a
  * negative status. Does not check termination: see augur_solver_terminated. */
 AUGUR_EXTERN int augur_solver_step(augur_solver *s, augur_cost cost, void *data);

@@ -8,10 +8,11 @@
   raised in the caller (same built-in type and message, with the point).
 - threads runs C costs in parallel; a Python cost still runs one call at a
   time (the GIL), so it gains nothing there (a warning says so).
-- mpi needs a C cost registered by name on every rank and is not offered
-  to Python costs: run MPI jobs with the `augur` command or a C program.
+- mpi (under mpirun) finds the cost by name on every rank: register it
+  with augur.register_cost on every rank, then augur.mpi_init() (augur.mpi).
 """
-from ._augur import Map
+from ._augur import AugurError, Map
+from .mpi import mpi_available, mpi_started
 
 
 def make_map(spec):
@@ -19,6 +20,11 @@ def make_map(spec):
     if spec is None or isinstance(spec, Map):
         return spec
     if not isinstance(spec, str):
-        raise TypeError("map: expected 'serial', 'threads:N', 'fork:N' or a Map")
+        raise TypeError("map: expected 'serial', 'threads:N', 'fork:N', 'mpi' or a Map")
     kind, _, workers = spec.partition(":")
-    return Map(kind.strip(), int(workers) if workers.strip() else 0)
+    kind = kind.strip()
+    if kind == "mpi" and not mpi_started():
+        raise AugurError("the mpi map needs augur.mpi_init() on every rank first "
+                         "(under mpirun)" if mpi_available()
+                         else "this augur was built without MPI: no mpi map")
+    return Map(kind, int(workers) if workers.strip() else 0)

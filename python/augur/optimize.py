@@ -105,8 +105,11 @@ def minimize(fun, x0=None, args=(), method="nelder-mead", bounds=None, options=N
     """Minimise fun with one of augur's solvers.
 
     fun: a callable f(x) -> float (x a 1-D float array), a vectorised
-        callable (vectorized=True: a 2-D array of points -> 1-D array), or a
-        C cost (augur.CCost / ctypes_cost / model_cost).
+        callable (vectorized=True: f(X) -> 1-D array of m for an (m, n)
+        read-only array, valid during the call, once per generation on no
+        map or the serial one), or a C cost (augur.CCost / ctypes_cost /
+        model_cost); on map="mpi", a callable registered with
+        augur.register_cost (or its name).
     x0: the starting point; None draws the start(s) from the bounds.
     method: any name in solver_names() ("nelder-mead", "powell", "de",
         "cmaes", "nlopt:LN_BOBYQA", "gsl:vector_bfgs2", ...), any case.
@@ -117,7 +120,8 @@ def minimize(fun, x0=None, args=(), method="nelder-mead", bounds=None, options=N
         method, (method, {params}) or a Solver (default powell; ipop: cmaes).
     seed: the run's seed (same seed, same bits as the C library); None draws
         one, reported as result.seed.
-    map: None, "serial", "threads:N", "fork:N" or an augur.Map.
+    map: None, "serial", "threads:N", "fork:N", "mpi" (under mpirun, after
+        augur.mpi_init()) or an augur.Map.
     callback: callback(xk) after every generation; returning True stops.
     termination: a condition from augur.termination (else the method's
         default, as the C library's).
