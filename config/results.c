@@ -37,8 +37,8 @@ static const char *path_for(const void *ctx, const char *path, char *buf, size_t
     const places *pl = ctx;
     if (!path || path[0] == '/' || pl->same || !pl->config_real[0])
         return path;
-    snprintf(buf, cap, "%s/%s", pl->config_real, path);
-    return buf;
+    int w = snprintf(buf, cap, "%s/%s", pl->config_real, path);
+    return w >= 0 && (size_t)w < cap ? buf : path;   /* too long: as written */
 }
 
 static void find_places(places *pl, const char *config_dir, const char *results_path)
