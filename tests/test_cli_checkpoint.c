@@ -5,18 +5,22 @@
  * but the timing line; SIGTERM stops it with a last checkpoint (status
  * 143) that resumes the same way; the config file's checkpoint group does
  * what the options do and goes into the results file; bad options are
- * refused before anything runs.
+ * refused before anything runs; under mpirun, a run on the "mpi" map
+ * killed after a checkpoint resumes under mpirun to the same file.
  *
  * The run: de2 (population 40) on Rosenbrock in 10-D, 300 generations,
  * seed 11, saving every 2 generations - about a second here, most of it
  * the saves, so the kills land at all stages of it (and some mid-save). */
 #include <criterion/criterion.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "cli_harness.h"
 
@@ -192,3 +196,108 @@ Test(cli_checkpoint, bad_options_and_files_are_refused)
     done(&r);
     cr_expect(!exists(at("c.ckpt")), "a refused run wrote a checkpoint");
 }
+
+#ifdef AUGUR_HAVE_MPI
+static const char *const mpi_args[] = {"-np", "3", "--allow-run-as-root", "--oversubscribe",
+                                       AUGUR_CLI};
+
+/* mpiexec -np 3 augur ARGS..., not waited for; output to /dev/null. */
+static pid_t start_mpi(const char *const *args)
+{
+    char *argv[32] = {AUGUR_MPIEXEC};
+    size_t n = 1;
+    for (size_t k = 0; k < 5; k++)
+        argv[n++] = (char *)mpi_args[k];
+    for (; *args && n < 31; args++)
+        argv[n++] = (char *)*args;
+    argv[n] = NULL;
+    fflush(NULL);
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDWR);
+        dup2(null, 0);
+        dup2(null, 1);
+        dup2(null, 2);
+        execv(argv[0], argv);
+        _exit(98);
+    }
+    return pid;
+}
+
+/* SIGKILL the ranks mpiexec started (its children: OpenMPI's ranks
+ * outlive a killed mpiexec, and would go on saving), then mpiexec. */
+static void kill_mpi(pid_t mpiexec)
+{
+    DIR *d = opendir("/proc");
+    cr_assert_not_null(d);
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        char path[300], stat[512] = "";
+        snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            continue;
+        size_t got = fread(stat, 1, sizeof stat - 1, f);
+        fclose(f);
+        stat[got] = '\0';
+        const char *close_paren = strrchr(stat, ')');
+        int parent = 0;
+        if (close_paren && sscanf(close_paren + 1, " %*c %d", &parent) == 1 &&
+            parent == (int)mpiexec)
+            kill((pid_t)atoi(e->d_name), SIGKILL);
+    }
+    closedir(d);
+    kill(mpiexec, SIGKILL);
+    int w;
+    waitpid(mpiexec, &w, 0);
+}
+
+Test(cli_checkpoint, a_run_on_the_mpi_map_killed_resumes_under_mpirun)
+{
+    setenv("ASAN_OPTIONS", "detect_leaks=1:fast_unwind_on_malloc=0", 1);
+    setenv("LSAN_OPTIONS", "suppressions=" AUGUR_LSAN_SUPP, 1);
+    char text[1024];
+    snprintf(text, sizeof text, "%s", run_cfg);
+    char *g = strstr(text, "generations = 300");
+    cr_assert_not_null(g);
+    memcpy(g, "generations = 900", 17);   /* long enough to kill in the middle */
+    char cfg[512];
+    snprintf(cfg, sizeof cfg, "%s", config("mpi.cfg", text));
+    char *args[32];
+    size_t n = 0;
+    for (size_t k = 0; k < 5; k++)
+        args[n++] = (char *)mpi_args[k];
+    const char *const whole_args[] = {"run", cfg, "-q", "--map", "mpi", "-o", at("whole.cfg"),
+                                      NULL};
+    for (size_t k = 0; whole_args[k]; k++)
+        args[n++] = (char *)whole_args[k];
+    args[n] = NULL;
+    result r = run_program(AUGUR_MPIEXEC, (const char *const *)args);
+    expect_status(r, 0);
+    done(&r);
+    char *whole = untimed(at("whole.cfg"));
+
+    const char *const part_args[] = {"run", cfg, "-q", "--map", "mpi", "-o", at("part.cfg"),
+                                     "--checkpoint", at("c.ckpt"), "--every", "1", NULL};
+    pid_t pid = start_mpi(part_args);
+    for (int k = 0; k < 3000 && !exists(at("c.ckpt")); k++)
+        sleep_for(0.01);
+    sleep_for(0.2);
+    kill_mpi(pid);
+    cr_assert(exists(at("c.ckpt")), "the run on the mpi map saved no checkpoint");
+    cr_expect(!exists(at("part.cfg")), "the run ended before it was killed");
+
+    n = 5;
+    const char *const resume_args[] = {"resume", at("c.ckpt"), "-q", NULL};
+    for (size_t k = 0; resume_args[k]; k++)
+        args[n++] = (char *)resume_args[k];
+    args[n] = NULL;
+    r = run_program(AUGUR_MPIEXEC, (const char *const *)args);
+    expect_status(r, 0);
+    done(&r);
+    char *part = untimed(at("part.cfg"));
+    cr_expect_str_eq(part, whole);
+    free(part);
+    free(whole);
+}
+#endif
