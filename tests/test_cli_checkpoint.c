@@ -9,8 +9,10 @@
  * killed after a checkpoint resumes under mpirun to the same file.
  *
  * The run: de2 (population 40) on Rosenbrock in 10-D, 300 generations,
- * seed 11, saving every 2 generations - about a second here, most of it
- * the saves, so the kills land at all stages of it (and some mid-save). */
+ * seed 11, saving every 2 generations - about 0.2 s here (dev build), most
+ * of it the saves. The kill moments are drawn over the length of one such
+ * run, timed first, so they land at all stages of it (and some mid-save)
+ * on a fast machine and a slow one (sanitizers) alike. */
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -73,6 +75,13 @@ static double draw(uint64_t *state)
     return (double)((z ^ (z >> 31)) >> 11) / 9007199254740992.0;
 }
 
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
 static void sleep_for(double seconds)
 {
     struct timespec t = {.tv_sec = (time_t)seconds,
@@ -85,6 +94,13 @@ Test(cli_checkpoint, kill_9_at_ten_random_moments_then_resume_gives_the_same_fil
     char cfg[512];   /* at()'s ring is reused over the ten runs */
     snprintf(cfg, sizeof cfg, "%s", config("run.cfg", run_cfg));
     char *whole = uninterrupted(cfg);
+    const char *const timed[] = {"run", cfg, "-q", "-o", at("timed.cfg"), "--checkpoint",
+                                 at("timed.ckpt"), "--every", "2", NULL};
+    double t0 = now();
+    result t = finish(start(timed));
+    double span = now() - t0;
+    expect_status(t, 0);
+    done(&t);
     uint64_t seed = 2024;
     size_t resumed = 0;
     for (int i = 0; i < 10; i++) {
@@ -92,7 +108,7 @@ Test(cli_checkpoint, kill_9_at_ten_random_moments_then_resume_gives_the_same_fil
         unlink(at("part.cfg"));
         const char *const args[] = {"run", cfg, "-q", "-o", at("part.cfg"), "--checkpoint",
                                     at("c.ckpt"), "--every", "2", NULL};
-        double moment = 0.05 + 0.75 * draw(&seed);
+        double moment = span * (0.1 + 0.85 * draw(&seed));
         pid_t pid = start(args);
         sleep_for(moment);
         kill(pid, SIGKILL);
@@ -103,6 +119,8 @@ Test(cli_checkpoint, kill_9_at_ten_random_moments_then_resume_gives_the_same_fil
             continue;
         }
         done(&k);
+        if (exists(at("part.cfg")))
+            cr_log_info("moment %d (%.3f s of %.3f): the run had ended", i, moment, span);
         result r = cli("resume", at("c.ckpt"), "-q");
         expect_status(r, 0);
         done(&r);
@@ -119,11 +137,13 @@ Test(cli_checkpoint, sigterm_saves_a_last_checkpoint_that_resumes)
 {
     const char *cfg = config("run.cfg", run_cfg);
     char *whole = uninterrupted(cfg);
-    /* saving every generation makes the run last long enough to stop */
+    /* saving every generation makes the run last long enough to stop; the
+     * stop comes once it has saved the first */
     const char *const slow[] = {"run", cfg, "-o", at("part.cfg"), "--checkpoint",
                                 at("c.ckpt"), "--every", "1", NULL};
     pid_t pid = start(slow);
-    sleep_for(0.3);
+    for (int k = 0; k < 10000 && !exists(at("c.ckpt")); k++)
+        sleep_for(0.001);
     cr_assert_eq(kill(pid, SIGTERM), 0);
     result r = finish(pid);
     expect_status(r, 143);
