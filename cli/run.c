@@ -10,12 +10,15 @@
  * a last checkpoint when it saves them (--checkpoint).
  *
  * `augur resume CHECKPOINT` rebuilds the job from the checkpoint (which
- * carries its input: augur_job_resume) and goes through the same report. 
+ * carries its input: augur_job_resume) and goes through the same report.
  *
  * Under mpirun with the "mpi" map every rank loads the file first - the
  * job registers its cost by name while loading, and MPI workers find costs
  * only by names registered before augur_mpi_init - then rank 0 runs and
- * the other ranks serve inside augur_mpi_init and exit 0. */
+ * the other ranks serve inside augur_mpi_init and exit 0. A resumed run
+ * made on the "mpi" map does the same: every rank resumes the job with
+ * the map left out (AUGUR_JOB_DEFER_MPI), then MPI starts and rank 0 puts
+ * the map back and runs on. */
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,11 +158,15 @@ int cmd_resume(int argc, char **argv)
     else if (rc == CLI_OK) {
         augur_job *job = NULL;
         char err[1024] = "";
-        if (augur_job_resume(o.file, &job, err, sizeof err) != AUGUR_OK)
+        if (augur_job_resume_ex(o.file, AUGUR_JOB_DEFER_MPI, &job, err, sizeof err) !=
+            AUGUR_OK)
             rc = cli_fail(CLI_USAGE, "%s", err[0] ? err : "cannot resume");
         else if (o.output && augur_job_set_results_path(job, o.output) != AUGUR_OK)
             rc = cli_fail(CLI_USAGE, "out of memory");
-        if (rc == CLI_OK)
+        if (rc == CLI_OK && augur_job_wants_mpi(job)) {
+            rc = run_mpi(&o, job, &argc, &argv);
+            job = NULL;
+        } else if (rc == CLI_OK)
             rc = run_job(&o, job);
         augur_job_destroy(job);
     }

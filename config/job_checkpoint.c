@@ -309,8 +309,8 @@ static const char *text_of(const config_setting_t *root, const char *name)
 }
 
 /* The job the carried text describes, with the restored solver in place. */
-static int rebuild(config_t *c, augur_solver *s, const char *path, augur_job **out,
-                   char *err, size_t cap)
+static int rebuild(config_t *c, augur_solver *s, const char *path, unsigned flags,
+                   augur_job **out, char *err, size_t cap)
 {
     const config_setting_t *root = config_root_setting(c);
     const char *name = text_of(root, "name"), *dir = text_of(root, "dir");
@@ -322,7 +322,7 @@ static int rebuild(config_t *c, augur_solver *s, const char *path, augur_job **o
         !config_setting_lookup_float(root, "every-seconds", &secs))
         return augur__fail_msg(err, cap, AUGUR_EINVAL, "%s: the checkpoint carries no "
                                "job (it was not written by augur run)", path);
-    int rc = augur__job_load_text(input, name, dir, 0, out, err, cap);
+    int rc = augur__job_load_text(input, name, dir, flags, out, err, cap);
     if (rc != AUGUR_OK)
         return rc;
     augur_job *j = *out;
@@ -353,13 +353,21 @@ static int rebuild(config_t *c, augur_solver *s, const char *path, augur_job **o
 
 int augur_job_resume(const char *checkpoint, augur_job **out, char *err, size_t cap)
 {
+    return augur_job_resume_ex(checkpoint, 0, out, err, cap);
+}
+
+int augur_job_resume_ex(const char *checkpoint, unsigned flags, augur_job **out,
+                        char *err, size_t cap)
+{
     if (out)
         *out = NULL;
     if (!checkpoint || !out)
         return augur__fail_msg(err, cap, AUGUR_EINVAL, "augur_job_resume: NULL %s",
                                checkpoint ? "result pointer" : "path");
     char *text = NULL;
-    augur_solver *s = augur_solver_restore_job(checkpoint, &text, err, cap);
+    int solver_mpi = 0;
+    augur_solver *s = augur__solver_restore_ex(checkpoint, &text, (flags & AUGUR_JOB_DEFER_MPI)
+                                               ? &solver_mpi : NULL, err, cap);
     if (!s)
         return AUGUR_EINVAL;
     if (!text) {
@@ -376,9 +384,11 @@ int augur_job_resume(const char *checkpoint, augur_job **out, char *err, size_t 
                              checkpoint, config_error_line(&c), config_error_text(&c));
         augur_solver_destroy(s);
     } else {
-        rc = rebuild(&c, s, checkpoint, out, err, cap);
+        rc = rebuild(&c, s, checkpoint, flags & AUGUR_JOB_DEFER_MPI, out, err, cap);
         if (rc != AUGUR_OK && !*out)
             augur_solver_destroy(s);
+        if (rc == AUGUR_OK && solver_mpi)
+            (*out)->wants_mpi = 1;
     }
     if (rc != AUGUR_OK && *out) {
         augur_job_destroy(*out);

@@ -2,9 +2,14 @@
  *
  * Numbers are written here and only here, so every file augur writes reads
  * back bit for bit: the shortest of %.15g..%.17g that round-trips, with a
- * ".0" added where libconfig would otherwise read an integer. */
+ * ".0" added where libconfig would otherwise read an integer. Checkpoints,
+ * which write about a thousand numbers at every save and are read by
+ * programs, not people, write theirs as C99 hex floats instead
+ * (augur__sb_hex_double): exact by construction, made from the bits with
+ * no snprintf or strtod trial, and read back by strtod. */
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,24 +34,105 @@ static int reserve(augur_strbuf *b, size_t more)
     return 1;
 }
 
+/* Formatted once into the room left when it fits (the usual case), and a
+ * second time only after growing. */
 void augur__sb_printf(augur_strbuf *b, const char *fmt, ...)
 {
+    if (b->failed)
+        return;
+    size_t room = b->cap - b->len;
     va_list ap;
     va_start(ap, fmt);
-    int need = vsnprintf(NULL, 0, fmt, ap);
+    int need = vsnprintf(room ? b->text + b->len : NULL, room, fmt, ap);
     va_end(ap);
-    if (need < 0 || !reserve(b, (size_t)need))
+    if (need < 0)
         return;
-    va_start(ap, fmt);
-    vsnprintf(b->text + b->len, b->cap - b->len, fmt, ap);
-    va_end(ap);
+    if ((size_t)need >= room) {
+        if (!reserve(b, (size_t)need))
+            return;
+        va_start(ap, fmt);
+        vsnprintf(b->text + b->len, b->cap - b->len, fmt, ap);
+        va_end(ap);
+    }
     b->len += (size_t)need;
+}
+
+void augur__sb_append(augur_strbuf *b, const char *text, size_t len)
+{
+    if (!reserve(b, len))
+        return;
+    memcpy(b->text + b->len, text, len);
+    b->len += len;
+    b->text[b->len] = '\0';
 }
 
 void augur__sb_indent(augur_strbuf *b, int depth)
 {
     for (int i = 0; i < depth; i++)
-        augur__sb_printf(b, "  ");
+        augur__sb_append(b, "  ", 2);
+}
+
+void augur__sb_hex_bytes(augur_strbuf *b, const void *data, size_t len)
+{
+    static const char digits[] = "0123456789abcdef";
+    const unsigned char *p = data;
+    if (!reserve(b, 2 * len))
+        return;
+    char *out = b->text + b->len;
+    for (size_t k = 0; k < len; k++) {
+        *out++ = digits[p[k] >> 4];
+        *out++ = digits[p[k] & 15];
+    }
+    b->len += 2 * len;
+    b->text[b->len] = '\0';
+}
+
+/* A finite v as "[-]0x1.<hex>p<exp>" (subnormals "0x0.<hex>p-1022", zeros
+ * "0x0p+0"), trailing zero digits dropped: the form %a gives, exact. */
+static size_t hex_double(char *out, double v)
+{
+    static const char digits[] = "0123456789abcdef";
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    char *p = out;
+    if (bits >> 63)
+        *p++ = '-';
+    int biased = (int)((bits >> 52) & 0x7ff);
+    uint64_t m = bits & ((UINT64_C(1) << 52) - 1);
+    int e = biased ? biased - 1023 : m ? -1022 : 0;
+    *p++ = '0';
+    *p++ = 'x';
+    *p++ = biased ? '1' : '0';
+    if (m)
+        *p++ = '.';
+    for (int shift = 48; m; shift -= 4) {
+        *p++ = digits[(m >> shift) & 15];
+        m &= (UINT64_C(1) << shift) - 1;
+    }
+    *p++ = 'p';
+    *p++ = e < 0 ? '-' : '+';
+    unsigned u = (unsigned)(e < 0 ? -e : e);
+    char rev[8];
+    int n = 0;
+    do
+        rev[n++] = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    while (n)
+        *p++ = rev[--n];
+    return (size_t)(p - out);
+}
+
+void augur__sb_hex_double(augur_strbuf *b, double v)
+{
+    if (isinf(v) || isnan(v)) {
+        augur__sb_double(b, v);
+        return;
+    }
+    char num[32];
+    num[0] = '"';
+    size_t len = 1 + hex_double(num + 1, v);
+    num[len++] = '"';
+    augur__sb_append(b, num, len);
 }
 
 void augur__sb_double(augur_strbuf *b, double v)
@@ -66,20 +152,21 @@ void augur__sb_double(augur_strbuf *b, double v)
     augur__sb_printf(b, "%s", num);
 }
 
+/* Runs of plain characters are copied whole. */
 void augur__sb_string(augur_strbuf *b, const char *s)
 {
-    augur__sb_printf(b, "\"");
-    for (; s && *s; s++) {
-        if (*s == '"' || *s == '\\')
-            augur__sb_printf(b, "\\%c", *s);
-        else if (*s == '\n')
-            augur__sb_printf(b, "\\n");
-        else if (*s == '\t')
-            augur__sb_printf(b, "\\t");
-        else
-            augur__sb_printf(b, "%c", *s);
+    augur__sb_append(b, "\"", 1);
+    while (s && *s) {
+        size_t run = strcspn(s, "\"\\\n\t");
+        augur__sb_append(b, s, run);
+        s += run;
+        if (!*s)
+            break;
+        char esc[2] = {'\\', *s == '\n' ? 'n' : *s == '\t' ? 't' : *s};
+        augur__sb_append(b, esc, 2);
+        s++;
     }
-    augur__sb_printf(b, "\"");
+    augur__sb_append(b, "\"", 1);
 }
 
 int augur__sb_finish(augur_strbuf *b, char **text)

@@ -14,10 +14,16 @@ typedef struct augur_strbuf {
 } augur_strbuf;
 
 void augur__sb_printf(augur_strbuf *b, const char *fmt, ...) AUGUR__PRINTF(2, 3);
+void augur__sb_append(augur_strbuf *b, const char *text, size_t len);
 void augur__sb_indent(augur_strbuf *b, int depth);
+/* Two lowercase hex digits per byte. */
+void augur__sb_hex_bytes(augur_strbuf *b, const void *data, size_t len);
 /* A double as libconfig reads it back exactly: always with a '.' or an
  * exponent, so it stays a float; infinities as the strings "inf"/"-inf". */
 void augur__sb_double(augur_strbuf *b, double v);
+/* A double as a quoted C99 hex float ("0x1.8p+3"), exact and cheap to
+ * write, read back with strtod; infinities and NaN as augur__sb_double. */
+void augur__sb_hex_double(augur_strbuf *b, double v);
 /* A libconfig string literal with escapes. */
 void augur__sb_string(augur_strbuf *b, const char *s);
 /* Hands over the text (NUL-terminated) or frees it on failure. */

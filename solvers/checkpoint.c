@@ -6,9 +6,11 @@
  * blob, counts, best point, the kept energy history, the last
  * generation's trial rows) and the algorithm's, which each type writes
  * and reads through its save and restore hooks (plugin.h) with the
- * augur_ckpt_put_* / _get_* calls here. The text is libconfig, numbers in
- * their exact shortest form (core/strbuf.c), so a restored run continues
- * bit for bit. The file is a short header (format, version, an FNV-1a
+ * augur_ckpt_put_* / _get_* calls here. The text is libconfig, the
+ * state's numbers as C99 hex floats in strings ("0x1.8p+3": exact, and
+ * made from the bits without the trial snprintf and strtod of the shortest
+ * decimal form, which cost most of a save; format 1 wrote those and is
+ * still read), so a restored run continues bit for bit. The file is a short header (format, version, an FNV-1a
  * checksum of the body), then the body; it is written to a temporary file
  * in the same directory, synced, renamed over the old one and the
  * directory synced, so a kill at any moment leaves the previous checkpoint
@@ -28,16 +30,19 @@
 #include "augur/spec.h"
 #include "setting_int.h"
 #include "solver_int.h"
+#include "spec_int.h"
 #include "strbuf.h"
 
 #define CKPT_FORMAT "augur-checkpoint"
-#define CKPT_VERSION 1
+#define CKPT_VERSION 2   /* 2: hex floats; 1: shortest decimals */
 #define CKPT_BODY "# the checksum covers every byte below this line\n"
 
 struct augur_ckpt {
     augur_strbuf sb;              /* writing */
     int depth;
     const config_setting_t *group; /* reading: the group being read */
+    int defer_mpi;                /* reading: leave the top solver's "mpi" map out */
+    int wants_mpi;                /* ... and it had one */
     int rc;
     char err[AUGUR_ERRMSG_CAP];
 };
@@ -59,20 +64,21 @@ int augur_ckpt_fail(augur_ckpt *c, int code, const char *fmt, ...)
 static void put_name(augur_ckpt *c, const char *name)
 {
     augur__sb_indent(&c->sb, c->depth);
-    augur__sb_printf(&c->sb, "%s = ", name);
+    augur__sb_append(&c->sb, name, strlen(name));
+    augur__sb_append(&c->sb, " = ", 3);
 }
 
 void augur_ckpt_put_doubles(augur_ckpt *c, const char *name, const double *a,
                             size_t m)
 {
     put_name(c, name);
-    augur__sb_printf(&c->sb, "(");
+    augur__sb_append(&c->sb, "(", 1);
     for (size_t k = 0; k < m; k++) {
         if (k)
-            augur__sb_printf(&c->sb, k % 8 ? ", " : ",\n");
-        augur__sb_double(&c->sb, a[k]);
+            augur__sb_append(&c->sb, k % 8 ? ", " : ",\n", 2);
+        augur__sb_hex_double(&c->sb, a[k]);
     }
-    augur__sb_printf(&c->sb, ");\n");
+    augur__sb_append(&c->sb, ");\n", 3);
 }
 
 void augur_ckpt_put_double(augur_ckpt *c, const char *name, double v)
@@ -88,12 +94,10 @@ void augur_ckpt_put_size(augur_ckpt *c, const char *name, size_t v)
 
 void augur_ckpt_put_bytes(augur_ckpt *c, const char *name, const void *a, size_t m)
 {
-    const unsigned char *p = a;
     put_name(c, name);
-    augur__sb_printf(&c->sb, "\"");
-    for (size_t k = 0; k < m; k++)
-        augur__sb_printf(&c->sb, "%02x", p[k]);
-    augur__sb_printf(&c->sb, "\";\n");
+    augur__sb_append(&c->sb, "\"", 1);
+    augur__sb_hex_bytes(&c->sb, a, m);
+    augur__sb_append(&c->sb, "\";\n", 3);
 }
 
 static void put_string(augur_ckpt *c, const char *name, const char *text)
@@ -140,6 +144,18 @@ static int bad_value(augur_ckpt *c, const config_setting_t *m, const char *what)
                            path, config_setting_source_line(m), what);
 }
 
+/* "[-]0x<hex>[.<hex>]p<exp>" and nothing else: the form format 2 writes,
+ * which strtod reads exactly. */
+static int hex_float(const char *t, double *v)
+{
+    const char *p = t + (t[0] == '-');
+    if (p[0] != '0' || (p[1] != 'x' && p[1] != 'X') || !strchr(p, 'p'))
+        return 0;
+    char *end;
+    *v = strtod(t, &end);
+    return end != t && *end == '\0';
+}
+
 static int element_double(const config_setting_t *e, double *v)
 {
     switch (config_setting_type(e)) {
@@ -156,7 +172,7 @@ static int element_double(const config_setting_t *e, double *v)
             *v = t[0] == '-' ? -INFINITY : t[0] == 'i' ? INFINITY : NAN;
             return 1;
         }
-        return 0;
+        return hex_float(t, v);
     }
     default:
         return 0;
@@ -397,6 +413,35 @@ static int read_base(augur_ckpt *c, augur_solver *s)
     return c->rc;
 }
 
+/* The solver of a spec; with c->defer_mpi (the top solver, once) an
+ * "mpi" map is left out - it can be made only once MPI runs, which needs
+ * the job loaded first - and c->wants_mpi says it was there. */
+static int solver_of_spec(augur_ckpt *c, const char *spec, augur_solver **s,
+                          char *err, size_t cap)
+{
+    if (!c->defer_mpi)
+        return augur_solver_read_spec(spec, s, err, cap);
+    c->defer_mpi = 0;
+    config_t cfg;
+    config_init(&cfg);
+    config_set_auto_convert(&cfg, 1);
+    int rc = AUGUR_OK;
+    if (config_read_string(&cfg, spec) != CONFIG_TRUE)
+        rc = augur__fail_msg(err, cap, AUGUR_EINVAL, "spec (line %d): %s",
+                             config_error_line(&cfg), config_error_text(&cfg));
+    config_setting_t *root = config_root_setting(&cfg);
+    const char *map = NULL;
+    if (rc == AUGUR_OK && config_lookup_string(&cfg, "map.type", &map) &&
+        augur__name_eq(map, "mpi")) {
+        config_setting_remove(root, "map");
+        c->wants_mpi = 1;
+    }
+    if (rc == AUGUR_OK)
+        rc = augur__spec_solver_from(root, s, err, cap);
+    config_destroy(&cfg);
+    return rc;
+}
+
 /* The solver described by the current group: spec, base, state. */
 static augur_solver *read_solver(augur_ckpt *c)
 {
@@ -405,7 +450,7 @@ static augur_solver *read_solver(augur_ckpt *c)
         return NULL;
     augur_solver *s = NULL;
     char err[AUGUR_ERRMSG_CAP];
-    int rc = augur_solver_read_spec(spec, &s, err, sizeof err);
+    int rc = solver_of_spec(c, spec, &s, err, sizeof err);
     if (rc != AUGUR_OK) {
         augur_ckpt_fail(c, rc, "checkpoint: its spec: %s", err);
         return NULL;
@@ -572,8 +617,8 @@ static int check_header(const char *path, const char *text, char *err, size_t ca
     return AUGUR_OK;
 }
 
-augur_solver *augur_solver_restore_job(const char *path, char **job, char *err,
-                                       size_t cap)
+augur_solver *augur__solver_restore_ex(const char *path, char **job, int *wants_mpi,
+                                       char *err, size_t cap)
 {
     if (job)
         *job = NULL;
@@ -594,13 +639,15 @@ augur_solver *augur_solver_restore_job(const char *path, char **job, char *err,
                         config_error_line(&cfg), config_error_text(&cfg));
         goto done;
     }
-    augur_ckpt c = {.group = config_root_setting(&cfg)};
+    augur_ckpt c = {.group = config_root_setting(&cfg), .defer_mpi = wants_mpi != NULL};
     const config_setting_t *j = config_setting_get_member(c.group, "job");
     s = augur_ckpt_get_solver(&c, "solver");
     if (!s) {
         augur__fail_msg(err, cap, c.rc ? c.rc : AUGUR_EINVAL, "%s: %s", path, c.err);
         goto done;
     }
+    if (wants_mpi)
+        *wants_mpi = c.wants_mpi;
     if (job && j && config_setting_get_string(j)) {
         *job = strdup(config_setting_get_string(j));
         if (!*job) {
@@ -613,6 +660,12 @@ done:
     config_destroy(&cfg);
     free(text);
     return s;
+}
+
+augur_solver *augur_solver_restore_job(const char *path, char **job, char *err,
+                                       size_t cap)
+{
+    return augur__solver_restore_ex(path, job, NULL, err, cap);
 }
 
 augur_solver *augur_solver_restore(const char *path, char *err, size_t cap)

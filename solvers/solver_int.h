@@ -131,6 +131,11 @@ struct augur_solver {
 
 /* Resolve the limits in force from the user's and the type's defaults. */
 void augur__solver_resolve_limits(augur_solver *s);
+/* augur_solver_restore_job; with wants_mpi, an "mpi" map in the saved
+ * spec is left out (it can be made only once MPI runs) and *wants_mpi says
+ * there was one (checkpoint.c, for augur_job_resume_ex). */
+augur_solver *augur__solver_restore_ex(const char *path, char **job, int *wants_mpi,
+                                       char *err, size_t cap);
 
 /* The evaluation path (run.c), in two halves around the cost call so that
  * a map can make the call in between. admit: the point to evaluate for a

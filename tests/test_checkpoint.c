@@ -157,14 +157,14 @@ Test(checkpoint, damaged_foreign_and_newer_files_are_refused)
     spit(path, good, len / 2);                       /* truncated */
     refused(path, "corrupt or truncated");
     char *bad = strdup(good);
-    char *digit = strstr(bad, "population = (") + 14;
+    char *digit = strstr(strstr(bad, "population = ("), "0x") + 4;
     *digit = *digit == '1' ? '2' : '1';              /* one digit changed */
     spit(path, bad, len);
     refused(path, "corrupt or truncated");
     spit(path, "solver = { type = \"de2\"; };\n", 28);   /* a spec, not a checkpoint */
     refused(path, "not an augur checkpoint");
     memcpy(bad, good, len);
-    char *v = strstr(bad, "version = 1;");
+    char *v = strstr(bad, "version = 2;");
     v[10] = '9';                                     /* a newer format */
     spit(path, bad, len);
     refused(path, "newer augur");

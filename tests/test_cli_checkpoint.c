@@ -5,18 +5,24 @@
  * but the timing line; SIGTERM stops it with a last checkpoint (status
  * 143) that resumes the same way; the config file's checkpoint group does
  * what the options do and goes into the results file; bad options are
- * refused before anything runs.
+ * refused before anything runs; under mpirun, a run on the "mpi" map
+ * killed after a checkpoint resumes under mpirun to the same file.
  *
  * The run: de2 (population 40) on Rosenbrock in 10-D, 300 generations,
- * seed 11, saving every 2 generations - about a second here, most of it
- * the saves, so the kills land at all stages of it (and some mid-save). */
+ * seed 11, saving every 2 generations - about 0.2 s here (dev build), most
+ * of it the saves. The kill moments are drawn over the length of one such
+ * run, timed first, so they land at all stages of it (and some mid-save)
+ * on a fast machine and a slow one (sanitizers) alike. */
 #include <criterion/criterion.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "cli_harness.h"
 
@@ -69,6 +75,13 @@ static double draw(uint64_t *state)
     return (double)((z ^ (z >> 31)) >> 11) / 9007199254740992.0;
 }
 
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
 static void sleep_for(double seconds)
 {
     struct timespec t = {.tv_sec = (time_t)seconds,
@@ -81,6 +94,13 @@ Test(cli_checkpoint, kill_9_at_ten_random_moments_then_resume_gives_the_same_fil
     char cfg[512];   /* at()'s ring is reused over the ten runs */
     snprintf(cfg, sizeof cfg, "%s", config("run.cfg", run_cfg));
     char *whole = uninterrupted(cfg);
+    const char *const timed[] = {"run", cfg, "-q", "-o", at("timed.cfg"), "--checkpoint",
+                                 at("timed.ckpt"), "--every", "2", NULL};
+    double t0 = now();
+    result t = finish(start(timed));
+    double span = now() - t0;
+    expect_status(t, 0);
+    done(&t);
     uint64_t seed = 2024;
     size_t resumed = 0;
     for (int i = 0; i < 10; i++) {
@@ -88,7 +108,7 @@ Test(cli_checkpoint, kill_9_at_ten_random_moments_then_resume_gives_the_same_fil
         unlink(at("part.cfg"));
         const char *const args[] = {"run", cfg, "-q", "-o", at("part.cfg"), "--checkpoint",
                                     at("c.ckpt"), "--every", "2", NULL};
-        double moment = 0.05 + 0.75 * draw(&seed);
+        double moment = span * (0.1 + 0.85 * draw(&seed));
         pid_t pid = start(args);
         sleep_for(moment);
         kill(pid, SIGKILL);
@@ -99,6 +119,8 @@ Test(cli_checkpoint, kill_9_at_ten_random_moments_then_resume_gives_the_same_fil
             continue;
         }
         done(&k);
+        if (exists(at("part.cfg")))
+            cr_log_info("moment %d (%.3f s of %.3f): the run had ended", i, moment, span);
         result r = cli("resume", at("c.ckpt"), "-q");
         expect_status(r, 0);
         done(&r);
@@ -115,11 +137,13 @@ Test(cli_checkpoint, sigterm_saves_a_last_checkpoint_that_resumes)
 {
     const char *cfg = config("run.cfg", run_cfg);
     char *whole = uninterrupted(cfg);
-    /* saving every generation makes the run last long enough to stop */
+    /* saving every generation makes the run last long enough to stop; the
+     * stop comes once it has saved the first */
     const char *const slow[] = {"run", cfg, "-o", at("part.cfg"), "--checkpoint",
                                 at("c.ckpt"), "--every", "1", NULL};
     pid_t pid = start(slow);
-    sleep_for(0.3);
+    for (int k = 0; k < 10000 && !exists(at("c.ckpt")); k++)
+        sleep_for(0.001);
     cr_assert_eq(kill(pid, SIGTERM), 0);
     result r = finish(pid);
     expect_status(r, 143);
@@ -192,3 +216,108 @@ Test(cli_checkpoint, bad_options_and_files_are_refused)
     done(&r);
     cr_expect(!exists(at("c.ckpt")), "a refused run wrote a checkpoint");
 }
+
+#ifdef AUGUR_HAVE_MPI
+static const char *const mpi_args[] = {"-np", "3", "--allow-run-as-root", "--oversubscribe",
+                                       AUGUR_CLI};
+
+/* mpiexec -np 3 augur ARGS..., not waited for; output to /dev/null. */
+static pid_t start_mpi(const char *const *args)
+{
+    char *argv[32] = {AUGUR_MPIEXEC};
+    size_t n = 1;
+    for (size_t k = 0; k < 5; k++)
+        argv[n++] = (char *)mpi_args[k];
+    for (; *args && n < 31; args++)
+        argv[n++] = (char *)*args;
+    argv[n] = NULL;
+    fflush(NULL);
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDWR);
+        dup2(null, 0);
+        dup2(null, 1);
+        dup2(null, 2);
+        execv(argv[0], argv);
+        _exit(98);
+    }
+    return pid;
+}
+
+/* SIGKILL the ranks mpiexec started (its children: OpenMPI's ranks
+ * outlive a killed mpiexec, and would go on saving), then mpiexec. */
+static void kill_mpi(pid_t mpiexec)
+{
+    DIR *d = opendir("/proc");
+    cr_assert_not_null(d);
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        char path[300], stat[512] = "";
+        snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            continue;
+        size_t got = fread(stat, 1, sizeof stat - 1, f);
+        fclose(f);
+        stat[got] = '\0';
+        const char *close_paren = strrchr(stat, ')');
+        int parent = 0;
+        if (close_paren && sscanf(close_paren + 1, " %*c %d", &parent) == 1 &&
+            parent == (int)mpiexec)
+            kill((pid_t)atoi(e->d_name), SIGKILL);
+    }
+    closedir(d);
+    kill(mpiexec, SIGKILL);
+    int w;
+    waitpid(mpiexec, &w, 0);
+}
+
+Test(cli_checkpoint, a_run_on_the_mpi_map_killed_resumes_under_mpirun)
+{
+    setenv("ASAN_OPTIONS", "detect_leaks=1:fast_unwind_on_malloc=0", 1);
+    setenv("LSAN_OPTIONS", "suppressions=" AUGUR_LSAN_SUPP, 1);
+    char text[1024];
+    snprintf(text, sizeof text, "%s", run_cfg);
+    char *g = strstr(text, "generations = 300");
+    cr_assert_not_null(g);
+    memcpy(g, "generations = 900", 17);   /* long enough to kill in the middle */
+    char cfg[512];
+    snprintf(cfg, sizeof cfg, "%s", config("mpi.cfg", text));
+    char *args[32];
+    size_t n = 0;
+    for (size_t k = 0; k < 5; k++)
+        args[n++] = (char *)mpi_args[k];
+    const char *const whole_args[] = {"run", cfg, "-q", "--map", "mpi", "-o", at("whole.cfg"),
+                                      NULL};
+    for (size_t k = 0; whole_args[k]; k++)
+        args[n++] = (char *)whole_args[k];
+    args[n] = NULL;
+    result r = run_program(AUGUR_MPIEXEC, (const char *const *)args);
+    expect_status(r, 0);
+    done(&r);
+    char *whole = untimed(at("whole.cfg"));
+
+    const char *const part_args[] = {"run", cfg, "-q", "--map", "mpi", "-o", at("part.cfg"),
+                                     "--checkpoint", at("c.ckpt"), "--every", "1", NULL};
+    pid_t pid = start_mpi(part_args);
+    for (int k = 0; k < 3000 && !exists(at("c.ckpt")); k++)
+        sleep_for(0.01);
+    sleep_for(0.2);
+    kill_mpi(pid);
+    cr_assert(exists(at("c.ckpt")), "the run on the mpi map saved no checkpoint");
+    cr_expect(!exists(at("part.cfg")), "the run ended before it was killed");
+
+    n = 5;
+    const char *const resume_args[] = {"resume", at("c.ckpt"), "-q", NULL};
+    for (size_t k = 0; resume_args[k]; k++)
+        args[n++] = (char *)resume_args[k];
+    args[n] = NULL;
+    r = run_program(AUGUR_MPIEXEC, (const char *const *)args);
+    expect_status(r, 0);
+    done(&r);
+    char *part = untimed(at("part.cfg"));
+    cr_expect_str_eq(part, whole);
+    free(part);
+    free(whole);
+}
+#endif

@@ -97,6 +97,14 @@ AUGUR_EXTERN int augur_job_set_results_path(augur_job *j, const char *path);
  * would have given, bit for bit but the timings. */
 AUGUR_EXTERN int augur_job_resume(const char *checkpoint, augur_job **out, char *err,
                                   size_t cap);
+/* augur_job_resume with flags. AUGUR_JOB_DEFER_MPI: a run made on the
+ * "mpi" map (the file's, or --map's, saved with the solver) resumes
+ * without it, as augur_job_load_ex does: augur_job_wants_mpi says so, and
+ * augur_job_set_map(job, "mpi") puts it back once augur_mpi_init has run
+ * on every rank (each rank resumes the job first, so its cost is
+ * registered by name before MPI starts). */
+AUGUR_EXTERN int augur_job_resume_ex(const char *checkpoint, unsigned flags,
+                                     augur_job **out, char *err, size_t cap);
 
 /* Solve (and polish, for fits that ask for it). */
 AUGUR_EXTERN int augur_job_run(augur_job *j);
