@@ -6,6 +6,7 @@
 #include <string.h>
 #include "augur/monitor.h"
 #include "history.h"
+#include "setting_int.h"
 
 static int better(const augur__history *h, double f, double than)
 {
@@ -193,26 +194,6 @@ void augur__history_save(augur_strbuf *b, const augur__history *h)
     augur__sb_printf(b, "};\n");
 }
 
-static int load_number(const config_setting_t *e, double *v)
-{
-    switch (config_setting_type(e)) {
-    case CONFIG_TYPE_FLOAT:
-        *v = config_setting_get_float(e);
-        return 1;
-    case CONFIG_TYPE_INT:
-    case CONFIG_TYPE_INT64:
-        *v = (double)config_setting_get_int64(e);
-        return 1;
-    case CONFIG_TYPE_STRING: {
-        const char *t = config_setting_get_string(e);
-        *v = !strcmp(t, "inf") ? INFINITY : !strcmp(t, "-inf") ? -INFINITY : NAN;
-        return !strcmp(t, "inf") || !strcmp(t, "-inf") || !strcmp(t, "nan");
-    }
-    default:
-        return 0;
-    }
-}
-
 /* A list of m numbers (counts when ev is given) into fresh arrays. */
 static int load_list(const config_setting_t *g, const char *name, size_t *m,
                      size_t **ev, double **f)
@@ -231,7 +212,7 @@ static int load_list(const config_setting_t *g, const char *name, size_t *m,
         if (ev && (config_setting_type(e) == CONFIG_TYPE_INT64 ||
                    config_setting_type(e) == CONFIG_TYPE_INT))
             ((size_t *)a)[i] = (size_t)config_setting_get_int64(e);
-        else if (!ev && load_number(e, &v))
+        else if (!ev && augur__setting_element_double(e, &v))
             ((double *)a)[i] = v;
         else {
             free(a);

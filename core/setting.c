@@ -299,3 +299,37 @@ const char *augur__setting_member_string(const config_setting_t *g, const char *
     }
     return augur__setting_string(m, err, cap, rc);
 }
+
+/* "0x1.8p+1" and the like, the whole string. */
+static int hex_float(const char *t, double *v)
+{
+    const char *p = t + (t[0] == '-');
+    if (p[0] != '0' || (p[1] != 'x' && p[1] != 'X') || !strchr(p, 'p'))
+        return 0;
+    char *end;
+    *v = strtod(t, &end);
+    return end != t && *end == '\0';
+}
+
+int augur__setting_element_double(const config_setting_t *e, double *v)
+{
+    switch (config_setting_type(e)) {
+    case CONFIG_TYPE_FLOAT:
+        *v = config_setting_get_float(e);
+        return 1;
+    case CONFIG_TYPE_INT:
+    case CONFIG_TYPE_INT64:
+        *v = (double)config_setting_get_int64(e);
+        return 1;
+    case CONFIG_TYPE_STRING: {
+        const char *t = config_setting_get_string(e);
+        if (!strcmp(t, "inf") || !strcmp(t, "-inf") || !strcmp(t, "nan")) {
+            *v = t[0] == '-' ? -INFINITY : t[0] == 'i' ? INFINITY : NAN;
+            return 1;
+        }
+        return hex_float(t, v);
+    }
+    default:
+        return 0;
+    }
+}

@@ -16,6 +16,10 @@ int augur__setting_fail(const config_setting_t *s, char *err, size_t cap, int co
  * nearest by edit distance; NULL when there are none. */
 const char *augur__nearest(const char *name, const char *const *candidates,
                            size_t count);
+/* One element of a list as a double: a float, an integer, "inf", "-inf",
+ * "nan" or a C99 hex float in a string ("0x1.8p+1", exact): 1, or 0 for
+ * anything else. */
+int augur__setting_element_double(const config_setting_t *e, double *v);
 /* A float or an integer, or the strings "inf"/"-inf". */
 int augur__setting_number(const config_setting_t *s, double *v, char *err, size_t cap);
 /* A whole number >= 0 (an integer, or decimal text for values past

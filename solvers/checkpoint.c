@@ -146,39 +146,6 @@ static int bad_value(augur_ckpt *c, const config_setting_t *m, const char *what)
 
 /* "[-]0x<hex>[.<hex>]p<exp>" and nothing else: the form format 2 writes,
  * which strtod reads exactly. */
-static int hex_float(const char *t, double *v)
-{
-    const char *p = t + (t[0] == '-');
-    if (p[0] != '0' || (p[1] != 'x' && p[1] != 'X') || !strchr(p, 'p'))
-        return 0;
-    char *end;
-    *v = strtod(t, &end);
-    return end != t && *end == '\0';
-}
-
-static int element_double(const config_setting_t *e, double *v)
-{
-    switch (config_setting_type(e)) {
-    case CONFIG_TYPE_FLOAT:
-        *v = config_setting_get_float(e);
-        return 1;
-    case CONFIG_TYPE_INT:
-    case CONFIG_TYPE_INT64:
-        *v = (double)config_setting_get_int64(e);
-        return 1;
-    case CONFIG_TYPE_STRING: {
-        const char *t = config_setting_get_string(e);
-        if (!strcmp(t, "inf") || !strcmp(t, "-inf") || !strcmp(t, "nan")) {
-            *v = t[0] == '-' ? -INFINITY : t[0] == 'i' ? INFINITY : NAN;
-            return 1;
-        }
-        return hex_float(t, v);
-    }
-    default:
-        return 0;
-    }
-}
-
 int augur_ckpt_get_doubles(augur_ckpt *c, const char *name, double *a, size_t m)
 {
     const config_setting_t *s = member(c, name);
@@ -191,7 +158,7 @@ int augur_ckpt_get_doubles(augur_ckpt *c, const char *name, double *a, size_t m)
         return bad_value(c, s, what);
     }
     for (size_t k = 0; k < m; k++)
-        if (!element_double(config_setting_get_elem(s, (unsigned)k), &a[k]))
+        if (!augur__setting_element_double(config_setting_get_elem(s, (unsigned)k), &a[k]))
             return bad_value(c, s, "not a number");
     return AUGUR_OK;
 }
