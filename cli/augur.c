@@ -104,7 +104,7 @@ static const command commands[] = {
          "convergence side by side, best f against evaluations, the median over\n"
          "seeds with the band from the first to the third quartile.\n"},
     {.name = "plot", .run = cmd_plot,
-     .summary = "draw a results file or a CSV log: convergence, minima, fit, profile",
+     .summary = "draw results, a CSV log or a checkpoint: convergence, minima, fit, profile",
      .help =
          "usage: augur plot FILE -o OUT [--kind convergence|minima|fit|profile]\n"
          "                              [--axes i,j]\n"
@@ -148,7 +148,7 @@ static void print_usage(FILE *fp)
           "\n"
           "Exit status:\n"
           "  0    success\n"
-          "  1    the run failed (a solver error)\n"
+          "  1    the run failed (a solver error), or a fit did not converge\n"
           "  2    bad usage or a bad config file (nothing written)\n"
           "  3    I/O error writing the results\n"
           "  130  stopped by Ctrl-C (SIGINT) after a generation; results written\n"
