@@ -110,8 +110,12 @@ int augur__problem_finish_fit(const augur__problem *p, const augur_solver *s,
  * what it reached and write the results file's note (interrupted.c). */
 int augur__job_pin_interrupted(augur_job *j);
 
-/* The fit strategy in place of a solve (seed and map from s): x, f and
- * the strategy's result out. */
+/* The fit strategy (problem_strategy.c): problem.fit.strategy read into p
+ * and written back with its defaults resolved; run in place of a solve
+ * (seed and map from s): x, f and the strategy's result out. */
+int augur__problem_read_strategy(const config_setting_t *f, augur__problem *p, char *err,
+                                 size_t cap);
+void augur__problem_emit_strategy(augur_strbuf *b, const augur__problem *p);
 int augur__problem_strategy_fit(const augur__problem *p, const augur_solver *s,
                                 double *x, double *f, augur_fit_strategy_result *res,
                                 char *err, size_t cap);
