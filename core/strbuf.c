@@ -5,11 +5,10 @@
  * ".0" added where libconfig would otherwise read an integer. Checkpoints,
  * which write about a thousand numbers at every save and are read by
  * programs, not people, write theirs as C99 hex floats instead
- * (augur__sb_hex_double): exact by construction, made from the bits with
- * no snprintf or strtod trial, and read back by strtod. */
+ * (augur__sb_hex_double, C99's %a): exact in one snprintf, with no
+ * shortest-text trials, and read back by strtod. */
 #include <math.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,52 +86,15 @@ void augur__sb_hex_bytes(augur_strbuf *b, const void *data, size_t len)
     b->text[b->len] = '\0';
 }
 
-/* A finite v as "[-]0x1.<hex>p<exp>" (subnormals "0x0.<hex>p-1022", zeros
- * "0x0p+0"), trailing zero digits dropped: the form %a gives, exact. */
-static size_t hex_double(char *out, double v)
-{
-    static const char digits[] = "0123456789abcdef";
-    uint64_t bits;
-    memcpy(&bits, &v, sizeof bits);
-    char *p = out;
-    if (bits >> 63)
-        *p++ = '-';
-    int biased = (int)((bits >> 52) & 0x7ff);
-    uint64_t m = bits & ((UINT64_C(1) << 52) - 1);
-    int e = biased ? biased - 1023 : m ? -1022 : 0;
-    *p++ = '0';
-    *p++ = 'x';
-    *p++ = biased ? '1' : '0';
-    if (m)
-        *p++ = '.';
-    for (int shift = 48; m; shift -= 4) {
-        *p++ = digits[(m >> shift) & 15];
-        m &= (UINT64_C(1) << shift) - 1;
-    }
-    *p++ = 'p';
-    *p++ = e < 0 ? '-' : '+';
-    unsigned u = (unsigned)(e < 0 ? -e : e);
-    char rev[8];
-    int n = 0;
-    do
-        rev[n++] = (char)('0' + u % 10);
-    while ((u /= 10) != 0);
-    while (n)
-        *p++ = rev[--n];
-    return (size_t)(p - out);
-}
-
 void augur__sb_hex_double(augur_strbuf *b, double v)
 {
     if (isinf(v) || isnan(v)) {
         augur__sb_double(b, v);
         return;
     }
-    char num[32];
-    num[0] = '"';
-    size_t len = 1 + hex_double(num + 1, v);
-    num[len++] = '"';
-    augur__sb_append(b, num, len);
+    char num[40];   /* C99's %a is exact; "-0x1.<13 digits>p-1022" fits */
+    int len = snprintf(num, sizeof num, "\"%a\"", v);
+    augur__sb_append(b, num, (size_t)len);
 }
 
 void augur__sb_double(augur_strbuf *b, double v)
