@@ -210,4 +210,13 @@ static __attribute__((unused)) double nist_lre(double x, double c)
     return e == 0 ? 15 : !isfinite(e) ? 0 : fmin(15, -log10(e));
 }
 
+/* The fewest correct digits over the parameters b of problem pr. */
+static __attribute__((unused)) double nist_min_lre(const double *b, const nist_problem *pr)
+{
+    double lre = 15;
+    for (size_t j = 0; j < pr->np; j++)
+        lre = fmin(lre, nist_lre(b[j], pr->certified[j]));
+    return lre;
+}
+
 #endif

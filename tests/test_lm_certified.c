@@ -99,9 +99,7 @@ static cert_out fit(const char *name, int start, double *digits)
     cr_assert(forked(run_fit, &in, &out, sizeof out, why, sizeof why),
               "%s from Start %d: augur_lm_fit did not return: %s", name, start + 1, why);
     cr_assert_eq(out.rc, AUGUR_OK, "%s from Start %d: %s", name, start + 1, out.err);
-    *digits = 15;
-    for (size_t j = 0; j < in.pr.np; j++)
-        *digits = fmin(*digits, nist_lre(out.b[j], in.pr.certified[j]));
+    *digits = nist_min_lre(out.b, &in.pr);
     return out;
 }
 

@@ -251,10 +251,7 @@ static void run_nist(const void *vin, void *vout)
 
 static double digits(const double *b, const nist_problem *pr)
 {
-    double lre = 15;
-    for (size_t j = 0; j < pr->np; j++)
-        lre = fmin(lre, nist_lre(b[j], pr->certified[j]));
-    return lre;
+    return nist_min_lre(b, pr);
 }
 
 static void compare(const nist_case *c, int start, int strategy)

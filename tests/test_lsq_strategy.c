@@ -114,9 +114,7 @@ static strat_out strategy(const char *name, int start, const char *map, int alwa
     cr_assert(forked(run_strategy, &in, &out, sizeof out, why, sizeof why),
               "%s from Start %d: the strategy did not return: %s", name, start + 1, why);
     cr_assert_eq(out.rc, AUGUR_OK, "%s from Start %d: %s", name, start + 1, out.err);
-    *digits = 15;
-    for (size_t j = 0; j < in.pr.np; j++)
-        *digits = fmin(*digits, nist_lre(out.b[j], in.pr.certified[j]));
+    *digits = nist_min_lre(out.b, &in.pr);
     return out;
 }
 
