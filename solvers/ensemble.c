@@ -180,19 +180,27 @@ size_t augur__ensemble_record_len(const augur_solver *s, const augur_ensemble *e
     return sizeof(nested_head) + (s->n + e->log_cap * (s->n + 1)) * sizeof(double);
 }
 
-static int allocate(augur_solver *s, augur_ensemble *e, size_t m)
+int augur__ensemble_alloc_rows(augur_solver *s, augur_ensemble *e, size_t m)
 {
     size_t n = s->n;
-    e->rec_len = augur__ensemble_record_len(s, e);
     e->box = augur__malloc_array(augur__mul_sat(2, n), sizeof *e->box);
     e->in = augur__malloc_array(augur__mul_sat(m, n), sizeof *e->in);
     e->job_in = augur__malloc_array(augur__mul_sat(m, n + 1), sizeof *e->job_in);
     e->pop = augur__malloc_array(augur__mul_sat(m, n), sizeof *e->pop);
     e->pop_f = augur__malloc_array(m, sizeof *e->pop_f);
-    e->out = augur__malloc_array(m, e->rec_len);
-    if (!e->box || !e->in || !e->job_in || !e->pop || !e->pop_f || !e->out)
+    if (!e->box || !e->in || !e->job_in || !e->pop || !e->pop_f)
         return augur_solver_fail(s, AUGUR_ENOMEM, "%s: out of memory", s->type->name);
-    if (!s->map && !(e->own_map = augur_map_create("serial", 1)))
+    return AUGUR_OK;
+}
+
+int augur__ensemble_alloc_outputs(augur_solver *s, augur_ensemble *e)
+{
+    e->rec_len = augur__ensemble_record_len(s, e);
+    free(e->out);
+    e->out = augur__malloc_array(e->m, e->rec_len);
+    if (!e->out)
+        return augur_solver_fail(s, AUGUR_ENOMEM, "%s: out of memory", s->type->name);
+    if (!s->map && !e->own_map && !(e->own_map = augur_map_create("serial", 1)))
         return augur_solver_fail(s, AUGUR_ENOMEM, "%s: out of memory", s->type->name);
     return AUGUR_OK;
 }
@@ -384,7 +392,9 @@ int augur__ensemble_start(augur_solver *s, augur_ensemble *e)
     if (rc == AUGUR_OK)
         rc = augur__ensemble_make_spec(s, e);
     if (rc == AUGUR_OK)
-        rc = allocate(s, e, e->m);
+        rc = augur__ensemble_alloc_rows(s, e, e->m);
+    if (rc == AUGUR_OK)
+        rc = augur__ensemble_alloc_outputs(s, e);
     if (rc == AUGUR_OK)
         rc = find_box(s, e);
     return rc == AUGUR_OK ? batch(s, e) : rc;

@@ -90,12 +90,7 @@ int augur__ensemble_restore(augur_solver *s, augur_ensemble *e, augur_ckpt *c)
     if (rc != AUGUR_OK)
         return rc;
     e->m = m;
-    e->box = augur__malloc_array(2 * n, sizeof *e->box);
-    e->in = augur__malloc_array(augur__mul_sat(m, n), sizeof *e->in);
-    e->job_in = augur__malloc_array(augur__mul_sat(m, n + 1), sizeof *e->job_in);
-    e->pop = augur__malloc_array(augur__mul_sat(m, n), sizeof *e->pop);
-    e->pop_f = augur__malloc_array(m, sizeof *e->pop_f);
-    if (!e->box || !e->in || !e->job_in || !e->pop || !e->pop_f)
+    if (augur__ensemble_alloc_rows(s, e, m) != AUGUR_OK)
         return augur_ckpt_fail(c, AUGUR_ENOMEM, "out of memory");
     rc = augur_ckpt_get_size(c, "batches-done", &e->done);
     if (rc == AUGUR_OK)
@@ -129,12 +124,5 @@ int augur__ensemble_resume(augur_solver *s, augur_ensemble *e)
     int rc = augur__ensemble_make_spec(s, e);
     if (rc != AUGUR_OK)
         return rc;
-    e->rec_len = augur__ensemble_record_len(s, e);
-    free(e->out);
-    e->out = augur__malloc_array(e->m, e->rec_len);
-    if (!e->out)
-        return augur_solver_fail(s, AUGUR_ENOMEM, "%s: out of memory", s->type->name);
-    if (!s->map && !e->own_map && !(e->own_map = augur_map_create("serial", 1)))
-        return augur_solver_fail(s, AUGUR_ENOMEM, "%s: out of memory", s->type->name);
-    return AUGUR_OK;
+    return augur__ensemble_alloc_outputs(s, e);
 }

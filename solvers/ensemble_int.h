@@ -74,4 +74,11 @@ int augur__is_ensemble(const augur_solver *s);
 double augur__scaled_dist2(const double *a, const double *b, const double *lo,
                            const double *hi, size_t n);
 
+/* The rows of a batch of m runs (starts, job rows, ends, their energies),
+ * made at start and again by a restore; then what each first batch needs:
+ * the output records (their length depends on the monitors attached now)
+ * and a serial map when none is set. */
+int augur__ensemble_alloc_rows(augur_solver *s, augur_ensemble *e, size_t m);
+int augur__ensemble_alloc_outputs(augur_solver *s, augur_ensemble *e);
+
 #endif
