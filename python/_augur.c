@@ -612,6 +612,8 @@ static PyObject *registered_cost(PyObject *fn)
     return NULL;
 }
 
+/* --- Batch costs and hooks during a run ------------------------------------ */
+
 /* The batch cost's result as m doubles in f; -1 with a clear exception
  * when it is not a 1-D float array (or sequence) of m values. */
 static int batch_result(PyObject *r, size_t m, size_t n, double *f)
@@ -728,6 +730,8 @@ static int evaluation_hook(const augur_record *r, void *data)
     PyGILState_Release(g);
     return stop;
 }
+
+/* --- Solver methods --------------------------------------------------------- */
 
 static PyObject *solver_wrap(PyTypeObject *type, augur_solver *s)
 {
