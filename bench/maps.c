@@ -6,7 +6,7 @@
  *     mpirun -np 2 --bind-to none --allow-run-as-root bench_maps --mpi
  *                                                   serial, mpi onall
  *
- * Three tables, every figure the median of 5 measurements of about 0.5 s,
+ * Four tables, every figure the median of 5 measurements of about 0.5 s,
  * each measurement on a fresh map, the repetitions taking turns across the
  * backends so that a burst of load from a neighbour on this shared machine
  * lands on all of them alike:
@@ -21,7 +21,10 @@
  *      over jobs of many tasks, one task per message (chunk 1) and 64;
  *   3. Buckshot(32) of Nelder-Mead on a 2-D Rosenbrock costing 1 ms of CPU
  *      per evaluation, each inner run limited to 60 evaluations: wall time
- *      and speedup over serial, and whether the answer is serial's.
+ *      and speedup over serial, and whether the answer is serial's;
+ *   4. de2, population 50, on a 5-D Rosenbrock costing 1 ms of CPU per
+ *      evaluation, 10 generations: the same, for jobs of 50 tasks, which
+ *      do not split evenly into the map's chunks.
  *
  * Every table has a control row, "bare": no map, just as many plain threads
  * spinning equal halves of the same work - what the machine's neighbours
@@ -67,6 +70,9 @@
 #define MAX_BACKENDS 4                /* the maps and the control */
 #define BUCKSHOT_NPTS 32
 #define BUCKSHOT_EVALS 60
+#define DE2_NPOP 50
+#define DE2_N 5
+#define DE2_GENERATIONS 10
 /* The targets of issue 4 (map backends) and issue 5 (nested solvers). */
 #define TARGET_SPEEDUP 1.9
 #define TARGET_ONE_US 5.0             /* one task at a time, threads and fork */
@@ -88,6 +94,14 @@ typedef struct options {
     double seconds;
 } options;
 
+/* One solve per backend: seconds, speedup over serial, evaluations, best f. */
+typedef struct solve_table {
+    double t[MAX_BACKENDS];
+    double speedup[MAX_BACKENDS];
+    size_t evals[MAX_BACKENDS];
+    double best[MAX_BACKENDS];
+} solve_table;
+
 /* The medians every table and verdict reads. */
 typedef struct results {
     work_backend b[MAX_BACKENDS];     /* [0] is serial, the reference */
@@ -95,10 +109,8 @@ typedef struct results {
     double batch[NCOSTS][NBATCHES][MAX_BACKENDS];    /* seconds per batch */
     double speedup[NCOSTS][NBATCHES][MAX_BACKENDS];  /* over serial */
     double trivial[NCHUNKS][MAX_BACKENDS];           /* seconds per task */
-    double nested[MAX_BACKENDS];                     /* seconds per solve */
-    double nested_speedup[MAX_BACKENDS];
-    size_t nested_evals[MAX_BACKENDS];
-    double nested_best[MAX_BACKENDS];
+    solve_table nested;               /* Buckshot of Nelder-Mead */
+    solve_table de2;                  /* one population solver */
 } results;
 
 /* The control goes last: plain threads, as many as the maps' workers
@@ -255,27 +267,22 @@ static void run_trivial(results *r, const options *o)
     fflush(stdout);
 }
 
-/* --- Table 3: a nested solver ---------------------------------------------- */
+/* --- Tables 3 and 4: solves ------------------------------------------------- */
 
-static void print_nested(const results *r)
+/* A solve table's rows under its heading; the control's row has no best f. */
+static void print_solves(const results *r, const solve_table *st)
 {
-    printf("\n== Nested: Buckshot(%d) of Nelder-Mead, 2-D Rosenbrock + %.0f ms CPU "
-           "per evaluation, <= %d evaluations per inner run, %d workers\n",
-           BUCKSHOT_NPTS, 1e3 * WORK_EVAL_SPIN, BUCKSHOT_EVALS, WORKERS);
     printf("%-10s %10s %8s %8s %14s %s\n", "backend", "wall s", "evals", "speedup",
            "best f", "same as serial");
-    printf("(bare: no solver - %d plain threads spinning halves of %d runs x %d "
-           "evaluations)\n", r->b[r->nb - 1].workers, BUCKSHOT_NPTS, BUCKSHOT_EVALS);
     for (int b = 0; b < r->nb; b++) {
-        int same = r->nested_evals[b] == r->nested_evals[0] &&
-                   r->nested_best[b] == r->nested_best[0];
-        if (is_control(r, b)) {   /* every run's whole budget, no solver */
-            printf("%-10s %10.3f %8zu %8.3f %14s %s\n", r->b[b].label, r->nested[b],
-                   r->nested_evals[b], r->nested_speedup[b], "-", "-");
+        int same = st->evals[b] == st->evals[0] && st->best[b] == st->best[0];
+        if (is_control(r, b)) {   /* the same work, no solver */
+            printf("%-10s %10.3f %8zu %8.3f %14s %s\n", r->b[b].label, st->t[b],
+                   st->evals[b], st->speedup[b], "-", "-");
             continue;
         }
-        printf("%-10s %10.3f %8zu %8.3f %14.6g %s\n", r->b[b].label, r->nested[b],
-               r->nested_evals[b], r->nested_speedup[b], r->nested_best[b],
+        printf("%-10s %10.3f %8zu %8.3f %14.6g %s\n", r->b[b].label, st->t[b],
+               st->evals[b], st->speedup[b], st->best[b],
                b == 0 ? "-" : same ? "yes" : "NO");
     }
     fflush(stdout);
@@ -284,12 +291,38 @@ static void print_nested(const results *r)
 static void run_nested(results *r, const options *o)
 {
     double t[MAX_BACKENDS][REPS];
+    solve_table *st = &r->nested;
     for (int k = 0; k < o->reps; k++)
         for (int b = 0; b < r->nb; b++)
             t[b][k] = work_time_buckshot(&r->b[b], BUCKSHOT_NPTS, BUCKSHOT_EVALS,
-                                         &r->nested_evals[b], &r->nested_best[b]);
-    summarise(t, r->nb, o->reps, r->nested, r->nested_speedup);
-    print_nested(r);
+                                         &st->evals[b], &st->best[b]);
+    summarise(t, r->nb, o->reps, st->t, st->speedup);
+    printf("\n== Nested: Buckshot(%d) of Nelder-Mead, 2-D Rosenbrock + %.0f ms CPU "
+           "per evaluation, <= %d evaluations per inner run, %d workers\n",
+           BUCKSHOT_NPTS, 1e3 * WORK_EVAL_SPIN, BUCKSHOT_EVALS, WORKERS);
+    printf("(bare: no solver - %d plain threads spinning halves of %d runs x %d "
+           "evaluations)\n", r->b[r->nb - 1].workers, BUCKSHOT_NPTS, BUCKSHOT_EVALS);
+    print_solves(r, st);
+}
+
+/* A population solver's generations as the map's jobs: 50 tasks do not
+ * split into equal chunks for 2 workers, so this is where the map's chunk
+ * sizes show (issue 12's map-balance number). */
+static void run_de2(results *r, const options *o)
+{
+    double t[MAX_BACKENDS][REPS];
+    solve_table *st = &r->de2;
+    for (int k = 0; k < o->reps; k++)
+        for (int b = 0; b < r->nb; b++)
+            t[b][k] = work_time_de2(&r->b[b], DE2_NPOP, DE2_N, DE2_GENERATIONS,
+                                    &st->evals[b], &st->best[b]);
+    summarise(t, r->nb, o->reps, st->t, st->speedup);
+    printf("\n== Population: de2, population %d, %d-D Rosenbrock + %.0f ms CPU per "
+           "evaluation, %d generations, default chunks, %d workers\n", DE2_NPOP,
+           DE2_N, 1e3 * WORK_EVAL_SPIN, DE2_GENERATIONS, WORKERS);
+    printf("(bare: no solver - %d plain threads spinning equal halves of each "
+           "generation's %d evaluations)\n", r->b[r->nb - 1].workers, DE2_NPOP);
+    print_solves(r, st);
 }
 
 /* --- Targets ---------------------------------------------------------------- */
@@ -324,8 +357,10 @@ static void print_targets(const results *r)
                 mpi ? TARGET_ONE_MPI_US : TARGET_ONE_US, 0, NAN);
         verdict("us per task, chunk 64", r->b[b].label, 1e6 * r->trivial[1][b],
                 TARGET_CHUNK_US, 0, NAN);
-        verdict("speedup, Buckshot(32)", r->b[b].label, r->nested_speedup[b],
-                TARGET_SPEEDUP, 1, r->nested_speedup[c]);
+        verdict("speedup, Buckshot(32)", r->b[b].label, r->nested.speedup[b],
+                TARGET_SPEEDUP, 1, r->nested.speedup[c]);
+        verdict("speedup, de2 population 50", r->b[b].label, r->de2.speedup[b],
+                TARGET_SPEEDUP, 1, r->de2.speedup[c]);
     }
 }
 
@@ -471,6 +506,7 @@ static int bench(const options *o)
     run_batches(&r, o);
     run_trivial(&r, o);
     run_nested(&r, o);
+    run_de2(&r, o);
     print_targets(&r);
     printf("\n");
     print_load("after");

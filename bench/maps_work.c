@@ -38,6 +38,7 @@
 #define TRIVIAL_MIN_JOB 10000         /* "many tasks": never a shorter job */
 #define TRIVIAL_MAX_JOB 200000        /* longer runs repeat jobs of this size */
 #define BUCKSHOT_SEED 2024
+#define DE2_SEED 2024
 
 static double read_ns;                /* one read of the CPU clock */
 static double excess;                 /* seconds a spin takes beyond its target */
@@ -281,15 +282,20 @@ static augur_solver *make_buckshot(augur_map *m, size_t npts, size_t max_evals)
     augur_solver *s = augur_solver_create("buckshot", 2);
     if (!s)
         return NULL;
-    int rc = augur_solver_set_seed(s, BUCKSHOT_SEED);
+    /* The inner solver's limit bounds each run; one on the ensemble would
+     * be a cap on the sum of them. */
+    augur_solver *inner = augur_solver_create("nelder-mead", 2);
+    int rc = inner ? augur_solver_set_evaluation_limits(inner, 0, max_evals) : AUGUR_ENOMEM;
+    if (rc == AUGUR_OK)
+        rc = augur_solver_set_seed(s, BUCKSHOT_SEED);
     if (rc == AUGUR_OK)
         rc = augur_solver_set_param(s, "npts", (double)npts);
     if (rc == AUGUR_OK)
-        rc = augur_solver_set_nested(s, augur_solver_create("nelder-mead", 2));
+        rc = augur_solver_set_nested(s, inner);
+    else
+        augur_solver_destroy(inner);
     if (rc == AUGUR_OK)
         rc = augur_solver_set_bounds(s, lb, ub);
-    if (rc == AUGUR_OK)   /* limits on an ensemble apply to each inner run */
-        rc = augur_solver_set_evaluation_limits(s, 0, max_evals);
     if (rc == AUGUR_OK)
         rc = augur_solver_set_map(s, m);
     if (rc != AUGUR_OK) {
@@ -300,24 +306,53 @@ static augur_solver *make_buckshot(augur_map *m, size_t npts, size_t max_evals)
     return s;
 }
 
-static double time_buckshot(augur_map *m, size_t npts, size_t max_evals,
-                           size_t *evals, double *best)
+/* de2 with population npop on the n-D Rosenbrock box for `generations`
+ * generations, evaluating through m: one batch of npop tasks a generation,
+ * which the map cuts into chunks itself (no chunk is set). */
+static augur_solver *make_de2(augur_map *m, size_t npop, size_t n, size_t generations)
+{
+    double lb[WORK_DE2_MAX_N], ub[WORK_DE2_MAX_N];
+    if (n > WORK_DE2_MAX_N ||
+        augur_model_box(augur_model_find("rosen"), n, lb, ub) != AUGUR_OK)
+        return NULL;
+    augur_solver *s = augur_solver_create("de2", n);
+    if (!s)
+        return NULL;
+    int rc = augur_solver_set_seed(s, DE2_SEED);
+    if (rc == AUGUR_OK)
+        rc = augur_solver_set_param(s, "population-size", (double)npop);
+    if (rc == AUGUR_OK)
+        rc = augur_solver_set_bounds(s, lb, ub);
+    if (rc == AUGUR_OK)
+        rc = augur_solver_set_evaluation_limits(s, generations, AUGUR_UNLIMITED);
+    if (rc == AUGUR_OK)
+        rc = augur_solver_set_map(s, m);
+    if (rc != AUGUR_OK) {
+        fprintf(stderr, "bench_maps: de2: %s\n", augur_solver_errmsg(s));
+        augur_solver_destroy(s);
+        return NULL;
+    }
+    return s;
+}
+
+/* Wall seconds of one solve of s (destroyed here) on the registered
+ * Rosenbrock with its spin; sets the evaluations done and the best f. */
+static double time_solve(augur_solver *s, size_t *evals, double *best)
 {
     /* The registered pair: an MPI map sends the cost by its name. */
     augur_cost_fn cost;
     void *data;
     *evals = 0;
     *best = NAN;
-    if (augur_cost_find(WORK_COST, &cost, &data) != AUGUR_OK)
+    if (!s || augur_cost_find(WORK_COST, &cost, &data) != AUGUR_OK) {
+        augur_solver_destroy(s);
         return NAN;
-    augur_solver *s = make_buckshot(m, npts, max_evals);
-    if (!s)
-        return NAN;
+    }
     double t0 = bench_now();
     int rc = augur_solve(s, cost, data, NULL);
     double t = bench_now() - t0;
     if (rc < 0) {
-        fprintf(stderr, "bench_maps: buckshot on %s: %s\n", augur_map_type_name(m),
+        fprintf(stderr, "bench_maps: %s: %s\n", augur_solver_type_name(s),
                 augur_solver_errmsg(s));
         t = NAN;
     } else {
@@ -431,7 +466,25 @@ double work_time_buckshot(const work_backend *b, size_t npts, size_t max_evals,
     augur_map *m = open_or_say(b);
     double t = NAN;
     if (m)
-        t = time_buckshot(m, npts, max_evals, evals, best);
+        t = time_solve(make_buckshot(m, npts, max_evals), evals, best);
+    augur_map_destroy(m);
+    return t;
+}
+
+double work_time_de2(const work_backend *b, size_t npop, size_t n, size_t generations,
+                     size_t *evals, double *best)
+{
+    if (is_bare(b)) {             /* a batch of npop evaluations a generation */
+        *evals = npop * (generations + 1);
+        *best = NAN;
+        double batches = (double)(generations + 1);
+        return batches * time_bare(b->workers, npop, WORK_EVAL_SPIN,
+                                   batches * (double)npop * WORK_EVAL_SPIN / b->workers);
+    }
+    augur_map *m = open_or_say(b);
+    double t = NAN;
+    if (m)
+        t = time_solve(make_de2(m, npop, n, generations), evals, best);
     augur_map_destroy(m);
     return t;
 }

@@ -79,4 +79,13 @@ double work_time_trivial(const work_backend *b, size_t chunk, double seconds);
 double work_time_buckshot(const work_backend *b, size_t npts, size_t max_evals,
                           size_t *evals, double *best);
 
+/* Wall seconds of one de2 run (population npop, the n-D Rosenbrock with
+ * WORK_EVAL_SPIN per evaluation, n <= WORK_DE2_MAX_N) of `generations`
+ * generations from a fixed seed: one batch of npop evaluations a
+ * generation, the map choosing the chunks; sets the evaluations and best
+ * f. The control spins the same batches in equal halves (best f NaN). */
+#define WORK_DE2_MAX_N 16
+double work_time_de2(const work_backend *b, size_t npop, size_t n, size_t generations,
+                     size_t *evals, double *best);
+
 #endif
