@@ -32,20 +32,16 @@ const char *plot_device(const char *path)
 
 int plot_output_ok(const char *path)
 {
-    struct stat st;
     if (!plot_device(path))
         return cli_fail(CLI_USAGE, "plot: %s: the name must end in .svg, .png or .pdf",
                         path);
-    if (lstat(path, &st) == 0) {
-        if (!S_ISREG(st.st_mode))
-            return cli_fail(CLI_IO, "plot: %s: not a regular file (refusing to write "
-                            "over it)", path);
+    char why[512];
+    if (augur_output_path_check(path, why, sizeof why) != AUGUR_OK)
+        return cli_fail(CLI_IO, "plot: %s", why);
+    if (access(path, F_OK) == 0)   /* a regular file: PLplot opens it for writing */
         return access(path, W_OK) == 0
                    ? CLI_OK
                    : cli_fail(CLI_IO, "plot: %s: %s", path, strerror(errno));
-    }
-    if (errno != ENOENT)
-        return cli_fail(CLI_IO, "plot: %s: %s", path, strerror(errno));
     return check_writable(path);
 }
 

@@ -369,6 +369,11 @@ void augur_set_file_limits(size_t config_bytes, size_t data_bytes)
     augur__set_max_bytes(config_bytes, data_bytes);
 }
 
+int augur_output_path_check(const char *path, char *err, size_t cap)
+{
+    return augur__output_path_check(path, err, cap);
+}
+
 void augur_job_destroy(augur_job *j)
 {
     if (!j)

@@ -87,6 +87,17 @@ mkdir -p adir.svg
 if "$augur" plot nm.results.cfg -o adir.svg 2>/dev/null; then
   echo "a directory was accepted as the output"; exit 1
 fi
+mkfifo pipe.svg
+if "$augur" plot nm.results.cfg -o pipe.svg 2>err.txt; then
+  echo "a FIFO was accepted as the output"; exit 1
+fi
+grep -q 'is a FIFO' err.txt || { echo "no reason given: $(cat err.txt)"; exit 1; }
+[ -p pipe.svg ] || { echo "the FIFO was replaced"; exit 1; }
+ln -s nm.png link.png
+if "$augur" plot nm.results.cfg -o link.png 2>/dev/null; then
+  echo "a symbolic link was accepted as the output"; exit 1
+fi
+[ -L link.png ] || { echo "the link was replaced"; exit 1; }
 
 # as a person sees them: Chromium renders each SVG
 for name in convergence log ensemble minima fit profile checkpoint compare; do

@@ -57,6 +57,14 @@ AUGUR_EXTERN void augur_job_destroy(augur_job *j);
  * before it is read. 0 keeps a cap as it is. (`--max-file-size`.) */
 AUGUR_EXTERN void augur_set_file_limits(size_t config_bytes, size_t data_bytes);
 
+/* Whether path may be written as an output the way augur writes its own
+ * (results, logs, checkpoints): a regular file, not a link to one, or a
+ * name that does not exist yet. A FIFO, a device, a directory, a socket,
+ * a symbolic link or an empty name is AUGUR_EINVAL with a message naming
+ * the path and what it is; an unreadable entry AUGUR_EIO. For a program
+ * that writes a file beside augur's (augur plot). */
+AUGUR_EXTERN int augur_output_path_check(const char *path, char *err, size_t cap);
+
 /* Replace the seed, or the map ("serial", "threads:4", "fork:2", "mpi"). */
 AUGUR_EXTERN int augur_job_set_seed(augur_job *j, uint64_t seed);
 AUGUR_EXTERN int augur_job_set_map(augur_job *j, const char *map);
