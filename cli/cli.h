@@ -141,6 +141,12 @@ void interrupt_end(void);
 /* The signal that arrived since the last interrupt_begin (SIGINT or
  * SIGTERM), else 0. */
 int interrupted(void);
+/* Under the mpi map, on every rank from before MPI starts to its end:
+ * SIGINT and SIGTERM are noted (interrupted()) and nothing more, so a
+ * worker rank serves on until rank 0 releases it; a run between
+ * interrupt_begin and interrupt_end also stops at its generation boundary. */
+void interrupt_hold(void);
+void interrupt_release(void);
 
 /* --- compare's file rewriting (rewrite.c) -------------------------------- */
 

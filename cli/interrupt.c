@@ -12,7 +12,17 @@
  * second signal - for a generation that takes too long - kills as usual.
  * Fork-map workers inherit the handler and so survive the terminal's
  * SIGINT to the whole process group; their copy of the solver is never
- * run, so the request does nothing there. */
+ * run, so the request does nothing there.
+ *
+ * Under the mpi map every rank holds the two signals from before MPI
+ * starts until it ends (interrupt_hold): a batch system signals every rank
+ * of a job step (Slurm's --signal, srun passing on what it got), and a
+ * worker rank that died of it would bring the step down before rank 0 had
+ * finished its generation and saved. So the worker ranks note the signal
+ * and serve on until rank 0, stopped at its generation boundary, releases
+ * them; rank 0's run acts on it as above (no second-signal kill while
+ * held), and a signal that came while MPI was starting stops rank 0
+ * before its run begins, with nothing computed and nothing to save. */
 #include <signal.h>
 #include <stddef.h>
 #include "cli.h"
@@ -21,6 +31,7 @@ static augur_solver *volatile target;
 static volatile sig_atomic_t caught;
 static struct sigaction previous_int, previous_term;
 static int installed_int, installed_term;
+static int held;              /* interrupt_hold: the run's handler sits on ours */
 
 static void on_signal(int sig)
 {
@@ -31,27 +42,55 @@ static void on_signal(int sig)
         augur_solver_request_stop(s);
 }
 
-void interrupt_begin(augur_job *job)
+static void install(int flags)
 {
-    target = augur_job_solver(job);
-    caught = 0;
-    struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESETHAND};
+    struct sigaction sa = {.sa_handler = on_signal, .sa_flags = flags};
     sigemptyset(&sa.sa_mask);
     installed_int = sigaction(SIGINT, &sa, &previous_int) == 0;
     installed_term = sigaction(SIGTERM, &sa, &previous_term) == 0;
 }
 
-void interrupt_end(void)
+static void restore(void)
 {
     if (installed_int)
         sigaction(SIGINT, &previous_int, NULL);
     if (installed_term)
         sigaction(SIGTERM, &previous_term, NULL);
     installed_int = installed_term = 0;
+}
+
+void interrupt_begin(augur_job *job)
+{
+    if (!held)
+        caught = 0;
+    target = augur_job_solver(job);
+    if (!held)
+        install(SA_RESETHAND);
+}
+
+void interrupt_end(void)
+{
     target = NULL;
+    if (!held)
+        restore();
 }
 
 int interrupted(void)
 {
     return (int)caught;
+}
+
+void interrupt_hold(void)
+{
+    caught = 0;
+    install(0);   /* no SA_RESETHAND: a worker outlives a second signal too */
+    held = 1;
+}
+
+void interrupt_release(void)
+{
+    if (held) {
+        held = 0;
+        restore();
+    }
 }

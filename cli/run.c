@@ -108,15 +108,21 @@ static int run_mpi(const cli_options *o, augur_job *job, int *argc, char ***argv
 {
 #ifdef AUGUR_HAVE_MPI
     int is_root = 1;
+    interrupt_hold();   /* every rank: a batch system's signal must not kill a worker */
     int rc = start_mpi(argc, argv, &is_root);
     const char *map = o->map ? o->map : "mpi";
     if (rc == CLI_OK && is_root && augur_job_set_map(job, map) != AUGUR_OK)
         rc = cli_fail(CLI_USAGE, "map %s: %s", map, augur_job_errmsg(job));
+    if (rc == CLI_OK && is_root && interrupted())
+        rc = cli_fail(interrupted() == SIGTERM ? CLI_TERMINATED : CLI_STOPPED,
+                      "stopped by %s before the run began (nothing to save)",
+                      interrupted() == SIGTERM ? "SIGTERM" : "Ctrl-C");
     if (rc == CLI_OK && is_root)
         rc = run_job(o, job);
     augur_job_destroy(job);
     if (is_root && augur_mpi_finalize() != AUGUR_OK && rc == CLI_OK)
         rc = cli_fail(CLI_FAILED, "MPI: %s", augur_mpi_errmsg());
+    interrupt_release();
     return rc;
 #else
     (void)o;

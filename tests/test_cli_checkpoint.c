@@ -247,11 +247,70 @@ static pid_t start_mpi(const char *const *args)
 
 /* SIGKILL the ranks mpiexec started (its children: OpenMPI's ranks
  * outlive a killed mpiexec, and would go on saving), then mpiexec. */
+static size_t mpi_ranks(pid_t mpiexec, pid_t *pids, size_t cap);
 static void kill_mpi(pid_t mpiexec)
 {
+    pid_t ranks[16];
+    size_t n = mpi_ranks(mpiexec, ranks, 16);
+    for (size_t k = 0; k < n; k++)
+        kill(ranks[k], SIGKILL);
+    kill(mpiexec, SIGKILL);
+    int w;
+    waitpid(mpiexec, &w, 0);
+}
+
+/* mpiexec -np 3 augur ARGS... (NULL-terminated), waited for. */
+static result run_mpi(const char *const *args)
+{
+    char *argv[32];
+    size_t n = 0;
+    for (size_t k = 0; k < 5; k++)
+        argv[n++] = (char *)mpi_args[k];
+    for (; *args && n < 31; args++)
+        argv[n++] = (char *)*args;
+    argv[n] = NULL;
+    return run_program(AUGUR_MPIEXEC, (const char *const *)argv);
+}
+
+/* The config of the mpi tests (900 generations: long enough to stop in
+ * the middle), and the untimed results of its whole run on the mpi map. */
+static char *mpi_whole_run(char *cfg, size_t cap)
+{
+    setenv("ASAN_OPTIONS", "detect_leaks=1:fast_unwind_on_malloc=0", 1);
+    setenv("LSAN_OPTIONS", "suppressions=" AUGUR_LSAN_SUPP, 1);
+    char text[1024];
+    snprintf(text, sizeof text, "%s", run_cfg);
+    char *g = strstr(text, "generations = 300");
+    cr_assert_not_null(g);
+    memcpy(g, "generations = 900", 17);
+    snprintf(cfg, cap, "%s", config("mpi.cfg", text));
+    const char *const whole_args[] = {"run", cfg, "-q", "--map", "mpi", "-o", at("whole.cfg"),
+                                      NULL};
+    result r = run_mpi(whole_args);
+    expect_status(r, 0);
+    done(&r);
+    return untimed(at("whole.cfg"));
+}
+
+/* augur resume c.ckpt under mpiexec, then its results against whole's. */
+static void expect_mpi_resume_gives(const char *whole)
+{
+    const char *const resume_args[] = {"resume", at("c.ckpt"), "-q", NULL};
+    result r = run_mpi(resume_args);
+    expect_status(r, 0);
+    done(&r);
+    char *part = untimed(at("part.cfg"));
+    cr_expect_str_eq(part, whole);
+    free(part);
+}
+
+/* The ranks mpiexec started: its children (pids, at most cap). */
+static size_t mpi_ranks(pid_t mpiexec, pid_t *pids, size_t cap)
+{
+    size_t n = 0;
     DIR *d = opendir("/proc");
     cr_assert_not_null(d);
-    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+    for (struct dirent *e; (e = readdir(d)) != NULL && n < cap;) {
         char path[300], stat[512] = "";
         snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
         FILE *f = fopen(path, "r");
@@ -264,39 +323,16 @@ static void kill_mpi(pid_t mpiexec)
         int parent = 0;
         if (close_paren && sscanf(close_paren + 1, " %*c %d", &parent) == 1 &&
             parent == (int)mpiexec)
-            kill((pid_t)atoi(e->d_name), SIGKILL);
+            pids[n++] = (pid_t)atoi(e->d_name);
     }
     closedir(d);
-    kill(mpiexec, SIGKILL);
-    int w;
-    waitpid(mpiexec, &w, 0);
+    return n;
 }
 
 Test(cli_checkpoint, a_run_on_the_mpi_map_killed_resumes_under_mpirun)
 {
-    setenv("ASAN_OPTIONS", "detect_leaks=1:fast_unwind_on_malloc=0", 1);
-    setenv("LSAN_OPTIONS", "suppressions=" AUGUR_LSAN_SUPP, 1);
-    char text[1024];
-    snprintf(text, sizeof text, "%s", run_cfg);
-    char *g = strstr(text, "generations = 300");
-    cr_assert_not_null(g);
-    memcpy(g, "generations = 900", 17);   /* long enough to kill in the middle */
     char cfg[512];
-    snprintf(cfg, sizeof cfg, "%s", config("mpi.cfg", text));
-    char *args[32];
-    size_t n = 0;
-    for (size_t k = 0; k < 5; k++)
-        args[n++] = (char *)mpi_args[k];
-    const char *const whole_args[] = {"run", cfg, "-q", "--map", "mpi", "-o", at("whole.cfg"),
-                                      NULL};
-    for (size_t k = 0; whole_args[k]; k++)
-        args[n++] = (char *)whole_args[k];
-    args[n] = NULL;
-    result r = run_program(AUGUR_MPIEXEC, (const char *const *)args);
-    expect_status(r, 0);
-    done(&r);
-    char *whole = untimed(at("whole.cfg"));
-
+    char *whole = mpi_whole_run(cfg, sizeof cfg);
     const char *const part_args[] = {"run", cfg, "-q", "--map", "mpi", "-o", at("part.cfg"),
                                      "--checkpoint", at("c.ckpt"), "--every", "1", NULL};
     pid_t pid = start_mpi(part_args);
@@ -306,18 +342,37 @@ Test(cli_checkpoint, a_run_on_the_mpi_map_killed_resumes_under_mpirun)
     kill_mpi(pid);
     cr_assert(exists(at("c.ckpt")), "the run on the mpi map saved no checkpoint");
     cr_expect(!exists(at("part.cfg")), "the run ended before it was killed");
+    expect_mpi_resume_gives(whole);
+    free(whole);
+}
 
-    n = 5;
-    const char *const resume_args[] = {"resume", at("c.ckpt"), "-q", NULL};
-    for (size_t k = 0; resume_args[k]; k++)
-        args[n++] = (char *)resume_args[k];
-    args[n] = NULL;
-    r = run_program(AUGUR_MPIEXEC, (const char *const *)args);
-    expect_status(r, 0);
-    done(&r);
-    char *part = untimed(at("part.cfg"));
-    cr_expect_str_eq(part, whole);
-    free(part);
+/* What a batch system does at a time limit (Slurm's --signal=TERM@T, srun
+ * passing a SIGTERM on): SIGTERM to every rank at once. The worker ranks
+ * must outlive it, so that rank 0 finishes its generation, saves a last
+ * checkpoint, writes its results and releases them: mpiexec exits 143
+ * (rank 0's status), a stopped run's results file is there, and the run
+ * resumes from its checkpoint to the whole run's results. */
+Test(cli_checkpoint, sigterm_to_every_rank_stops_saves_and_resumes)
+{
+    char cfg[512];
+    char *whole = mpi_whole_run(cfg, sizeof cfg);
+    const char *const part_args[] = {"run", cfg, "-q", "--map", "mpi", "-o", at("part.cfg"),
+                                     "--checkpoint", at("c.ckpt"), "--every", "1", NULL};
+    pid_t pid = start_mpi(part_args);
+    for (int k = 0; k < 3000 && !exists(at("c.ckpt")); k++)
+        sleep_for(0.01);   /* the first save: MPI is up and the run under way */
+    pid_t ranks[8];
+    size_t nranks = mpi_ranks(pid, ranks, 8);
+    cr_assert_eq(nranks, 3, "mpiexec started %zu ranks", nranks);
+    for (size_t k = 0; k < nranks; k++)
+        kill(ranks[k], SIGTERM);
+    int w = 0;
+    cr_assert_eq(waitpid(pid, &w, 0), pid);
+    cr_expect(WIFEXITED(w) && WEXITSTATUS(w) == 143,
+              "mpiexec: %s %d (want exit 143: rank 0 stopped by SIGTERM)",
+              WIFEXITED(w) ? "exit" : "signal", WIFEXITED(w) ? WEXITSTATUS(w) : WTERMSIG(w));
+    cr_expect(exists(at("part.cfg")), "the stopped run wrote no results");
+    expect_mpi_resume_gives(whole);
     free(whole);
 }
 #endif
