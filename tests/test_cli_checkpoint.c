@@ -329,15 +329,24 @@ static size_t mpi_ranks(pid_t mpiexec, pid_t *pids, size_t cap)
     return n;
 }
 
-Test(cli_checkpoint, a_run_on_the_mpi_map_killed_resumes_under_mpirun)
+/* mpiexec of cfg on the mpi map saving c.ckpt every generation, not
+ * waited for, once its first checkpoint is there: MPI is up and the run
+ * under way. */
+static pid_t start_saving_mpi_run(const char *cfg)
 {
-    char cfg[512];
-    char *whole = mpi_whole_run(cfg, sizeof cfg);
     const char *const part_args[] = {"run", cfg, "-q", "--map", "mpi", "-o", at("part.cfg"),
                                      "--checkpoint", at("c.ckpt"), "--every", "1", NULL};
     pid_t pid = start_mpi(part_args);
     for (int k = 0; k < 3000 && !exists(at("c.ckpt")); k++)
         sleep_for(0.01);
+    return pid;
+}
+
+Test(cli_checkpoint, a_run_on_the_mpi_map_killed_resumes_under_mpirun)
+{
+    char cfg[512];
+    char *whole = mpi_whole_run(cfg, sizeof cfg);
+    pid_t pid = start_saving_mpi_run(cfg);
     sleep_for(0.2);
     kill_mpi(pid);
     cr_assert(exists(at("c.ckpt")), "the run on the mpi map saved no checkpoint");
@@ -356,11 +365,7 @@ Test(cli_checkpoint, sigterm_to_every_rank_stops_saves_and_resumes)
 {
     char cfg[512];
     char *whole = mpi_whole_run(cfg, sizeof cfg);
-    const char *const part_args[] = {"run", cfg, "-q", "--map", "mpi", "-o", at("part.cfg"),
-                                     "--checkpoint", at("c.ckpt"), "--every", "1", NULL};
-    pid_t pid = start_mpi(part_args);
-    for (int k = 0; k < 3000 && !exists(at("c.ckpt")); k++)
-        sleep_for(0.01);   /* the first save: MPI is up and the run under way */
+    pid_t pid = start_saving_mpi_run(cfg);
     pid_t ranks[8];
     size_t nranks = mpi_ranks(pid, ranks, 8);
     cr_assert_eq(nranks, 3, "mpiexec started %zu ranks", nranks);
