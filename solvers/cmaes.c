@@ -54,8 +54,9 @@
  * as the population and the distribution's state through the `strategy`
  * hook, so the conditions of termination/strategy.c (Hansen's TolFun,
  * TolX, NoEffectAxis, NoEffectCoord, ConditionCov, Stagnation and
- * TolUpSigma, with his defaults) judge it; their Or is the default
- * termination. Default limits: 1000 n lambda evaluations.
+ * TolUpSigma, with his defaults: TolFun 1e-11 as pycma, TolX 1e-12
+ * sigma0 as the tutorial) judge it; their Or is the default termination.
+ * Default limits: 1000 n lambda evaluations.
  *
  * Determinism: the only random numbers are the normals of the sample
  * phase (order stated in cmaes_update.c) and, without an initial point,
@@ -335,7 +336,7 @@ static augur_termination *cmaes_default_termination(const void *state, size_t n)
     (void)state;
     (void)n;
     augur_termination *leaves[] = {
-        augur_term_tol_fun(1e-12),      augur_term_tol_x(1e-12),
+        augur_term_tol_fun(1e-11),      augur_term_tol_x(1e-12),
         augur_term_no_effect_axis(0.1), augur_term_no_effect_coord(0.2),
         augur_term_condition_cov(1e14), augur_term_stagnation(0.3),
         augur_term_tol_up_sigma(1e20),

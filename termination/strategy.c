@@ -1,7 +1,10 @@
 /* strategy.c - termination conditions that judge a search distribution:
  * Hansen's stopping tests for CMA-ES (tutorial arXiv:1604.00772, appendix
  * B.3; defaults as there and in his codes): TolFun, TolX, NoEffectAxis,
- * NoEffectCoord, ConditionCov, Stagnation and TolUpSigma.
+ * NoEffectCoord, ConditionCov, Stagnation and TolUpSigma. TolFun's default
+ * is pycma's 1e-11 (the tutorial calls its 1e-12 "a conservative first
+ * guess"): a run stuck in a local basin ends a decade of f sooner, which
+ * a restart scheme (ipop) pays for on every run that fails.
  *
  * They read only the augur_strategy a solver hands over in augur_info
  * (info.h): step size, the axes and lengths of C, the paths, the mean and
@@ -45,7 +48,7 @@ static double max_axis(const augur_strategy *g)
 /* --- TolFun ------------------------------------------------------------- */
 
 static const augur_param tolfun_params[] = {
-    PARAM_TOL("tolerance", tol_state, tolerance, 1e-12,
+    PARAM_TOL("tolerance", tol_state, tolerance, 1e-11,
               "largest range of recent best energies and the last generation's"),
     PARAM_END
 };

@@ -125,17 +125,78 @@ Test(cmaes, ellipsoid_2_and_10)
 }
 
 /* The default termination (Hansen's tests) ends rosen-10, seed 1, at
- * TolFun with f < 1e-12, well inside the default budget. */
+ * TolFun (pycma's 1e-11) in generation 668 (6690 evaluations), f =
+ * 2.07e-14, well inside the default budget. With the tutorial's 1e-12,
+ * the default until 2026-12, it ended 15 generations later (683, 6840
+ * evaluations, f = 2.17e-15): see tolfun_default_fires_a_decade_sooner. */
 Test(cmaes, default_termination_stops_rosen10_at_tolfun)
 {
     augur_solver *s = cma(10, 1, 0);
     cr_assert_eq(augur_solver_max_evaluations(s), 1000 * 10 * 10);
     solve_ok(s, augur_model_rosen, NULL, NULL);
-    cr_assert(augur_solver_best_energy(s) < 1e-12, "f = %g",
+    cr_assert(augur_solver_best_energy(s) < 1e-13, "f = %g",
               augur_solver_best_energy(s));
-    cr_assert_str_eq(augur_solver_termination_reason(s), "TolFun(tolerance=1e-12)");
-    cr_assert_lt(augur_solver_evaluations(s), 10000);
+    cr_assert_str_eq(augur_solver_termination_reason(s), "TolFun(tolerance=1e-11)");
+    cr_assert_eq(augur_solver_generations(s), 668);
+    cr_assert_eq(augur_solver_evaluations(s), 6690);
     augur_solver_destroy(s);
+}
+
+/* TolFun made by name has pycma's default, 1e-11. On rosen-10, seed 1
+ * (the run above), alone: it fires in generation 668, and the tutorial's
+ * 1e-12 does not fire there but in generation 683. */
+Test(cmaes, tolfun_default_fires_a_decade_sooner)
+{
+    augur_termination *t = augur_term_create("tol-fun");
+    double tol = 0;
+    cr_assert_eq(augur_term_get_param(t, "tolerance", &tol), AUGUR_OK);
+    cr_assert_eq(tol, 1e-11);
+    augur_solver *s = cma(10, 1, 0);
+    solve_ok(s, augur_model_rosen, NULL, t);
+    cr_assert_str_eq(augur_solver_termination_reason(s), "TolFun(tolerance=1e-11)");
+    cr_assert_eq(augur_solver_generations(s), 668);
+    augur_solver_destroy(s);
+    s = cma(10, 1, 0);
+    solve_ok(s, augur_model_rosen, NULL, augur_term_tol_fun(1e-12));
+    cr_assert_str_eq(augur_solver_termination_reason(s), "TolFun(tolerance=1e-12)");
+    cr_assert_eq(augur_solver_generations(s), 683);
+    cr_assert_eq(augur_solver_evaluations(s), 6840);
+    augur_solver_destroy(s);
+}
+
+/* TolFun's default at its edge, on a strategy state built by hand (n = 2,
+ * lambda = 4, so the window is 10 + ceil(30 x 2 / 4) = 25 generations):
+ * it fires when the window's best energies and the last generation span
+ * 0.9e-11, and must not when they span 1.1e-11, nor with a span of 0 over
+ * 24 generations (the window not yet full). */
+static int tolfun_default_on(double span, size_t generations)
+{
+    double best[25], median[25], f[4], mean[2] = {0, 0};
+    for (size_t k = 0; k < generations; k++)
+        best[k] = median[k] = 1 + span * (double)k / 24;
+    for (size_t k = 0; k < 4; k++)
+        f[k] = 1 + span * (double)k / 3;
+    augur_strategy g = {.n = 2, .generation = generations, .lambda = 4,
+                        .sigma = 1e-6, .sigma0 = 1, .mean = mean, .f = f,
+                        .gen_best = best, .gen_median = median,
+                        .hist_len = generations};
+    augur_info info;
+    memset(&info, 0, sizeof info);
+    info.n = 2;
+    info.generation = generations;
+    info.strategy = &g;
+    augur_termination *t = augur_term_create("tol-fun");
+    int rc = augur_term_check(t, &info);
+    augur_term_destroy(t);
+    cr_assert(rc == 0 || rc == 1, "check failed: %d", rc);
+    return rc;
+}
+
+Test(cmaes, tolfun_default_fires_below_1e_11_only)
+{
+    cr_assert_eq(tolfun_default_on(0.9e-11, 25), 1);
+    cr_assert_eq(tolfun_default_on(1.1e-11, 25), 0);
+    cr_assert_eq(tolfun_default_on(0, 24), 0);
 }
 
 /* --- Variants ------------------------------------------------------------- */
