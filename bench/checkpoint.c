@@ -1,12 +1,18 @@
 /* checkpoint.c - what saving checkpoints costs (docs/BENCHMARKS.md):
  * de2 (population 40, seed 11) on a trivial 10-D cost (the sphere), 2000
- * generations, run with no checkpoint, with one every generation, and with
- * one every 10 seconds (from a generation monitor, as `augur run
- * --checkpoint --every` saves), each the median of 5 runs. The cost is
- * trivial on purpose: a generation is then as cheap as one can be, and the
- * save's share the largest it can be.
+ * generations, run with no checkpoint; with one every generation through
+ * a checkpointer (the state captured on the solver's thread, the file
+ * written by the checkpointer's own), as `augur run --checkpoint --every
+ * 1` saves; the same every 10 seconds; and, for comparison, every
+ * generation with the synchronous augur_solver_save. Each is the median of
+ * 5 runs; a run's time includes closing the checkpointer, which waits
+ * until the last capture is on disk. The cost is trivial on purpose: a
+ * generation is then as cheap as one can be, and the save's share the
+ * largest it can be. "captures" are the saves asked for, "writes" the
+ * files the writer finished (latest wins: it skips to the newest capture
+ * when it falls behind).
  *
- *     build/dev/bench/bench_checkpoint [generations]
+ *     build/release/bench/bench_checkpoint [generations]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,12 +22,19 @@
 
 typedef struct saver {
     augur_solver *s;
+    augur_checkpointer *ck;       /* NULL: synchronous saves */
     const char *path;
-    double every;          /* seconds; 0: every generation */
+    double every;                 /* seconds; 0: every generation */
     double last;
     size_t saves;
     int rc;
 } saver;
+
+typedef struct outcome {
+    double seconds;               /* the whole run, closing included */
+    double solve;                 /* augur_solve alone */
+    size_t captures, writes;
+} outcome;
 
 static double now(void)
 {
@@ -46,14 +59,14 @@ static int on_generation(const augur_record *r, void *data)
     double t = now();
     if (sv->every > 0 && t - sv->last < sv->every)
         return 0;
-    sv->rc |= augur_solver_save(sv->s, sv->path);
+    sv->rc |= sv->ck ? augur_checkpointer_save(sv->ck, sv->s, NULL)
+                     : augur_solver_save(sv->s, sv->path);
     sv->saves++;
     sv->last = t;
     return 0;
 }
 
-/* Seconds for one run; every < 0: no checkpoint. */
-static double one_run(size_t gens, double every, const char *path, size_t *saves)
+static augur_solver *de2(size_t gens)
 {
     double lb[10], ub[10];
     for (int i = 0; i < 10; i++)
@@ -64,32 +77,58 @@ static double one_run(size_t gens, double every, const char *path, size_t *saves
     augur_solver_set_param(s, "population-size", 40);
     augur_solver_set_evaluation_limits(s, gens, 0);
     augur_solver_set_termination(s, augur_term_vtr(0, -1));
-    saver sv = {.s = s, .path = path, .every = every, .last = now()};
-    if (every >= 0)
-        augur_solver_add_generation_monitor(s, augur_monitor_callback(on_generation, &sv));
-    double t0 = now();
-    augur_solve(s, sphere, NULL, NULL);
-    double t = now() - t0;
-    if (sv.rc)
-        fprintf(stderr, "bench_checkpoint: %s\n", augur_solver_errmsg(s));
-    augur_solver_destroy(s);
-    *saves = sv.saves;
-    return t;
+    return s;
 }
 
-static int by_value(const void *a, const void *b)
+/* One run; every < 0: no checkpoint; async: through a checkpointer. */
+static outcome one_run(size_t gens, double every, int async, const char *path)
 {
-    double x = *(const double *)a, y = *(const double *)b;
+    augur_solver *s = de2(gens);
+    char err[256] = "";
+    saver sv = {.s = s, .path = path, .every = every};
+    outcome o = {0};
+    double t0 = now();
+    if (every >= 0 && async && !(sv.ck = augur_checkpointer_open(path, err, sizeof err))) {
+        fprintf(stderr, "bench_checkpoint: %s\n", err);
+        exit(1);
+    }
+    sv.last = now();
+    if (every >= 0)
+        augur_solver_add_generation_monitor(s, augur_monitor_callback(on_generation, &sv));
+    augur_solve(s, sphere, NULL, NULL);
+    o.solve = now() - t0;
+    augur_checkpointer_counts(sv.ck, &o.captures, &o.writes);
+    sv.rc |= augur_checkpointer_close(sv.ck, err, sizeof err);
+    o.seconds = now() - t0;
+    if (!sv.ck)
+        o.captures = o.writes = sv.saves;
+    else
+        o.writes += o.captures > o.writes;   /* the close wrote the newest one */
+    if (sv.rc)
+        fprintf(stderr, "bench_checkpoint: %s%s\n", augur_solver_errmsg(s), err);
+    augur_solver_destroy(s);
+    return o;
+}
+
+static int by_seconds(const void *a, const void *b)
+{
+    double x = ((const outcome *)a)->seconds, y = ((const outcome *)b)->seconds;
     return (x > y) - (x < y);
 }
 
-static double median_run(size_t gens, double every, const char *path, size_t *saves)
+static outcome median_run(size_t gens, double every, int async, const char *path)
 {
-    double t[5];
+    outcome o[5];
     for (int k = 0; k < 5; k++)
-        t[k] = one_run(gens, every, path, saves);
-    qsort(t, 5, sizeof t[0], by_value);
-    return t[2];
+        o[k] = one_run(gens, every, async, path);
+    qsort(o, 5, sizeof o[0], by_seconds);
+    return o[2];
+}
+
+static void row(const char *what, outcome o, double none)
+{
+    printf("%-34s %9.4f %9.4f %8zu %8zu %7.2f\n", what, o.seconds, o.solve, o.captures,
+           o.writes, o.seconds / none);
 }
 
 int main(int argc, char **argv)
@@ -100,15 +139,17 @@ int main(int argc, char **argv)
     if (fd < 0)
         return 1;
     close(fd);
-    size_t s0, s1, s2;
-    double none = median_run(gens, -1, path, &s0);
-    double each = median_run(gens, 0, path, &s1);
-    double ten = median_run(gens, 10, path, &s2);
+    outcome none = median_run(gens, -1, 0, path);
+    outcome each = median_run(gens, 0, 1, path);
+    outcome ten = median_run(gens, 10, 1, path);
+    outcome sync = median_run(gens, 0, 0, path);
     printf("de2, sphere 10-D, population 40, %zu generations, median of 5 runs\n", gens);
-    printf("%-28s %10s %8s %8s\n", "checkpoint", "seconds", "saves", "ratio");
-    printf("%-28s %10.4f %8zu %8.2f\n", "none", none, s0, 1.0);
-    printf("%-28s %10.4f %8zu %8.2f\n", "every generation", each, s1, each / none);
-    printf("%-28s %10.4f %8zu %8.2f\n", "every 10 s", ten, s2, ten / none);
+    printf("%-34s %9s %9s %8s %8s %7s\n", "checkpoint", "seconds", "solve", "captures",
+           "writes", "ratio");
+    row("none", none, none.seconds);
+    row("every generation (checkpointer)", each, none.seconds);
+    row("every 10 s (checkpointer)", ten, none.seconds);
+    row("every generation (synchronous)", sync, none.seconds);
     unlink(path);
     return 0;
 }

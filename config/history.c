@@ -155,6 +155,12 @@ static void trace_free(augur__trace *t)
     free(t->f);
 }
 
+static void list_text_free(augur__list_text *t)
+{
+    free(t->text.text);
+    *t = (augur__list_text){0};
+}
+
 void augur__history_free(augur__history *h)
 {
     trace_free(&h->outer);
@@ -162,35 +168,54 @@ void augur__history_free(augur__history *h)
         trace_free(&h->inner[i]);
     free(h->inner);
     free(h->stream);
+    list_text_free(&h->saved_evaluations);
+    list_text_free(&h->saved_f);
+    list_text_free(&h->saved_stream);
     memset(h, 0, sizeof *h);
 }
 
 /* --- Checkpoints ------------------------------------------------------------ */
 
-static void save_counts(augur_strbuf *b, const char *name, const size_t *v, size_t m)
+/* Entry i of a saved list: its separator, then the number. */
+static void save_entry(augur_strbuf *b, const size_t *counts, const double *v, size_t i)
 {
-    augur__sb_printf(b, "  %s = (", name);
-    for (size_t i = 0; i < m; i++)
-        augur__sb_printf(b, "%s%zuL", i ? (i % 8 ? ", " : ",\n    ") : " ", v[i]);
-    augur__sb_printf(b, " );\n");
-}
-
-static void save_doubles(augur_strbuf *b, const char *name, const double *v, size_t m)
-{
-    augur__sb_printf(b, "  %s = (", name);
-    for (size_t i = 0; i < m; i++) {
-        augur__sb_printf(b, "%s", i ? (i % 8 ? ", " : ",\n    ") : " ");
+    augur__sb_printf(b, "%s", i ? (i % 8 ? ", " : ",\n    ") : " ");
+    if (counts)
+        augur__sb_printf(b, "%zuL", counts[i]);
+    else
         augur__sb_double(b, v[i]);
+}
+
+/* `  name = ( ... );` of m counts (or doubles): the kept text of the
+ * entries before the last, then the last, which may still change. */
+static void save_list(augur_strbuf *b, augur__list_text *t, const char *name,
+                      const size_t *counts, const double *v, size_t m)
+{
+    size_t final = m ? m - 1 : 0;
+    if (t->done > final)
+        list_text_free(t);   /* a shorter list (loaded again): start over */
+    for (; t->done < final; t->done++)
+        save_entry(&t->text, counts, v, t->done);
+    augur__sb_printf(b, "  %s = (", name);
+    if (t->text.failed) {    /* no room to keep it: this save writes it all */
+        list_text_free(t);
+        for (size_t i = 0; i < final; i++)
+            save_entry(b, counts, v, i);
+    } else if (t->text.len) {
+        augur__sb_append(b, t->text.text, t->text.len);
     }
+    if (m)
+        save_entry(b, counts, v, m - 1);
     augur__sb_printf(b, " );\n");
 }
 
-void augur__history_save(augur_strbuf *b, const augur__history *h)
+void augur__history_save(augur_strbuf *b, augur__history *h)
 {
     augur__sb_printf(b, "history = {\n  lost = %d;\n", h->lost);
-    save_counts(b, "evaluations", h->outer.evaluations, h->lost ? 0 : h->outer.len);
-    save_doubles(b, "f", h->outer.f, h->lost ? 0 : h->outer.len);
-    save_doubles(b, "stream", h->stream, h->lost ? 0 : h->nstream);
+    save_list(b, &h->saved_evaluations, "evaluations", h->outer.evaluations, NULL,
+              h->lost ? 0 : h->outer.len);
+    save_list(b, &h->saved_f, "f", NULL, h->outer.f, h->lost ? 0 : h->outer.len);
+    save_list(b, &h->saved_stream, "stream", NULL, h->stream, h->lost ? 0 : h->nstream);
     augur__sb_printf(b, "};\n");
 }
 

@@ -24,6 +24,15 @@ typedef struct augur__trace {
     double *f;                    /* best f so far (the user's sign) */
 } augur__trace;
 
+/* The checkpoint's text of a growing list, kept between saves: entries
+ * before the last never change (a trace only appends, or moves its last
+ * point; the stream only appends), so each save formats only what is new
+ * and the last entry, instead of the whole list again. */
+typedef struct augur__list_text {
+    augur_strbuf text;            /* entries [0, done), separators included */
+    size_t done;
+} augur__list_text;
+
 typedef struct augur__history {
     int lost;                     /* out of memory: nothing is written */
     int maximize;                 /* "best" is the largest f */
@@ -32,6 +41,7 @@ typedef struct augur__history {
     size_t nstream, capstream;
     augur__trace *inner;          /* after the run: one per inner run */
     size_t ninner;
+    augur__list_text saved_evaluations, saved_f, saved_stream;   /* history_save's */
 } augur__history;
 
 /* Attach the recording monitors to s (an evaluation one only for an
@@ -45,8 +55,9 @@ void augur__history_emit(augur_strbuf *b, const augur__history *h, int depth);
 void augur__history_emit_inner(augur_strbuf *b, const augur__history *h, size_t i,
                                int depth);
 void augur__history_free(augur__history *h);
-/* The history so far as a `history` group (a checkpoint's), and back. */
-void augur__history_save(augur_strbuf *b, const augur__history *h);
+/* The history so far as a `history` group (a checkpoint's), and back.
+ * save keeps the text of what is final for the next save. */
+void augur__history_save(augur_strbuf *b, augur__history *h);
 int augur__history_load(const config_setting_t *group, augur__history *h);
 
 #endif

@@ -207,13 +207,10 @@ int augur_job_set_results_path(augur_job *j, const char *path)
 
 /* --- Saving ----------------------------------------------------------------------- */
 
-/* The string the checkpoint carries besides the solver. */
-static int job_text(augur_job *j, char **text)
+/* What the carried text starts with: nothing in it changes while the job
+ * runs, so it is made once (with a realpath and a getcwd). */
+static int job_head(augur_job *j)
 {
-    int rc = AUGUR_OK;
-    if (!j->ckpt_input &&
-        (rc = augur__job_input_text(j, &j->ckpt_input, j->errmsg, sizeof j->errmsg)))
-        return rc;
     char dir[PATH_MAX];
     if (!realpath(j->dir, dir))
         snprintf(dir, sizeof dir, "%s", j->dir);
@@ -234,21 +231,43 @@ static int job_text(augur_job *j, char **text)
     augur__sb_printf(&b, "every-generations = %zuL;\nevery-seconds = ", j->ckpt_gens);
     augur__sb_double(&b, j->ckpt_secs);
     augur__sb_printf(&b, ";\n");
-    augur__history_save(&b, &j->history);
-    augur__sb_printf(&b, "config = ");
-    augur__sb_string(&b, j->ckpt_input);
-    augur__sb_printf(&b, ";\n");
-    rc = augur__sb_finish(&b, text);
-    return rc ? job_fail(j, rc, "checkpoint: out of memory") : AUGUR_OK;
+    return augur__sb_finish(&b, &j->ckpt_head);
 }
 
+/* The string the checkpoint carries besides the solver, in j->ckpt_text:
+ * the head, the history so far (history.c keeps the text of its final
+ * part, so a save formats only the new points), the input. */
+static int job_text(augur_job *j)
+{
+    int rc = AUGUR_OK;
+    if (!j->ckpt_input &&
+        (rc = augur__job_input_text(j, &j->ckpt_input, j->errmsg, sizeof j->errmsg)))
+        return rc;
+    if (!j->ckpt_head && job_head(j) != AUGUR_OK)
+        return job_fail(j, AUGUR_ENOMEM, "checkpoint: out of memory");
+    augur_strbuf *b = &j->ckpt_text;
+    b->len = 0;
+    augur__sb_append(b, j->ckpt_head, strlen(j->ckpt_head));
+    augur__history_save(b, &j->history);
+    augur__sb_printf(b, "config = ");
+    augur__sb_string(b, j->ckpt_input);
+    augur__sb_printf(b, ";\n");
+    if (b->failed) {
+        free(b->text);
+        *b = (augur_strbuf){0};
+        return job_fail(j, AUGUR_ENOMEM, "checkpoint: out of memory");
+    }
+    return AUGUR_OK;
+}
+
+/* Captured and handed to the checkpointer's thread, which writes the file;
+ * an error of an earlier write comes back here (or at the end). */
 static int save(augur_job *j, size_t generation)
 {
-    char *text = NULL;
-    int rc = job_text(j, &text);
-    if (rc == AUGUR_OK && (rc = augur_solver_save_job(j->solver, j->ckpt_path, text)))
-        job_fail(j, rc, "checkpoint %s: %s", j->ckpt_path, augur_solver_errmsg(j->solver));
-    free(text);
+    int rc = job_text(j);
+    if (rc == AUGUR_OK &&
+        (rc = augur_checkpointer_save(j->ckpt, j->solver, j->ckpt_text.text)))
+        job_fail(j, rc, "checkpoint %s: %s", j->ckpt_path, augur_checkpointer_errmsg(j->ckpt));
     if (rc == AUGUR_OK) {
         j->ckpt_saves++;
         j->ckpt_last_gen = generation;
@@ -277,6 +296,9 @@ int augur__job_checkpoint_attach(augur_job *j)
     if (j->problem.kind == AUGUR__PROBLEM_FIT && j->problem.strategy)
         return job_fail(j, AUGUR_EUNSUP, "the fit strategy (a fit with no solver) "
                         "cannot be checkpointed: name a solver");
+    char err[AUGUR_ERRMSG_CAP];
+    if (!(j->ckpt = augur_checkpointer_open(j->ckpt_path, err, sizeof err)))
+        return job_fail(j, AUGUR_EIO, "checkpoint: %s", err);
     j->ckpt_last = augur__now();
     j->ckpt_rc = AUGUR_OK;
     int rc = augur_solver_add_generation_monitor(j->solver,
@@ -284,15 +306,25 @@ int augur__job_checkpoint_attach(augur_job *j)
     return rc ? job_fail(j, rc, "%s", augur_solver_errmsg(j->solver)) : AUGUR_OK;
 }
 
-int augur__job_checkpoint_last(augur_job *j)
+int augur__job_checkpoint_end(augur_job *j, int stopped)
 {
-    if (!j->ckpt_path || j->ckpt_rc)
+    if (!j->ckpt)
         return j->ckpt_rc;
-    return save(j, augur_solver_generations(j->solver));
+    if (stopped && j->ckpt_rc == AUGUR_OK)
+        j->ckpt_rc = save(j, augur_solver_generations(j->solver));
+    char err[AUGUR_ERRMSG_CAP];
+    int rc = augur_checkpointer_close(j->ckpt, err, sizeof err);
+    j->ckpt = NULL;
+    if (rc != AUGUR_OK && j->ckpt_rc == AUGUR_OK)
+        j->ckpt_rc = job_fail(j, rc, "checkpoint %s: %s", j->ckpt_path, err);
+    return j->ckpt_rc;
 }
 
 void augur__job_checkpoint_free(augur_job *j)
 {
+    augur_checkpointer_close(j->ckpt, NULL, 0);
+    free(j->ckpt_head);
+    free(j->ckpt_text.text);
     free(j->ckpt_path);
     free(j->ckpt_file);
     free(j->ckpt_every);

@@ -247,6 +247,9 @@ struct augur_job {
     size_t ckpt_saves, ckpt_last_gen;
     double ckpt_last;             /* augur__now() at the last save (or start) */
     char *ckpt_input;             /* the input's text, made at the first save */
+    char *ckpt_head;              /* the carried text before the history, ditto */
+    augur_strbuf ckpt_text;       /* the carried text, remade at every save */
+    augur_checkpointer *ckpt;     /* writes them, while the job runs */
     int ckpt_rc;                  /* a save failed: the run stopped */
     char *carried_results;        /* augur_job_set_results_path */
 
@@ -260,10 +263,12 @@ int augur__checkpoint_read(const config_setting_t *g, augur_job *j, char *err,
                            size_t cap);
 /* The group back, as written (nothing without one). */
 void augur__job_emit_checkpoint(augur_strbuf *b, const augur_job *j);
-/* Before the solve: refuse what cannot be saved, attach the saver. */
+/* Before the solve: refuse what cannot be saved, open the checkpointer,
+ * attach the saver. */
 int augur__job_checkpoint_attach(augur_job *j);
-/* After a solve stopped by a request: the last checkpoint. */
-int augur__job_checkpoint_last(augur_job *j);
+/* After the solve (stopped: by a request): the last checkpoint when it
+ * stopped, then every capture on disk and the checkpointer closed. */
+int augur__job_checkpoint_end(augur_job *j, int stopped);
 void augur__job_checkpoint_free(augur_job *j);
 /* The input, resolved, paths as written (results.c). */
 int augur__job_input_text(const augur_job *j, char **text, char *err, size_t cap);

@@ -259,13 +259,12 @@ int augur_job_run(augur_job *j)
         return rc == AUGUR_OK ? finish_fit(j) : rc;
     }
     rc = augur_solve(s, j->problem.cost, j->problem.data, NULL);
+    /* a failed save stopped the run; a stop request gets its last save,
+     * before the limits are pinned for the results file; either way every
+     * save is on disk before the run returns */
+    int saved = augur__job_checkpoint_end(j, rc == AUGUR_STOPPED);
     if (rc < 0)
         return job_fail(j, rc, "%s", augur_solver_errmsg(s));
-    /* a failed save stopped the run; a stop request gets its last save,
-     * before the limits are pinned for the results file */
-    if (j->ckpt_rc != AUGUR_OK)
-        return j->ckpt_rc;
-    int saved = rc == AUGUR_STOPPED ? augur__job_checkpoint_last(j) : AUGUR_OK;
     if (saved != AUGUR_OK)
         return saved;
     int kept = keep_outcome(j);

@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "augur/spec.h"
+#include "checkpoint_int.h"
 #include "setting_int.h"
 #include "solver_int.h"
 #include "spec_int.h"
@@ -38,8 +39,8 @@
 #define CKPT_BODY "# the checksum covers every byte below this line\n"
 
 struct augur_ckpt {
-    augur_strbuf sb;              /* writing */
-    int depth;
+    augur__tape *tape;            /* writing: the capture (see "The tape") */
+    augur__spec_cache *spec;      /* writing: the top solver's spec, or NULL */
     const config_setting_t *group; /* reading: the group being read */
     int defer_mpi;                /* reading: leave the top solver's "mpi" map out */
     int wants_mpi;                /* ... and it had one */
@@ -59,26 +60,67 @@ int augur_ckpt_fail(augur_ckpt *c, int code, const char *fmt, ...)
     return code;
 }
 
-/* --- Writing ------------------------------------------------------------ */
+/* --- The tape ------------------------------------------------------------
+ * The put_* calls do not format: they record what they are given on a
+ * binary tape (an op, the name copied, the values copied raw), which costs
+ * a few memcpy's, so that a save can be captured on the solver's thread
+ * in microseconds and turned into text elsewhere (checkpointer.c). replay
+ * below makes the text from the tape, and every save, synchronous or not,
+ * goes through it, so the two write the same bytes for the same state.
+ * A record: op (one byte), name length and name, payload length and
+ * payload; sizes as size_t, read back with memcpy (the tape is not
+ * aligned). */
 
-static void put_name(augur_ckpt *c, const char *name)
+enum { OP_DOUBLES = 1, OP_SIZE, OP_BYTES, OP_STRING, OP_OPEN, OP_CLOSE };
+
+static int tape_reserve(augur__tape *t, size_t more)
 {
-    augur__sb_indent(&c->sb, c->depth);
-    augur__sb_append(&c->sb, name, strlen(name));
-    augur__sb_append(&c->sb, " = ", 3);
+    if (t->failed || more > SIZE_MAX / 4 - t->len)
+        return t->failed = 1, 0;
+    if (t->len + more <= t->cap)
+        return 1;
+    size_t cap = t->cap ? t->cap : 4096;
+    while (cap < t->len + more)
+        cap *= 2;
+    unsigned char *b = realloc(t->bytes, cap);
+    if (!b)
+        return t->failed = 1, 0;
+    t->bytes = b;
+    t->cap = cap;
+    return 1;
+}
+
+/* One record, in one reservation and a few memcpy's: a capture is some
+ * fifty of these, and must cost far less than a generation. */
+static void record(augur_ckpt *c, int op, const char *name, const void *data,
+                   size_t len)
+{
+    augur__tape *t = c->tape;
+    size_t nlen = name ? strlen(name) : 0;
+    if (!tape_reserve(t, 1 + 2 * sizeof(size_t) + nlen + len))
+        return;
+    unsigned char *p = t->bytes + t->len;
+    *p++ = (unsigned char)op;
+    memcpy(p, &nlen, sizeof nlen);
+    p += sizeof nlen;
+    if (nlen)
+        memcpy(p, name, nlen);
+    p += nlen;
+    memcpy(p, &len, sizeof len);
+    p += sizeof len;
+    if (len)
+        memcpy(p, data, len);
+    t->len = (size_t)(p - t->bytes) + len;
 }
 
 void augur_ckpt_put_doubles(augur_ckpt *c, const char *name, const double *a,
                             size_t m)
 {
-    put_name(c, name);
-    augur__sb_append(&c->sb, "(", 1);
-    for (size_t k = 0; k < m; k++) {
-        if (k)
-            augur__sb_append(&c->sb, k % 8 ? ", " : ",\n", 2);
-        augur__sb_hex_double(&c->sb, a[k]);
+    if (m > SIZE_MAX / sizeof *a) {
+        augur_ckpt_fail(c, AUGUR_ENOMEM, "checkpoint: %s: too many numbers", name);
+        return;
     }
-    augur__sb_append(&c->sb, ");\n", 3);
+    record(c, OP_DOUBLES, name, a, m * sizeof *a);
 }
 
 void augur_ckpt_put_double(augur_ckpt *c, const char *name, double v)
@@ -88,37 +130,94 @@ void augur_ckpt_put_double(augur_ckpt *c, const char *name, double v)
 
 void augur_ckpt_put_size(augur_ckpt *c, const char *name, size_t v)
 {
-    put_name(c, name);
-    augur__sb_printf(&c->sb, "\"%zu\";\n", v);
+    record(c, OP_SIZE, name, &v, sizeof v);
 }
 
 void augur_ckpt_put_bytes(augur_ckpt *c, const char *name, const void *a, size_t m)
 {
-    put_name(c, name);
-    augur__sb_append(&c->sb, "\"", 1);
-    augur__sb_hex_bytes(&c->sb, a, m);
-    augur__sb_append(&c->sb, "\";\n", 3);
+    record(c, OP_BYTES, name, a, m);
 }
 
+/* With its NUL, so that replay can hand it to augur__sb_string as it is. */
 static void put_string(augur_ckpt *c, const char *name, const char *text)
 {
-    put_name(c, name);
-    augur__sb_string(&c->sb, text);
-    augur__sb_printf(&c->sb, ";\n");
+    record(c, OP_STRING, name, text, strlen(text) + 1);
 }
 
 static void open_group(augur_ckpt *c, const char *name)
 {
-    put_name(c, name);
-    augur__sb_printf(&c->sb, "{\n");
-    c->depth++;
+    record(c, OP_OPEN, name, NULL, 0);
 }
 
 static void close_group(augur_ckpt *c)
 {
-    c->depth--;
-    augur__sb_indent(&c->sb, c->depth);
-    augur__sb_printf(&c->sb, "};\n");
+    record(c, OP_CLOSE, NULL, NULL, 0);
+}
+
+static void text_name(augur_strbuf *b, int depth, const char *name, size_t len)
+{
+    augur__sb_indent(b, depth);
+    augur__sb_append(b, name, len);
+    augur__sb_append(b, " = ", 3);
+}
+
+static void text_doubles(augur_strbuf *b, const char *p, size_t len)
+{
+    augur__sb_append(b, "(", 1);
+    for (size_t k = 0; k < len / sizeof(double); k++) {
+        double v;
+        memcpy(&v, p + k * sizeof v, sizeof v);
+        if (k)
+            augur__sb_append(b, k % 8 ? ", " : ",\n", 2);
+        augur__sb_hex_double(b, v);
+    }
+    augur__sb_append(b, ");\n", 3);
+}
+
+/* One record as text; the tape's bytes after it. */
+static const char *replay_one(augur_strbuf *b, int *depth, const char *p)
+{
+    int op = (unsigned char)*p++;
+    size_t nlen, len;
+    memcpy(&nlen, p, sizeof nlen);
+    const char *name = p + sizeof nlen;
+    p = name + nlen;
+    memcpy(&len, p, sizeof len);
+    p += sizeof len;
+    if (op == OP_CLOSE) {
+        --*depth;
+        augur__sb_indent(b, *depth);
+        augur__sb_append(b, "};\n", 3);
+        return p;
+    }
+    text_name(b, *depth, name, nlen);
+    if (op == OP_DOUBLES) {
+        text_doubles(b, p, len);
+    } else if (op == OP_SIZE) {
+        size_t v;
+        memcpy(&v, p, sizeof v);
+        augur__sb_printf(b, "\"%zu\";\n", v);
+    } else if (op == OP_BYTES) {
+        augur__sb_append(b, "\"", 1);
+        augur__sb_hex_bytes(b, p, len);
+        augur__sb_append(b, "\";\n", 3);
+    } else if (op == OP_STRING) {
+        augur__sb_string(b, p);
+        augur__sb_append(b, ";\n", 2);
+    } else {
+        augur__sb_append(b, "{\n", 2);
+        ++*depth;
+    }
+    return p + len;
+}
+
+/* The checkpoint's body: the text the tape's records stand for. */
+static void replay(augur_strbuf *b, const augur__tape *tape)
+{
+    int depth = 0;
+    const char *p = (const char *)tape->bytes, *end = p + tape->len;
+    while (p && p < end)
+        p = replay_one(b, &depth, p);
 }
 
 /* --- Reading ------------------------------------------------------------ */
@@ -306,14 +405,24 @@ static void write_solver(augur_ckpt *c, const augur_solver *s)
                         s->type->name, who);
         return;
     }
+    augur__spec_cache *cache = c->spec;
+    c->spec = NULL;   /* the top solver's only, not its inner runs' */
     char *spec = NULL;
-    int rc = augur_solver_write_spec(s, &spec);
-    if (rc != AUGUR_OK) {
+    int rc = AUGUR_OK;
+    if (cache && cache->text && cache->solver == s && s->run_t0 > 0 &&
+        cache->run_t0 == s->run_t0)
+        spec = cache->text;
+    else if ((rc = augur_solver_write_spec(s, &spec)) != AUGUR_OK) {
         augur_ckpt_fail(c, rc, "%s", augur_solver_errmsg(s));
         return;
     }
     put_string(c, "spec", spec);
-    free(spec);
+    if (cache && spec != cache->text) {
+        free(cache->text);
+        *cache = (augur__spec_cache){.solver = s, .run_t0 = s->run_t0, .text = spec};
+    } else if (!cache) {
+        free(spec);
+    }
     write_base(c, s);
     if (s->started) {
         open_group(c, "state");
@@ -486,33 +595,61 @@ static int write_atomic(const char *path, const char *head, const char *body,
     return augur__replace_commit(&r, err, cap);
 }
 
-int augur_solver_save_job(const augur_solver *s, const char *path, const char *job)
+/* Empty, keeping the room it has: texts are reused write after write. */
+static void sb_clear(augur_strbuf *b)
 {
-    if (!s)
-        return AUGUR_EINVAL;
-    augur_solver *w = (augur_solver *)s;   /* the message only */
-    augur__solver_clear(w);
-    augur_ckpt c = {0};
+    b->len = 0;
+    b->failed = 0;
+    if (b->text)
+        b->text[0] = '\0';
+}
+
+int augur__ckpt_capture(augur__tape *tape, const augur_solver *s, const char *job,
+                        augur__spec_cache *spec, char *err, size_t cap)
+{
+    tape->len = 0;
+    tape->failed = 0;
+    augur_ckpt c = {.tape = tape, .spec = spec};
     if (job)
         put_string(&c, "job", job);
     augur_ckpt_put_solver(&c, "solver", s);
-    char *body = NULL;
-    int frc = augur__sb_finish(&c.sb, &body);
-    if (c.rc != AUGUR_OK) {
-        free(body);
-        return augur_solver_fail(w, c.rc, "%s", c.err);
-    }
-    if (frc != AUGUR_OK)
-        return augur_solver_fail(w, frc, "checkpoint: out of memory");
+    if (c.rc != AUGUR_OK)
+        return augur__fail_msg(err, cap, c.rc, "%s", c.err);
+    if (tape->failed)
+        return augur__fail_msg(err, cap, AUGUR_ENOMEM, "checkpoint: out of memory");
+    return AUGUR_OK;
+}
+
+int augur__ckpt_write_tape(const augur__tape *tape, augur_strbuf *body,
+                           const char *path, char *err, size_t cap)
+{
+    sb_clear(body);
+    replay(body, tape);
+    if (body->failed || !body->text)
+        return augur__fail_msg(err, cap, AUGUR_ENOMEM, "checkpoint: out of memory");
     char head[512];
     snprintf(head, sizeof head,
              "# augur checkpoint: a run's state at a generation boundary; "
              "continue it with\n# augur_solver_restore()\n"
              "format = \"" CKPT_FORMAT "\";\nversion = %d;\n"
              "checksum = \"fnv1a-64:%016" PRIx64 "\";\n" CKPT_BODY,
-             CKPT_VERSION, fnv1a(body, strlen(body)));
-    int rc = write_atomic(path, head, body, w->errmsg, sizeof w->errmsg);
-    free(body);
+             CKPT_VERSION, fnv1a(body->text, body->len));
+    return write_atomic(path, head, body->text, err, cap);
+}
+
+int augur_solver_save_job(const augur_solver *s, const char *path, const char *job)
+{
+    if (!s)
+        return AUGUR_EINVAL;
+    augur_solver *w = (augur_solver *)s;   /* the message only */
+    augur__solver_clear(w);
+    augur__tape tape = {0};
+    augur_strbuf body = {0};
+    int rc = augur__ckpt_capture(&tape, s, job, NULL, w->errmsg, sizeof w->errmsg);
+    if (rc == AUGUR_OK)
+        rc = augur__ckpt_write_tape(&tape, &body, path, w->errmsg, sizeof w->errmsg);
+    free(tape.bytes);
+    free(body.text);
     return rc;
 }
 

@@ -9,10 +9,13 @@
  * killed after a checkpoint resumes under mpirun to the same file.
  *
  * The run: de2 (population 40) on Rosenbrock in 10-D, 300 generations,
- * seed 11, saving every 2 generations - about 0.2 s here (dev build), most
- * of it the saves. The kill moments are drawn over the length of one such
- * run, timed first, so they land at all stages of it (and some mid-save)
- * on a fast machine and a slow one (sanitizers) alike. */
+ * seed 11. The runs that are killed or stopped are longer (population 200,
+ * 1000 generations, saving every 2 or every generation: about 0.3 s here,
+ * dev build, most of it the solve - the saves are written by the
+ * checkpointer's thread and cost the run little), so that a kill lands
+ * after the first save. The kill moments are drawn over the length of one
+ * such run, timed first, so they land at all stages of it (and some
+ * mid-write) on a fast machine and a slow one (sanitizers) alike. */
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -34,6 +37,16 @@ static const char *const run_cfg =
     "  type = \"de2\";\n"
     "  parameters = { population-size = 40; };\n"
     "  limits = { generations = 300; };\n"
+    "  termination = { type = \"vtr\"; target = 0.0; tolerance = 0.0; };\n"
+    "};\n"
+    "seed = 11;\n";
+
+static const char *const killed_cfg =
+    "problem = { model = \"rosen\"; dimension = 10; };\n"
+    "solver = {\n"
+    "  type = \"de2\";\n"
+    "  parameters = { population-size = 200; };\n"
+    "  limits = { generations = 1000; };\n"
     "  termination = { type = \"vtr\"; target = 0.0; tolerance = 0.0; };\n"
     "};\n"
     "seed = 11;\n";
@@ -92,7 +105,7 @@ static void sleep_for(double seconds)
 Test(cli_checkpoint, kill_9_at_ten_random_moments_then_resume_gives_the_same_file)
 {
     char cfg[512];   /* at()'s ring is reused over the ten runs */
-    snprintf(cfg, sizeof cfg, "%s", config("run.cfg", run_cfg));
+    snprintf(cfg, sizeof cfg, "%s", config("long.cfg", killed_cfg));
     char *whole = uninterrupted(cfg);
     const char *const timed[] = {"run", cfg, "-q", "-o", at("timed.cfg"), "--checkpoint",
                                  at("timed.ckpt"), "--every", "2", NULL};
@@ -135,10 +148,10 @@ Test(cli_checkpoint, kill_9_at_ten_random_moments_then_resume_gives_the_same_fil
 
 Test(cli_checkpoint, sigterm_saves_a_last_checkpoint_that_resumes)
 {
-    const char *cfg = config("run.cfg", run_cfg);
+    const char *cfg = config("long.cfg", killed_cfg);
     char *whole = uninterrupted(cfg);
-    /* saving every generation makes the run last long enough to stop; the
-     * stop comes once it has saved the first */
+    /* the long run lasts long enough to stop; the stop comes once it has
+     * saved the first */
     const char *const slow[] = {"run", cfg, "-o", at("part.cfg"), "--checkpoint",
                                 at("c.ckpt"), "--every", "1", NULL};
     pid_t pid = start(slow);

@@ -245,6 +245,44 @@ AUGUR_EXTERN int augur_solver_save_job(const augur_solver *s, const char *path,
 AUGUR_EXTERN augur_solver *augur_solver_restore_job(const char *path, char **job,
                                                     char *err, size_t cap);
 
+/* --- Checkpoints written in the background (docs/CHECKPOINTS.md) ---------
+ * A save costs about a millisecond, most of it formatting, checksumming,
+ * writing and syncing the file; a checkpointer does all of that on a
+ * thread of its own. augur_checkpointer_save only captures the state (a
+ * copy of its numbers, on the caller's thread, at a generation boundary)
+ * and hands it over; the writer formats, checksums and replaces the file
+ * exactly as augur_solver_save would (same bytes for the same state).
+ * Latest wins: captures that arrive while a write is in progress replace
+ * one another, and the writer takes the newest when it is free, so the
+ * file is always a whole checkpoint of some capture, at most one write
+ * behind the newest. A failed background write is reported, with its
+ * message, by the next save, flush or close; nothing is printed. One
+ * checkpointer belongs to one thread, and is not for a forked child. */
+typedef struct augur_checkpointer augur_checkpointer;
+
+/* A checkpointer writing to path, its thread started; NULL with a message
+ * in err when path cannot be an output (a directory, a FIFO) or no thread
+ * could be made. Nothing is written before the first save. */
+AUGUR_EXTERN augur_checkpointer *augur_checkpointer_open(const char *path, char *err,
+                                                         size_t cap);
+/* Capture s (as augur_solver_save_job would write it; job may be NULL) and
+ * return. AUGUR_EUNSUP and the like for a solver that cannot be saved; an
+ * error of an earlier background write is returned here once, and the
+ * capture is still handed over. */
+AUGUR_EXTERN int augur_checkpointer_save(augur_checkpointer *ck, const augur_solver *s,
+                                         const char *job);
+/* Wait until the newest capture is on disk, durably; its status. */
+AUGUR_EXTERN int augur_checkpointer_flush(augur_checkpointer *ck);
+/* Flush, stop the thread, free; the flush's status, and its message in err
+ * (may be NULL) when it failed. NULL is a no-op. */
+AUGUR_EXTERN int augur_checkpointer_close(augur_checkpointer *ck, char *err, size_t cap);
+/* The message of the last failed call, "" after one that succeeded. */
+AUGUR_EXTERN const char *augur_checkpointer_errmsg(const augur_checkpointer *ck);
+/* Captures handed over, and files written (fewer when captures came
+ * faster than writes: the skipped ones were never written). */
+AUGUR_EXTERN void augur_checkpointer_counts(const augur_checkpointer *ck,
+                                           size_t *captures, size_t *writes);
+
 #ifdef __cplusplus
 }
 #endif

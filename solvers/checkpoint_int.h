@@ -1,0 +1,47 @@
+/* checkpoint_int.h - private to solvers/: a checkpoint in two halves, so
+ * that the expensive one can run on another thread (checkpointer.c).
+ *
+ * capture records the solver's whole state on a binary tape (checkpoint.c,
+ * "The tape"): memcpy's only, on the solver's thread, at a generation
+ * boundary. write_tape turns a tape into the checkpoint's text - the bytes
+ * augur_solver_save writes for that state - and replaces path with it
+ * atomically and durably (core/replace.c). A tape is plain bytes: it
+ * points at nothing of the solver, so it can be written while the solver
+ * runs on. */
+#ifndef AUGUR_CHECKPOINT_INT_H
+#define AUGUR_CHECKPOINT_INT_H
+
+#include "augur/solver.h"
+#include "strbuf.h"
+
+/* The spec text of the solver a checkpointer saves, kept for the rest of
+ * the solve call it was written in (run_t0 says which): a spec is written
+ * with the shortest exact decimals, some 30 microseconds, many times a
+ * generation of a cheap cost, while a solve call's settings stay put.
+ * Settings changed in the middle of a solve call (by a monitor) reach the
+ * checkpointer's files at the next call; augur_solver_save writes the
+ * spec every time. */
+/* A tape: plain bytes, grown by doubling and reused from capture to
+ * capture, so a steady run allocates nothing. */
+typedef struct augur__tape {
+    unsigned char *bytes;
+    size_t len, cap;
+    int failed;                   /* out of memory: reported by capture */
+} augur__tape;
+
+typedef struct augur__spec_cache {
+    const augur_solver *solver;
+    double run_t0;
+    char *text;
+} augur__spec_cache;
+
+/* Clears tape (keeping its room) and records s, with job (may be NULL)
+ * carried along; spec (may be NULL) the cache for s's spec. On failure the
+ * message is in err. */
+int augur__ckpt_capture(augur__tape *tape, const augur_solver *s, const char *job,
+                        augur__spec_cache *spec, char *err, size_t cap);
+/* body is scratch room, reused from write to write. */
+int augur__ckpt_write_tape(const augur__tape *tape, augur_strbuf *body,
+                           const char *path, char *err, size_t cap);
+
+#endif
