@@ -4,7 +4,13 @@
  * solver and ensemble, on the serial, threads:2 and fork:2 maps, for
  * several k (checkpoint_check.h) - ipop and bipop at run boundaries, auto
  * at its phase boundaries; files that are not checkpoints, are
- * damaged or newer are refused, and types that cannot be saved say why. */
+ * damaged or newer are refused, and types that cannot be saved say why.
+ * A checkpointer (saves written by a thread of their own) writes the
+ * same bytes as augur_solver_save for the same state, its file after
+ * close resumes the same way, a failed background write comes back from
+ * the next call with a message and prints nothing, and a forked child is
+ * refused. */
+#include <fcntl.h>
 #include <criterion/criterion.h>
 #include <gsl/gsl_errno.h>
 #include <math.h>
@@ -357,4 +363,308 @@ Test(checkpoint, auto_at_its_phase_boundaries)
     ck_check(auto_nm, NULL, augur_model_rastrigin, run_ks, 2, 0, "auto");
     ck_check(auto_nm, "threads:2", augur_model_rastrigin, run_ks, 2, 0, "auto threads:2");
     ck_check(auto_nm, "fork:2", augur_model_rastrigin, run_ks, 1, 1, "auto fork:2 new process");
+}
+
+/* --- Written in the background (augur_checkpointer) ---------------------------
+ * The checkpointer captures on the caller's thread and writes on its own;
+ * its files must be augur_solver_save's, byte for byte, for the same
+ * state, and resume the same way. */
+
+static char *temp_name(const char *stem)
+{
+    char *path = malloc(64);
+    snprintf(path, 64, "/tmp/augur-%s-XXXXXX", stem);
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    close(fd);
+    return path;
+}
+
+static augur_checkpointer *checkpointer(const char *path)
+{
+    char err[256] = "";
+    augur_checkpointer *ck = augur_checkpointer_open(path, err, sizeof err);
+    cr_assert_not_null(ck, "%s", err);
+    return ck;
+}
+
+static void expect_same_file(const char *a, const char *b, const char *who)
+{
+    size_t la, lb;
+    char *ta = slurp(a, &la), *tb = slurp(b, &lb);
+    cr_assert_eq(la, lb, "%s: %zu bytes synchronously, %zu in the background", who, la, lb);
+    cr_assert(memcmp(ta, tb, la) == 0, "%s: the files differ", who);
+    free(ta);
+    free(tb);
+}
+
+/* gens generations (batches, runs), then saved both ways between solve
+ * calls, with a job's text carried along. */
+static void same_bytes(ck_recipe make, size_t gens, const char *who)
+{
+    augur_solver *s = make(NULL);
+    augur_solver_set_evaluation_limits(s, gens, 0);
+    int rc = augur_solve(s, augur_model_rosen, NULL, NULL);
+    cr_assert(rc == AUGUR_OK || rc == AUGUR_STOPPED, "%s: %s", who, augur_solver_errmsg(s));
+    cr_assert_gt(augur_solver_generations(s), 0, "%s", who);
+    char *a = temp_name("ck-sync"), *b = temp_name("ck-async");
+    const char *job = "name = \"run\";\nconfig = \"seed = 7;\";\n";
+    cr_assert_eq(augur_solver_save_job(s, a, job), AUGUR_OK, "%s", augur_solver_errmsg(s));
+    augur_checkpointer *ck = checkpointer(b);
+    cr_assert_eq(augur_checkpointer_save(ck, s, job), AUGUR_OK, "%s: %s", who,
+                 augur_checkpointer_errmsg(ck));
+    cr_assert_eq(augur_checkpointer_flush(ck), AUGUR_OK, "%s", augur_checkpointer_errmsg(ck));
+    expect_same_file(a, b, who);
+    size_t captures = 0, writes = 0;
+    augur_checkpointer_counts(ck, &captures, &writes);
+    cr_assert_eq(captures, 1);
+    cr_assert_eq(writes, 1);
+    cr_assert_eq(augur_checkpointer_close(ck, NULL, 0), AUGUR_OK);
+    unlink(a);
+    unlink(b);
+    free(a);
+    free(b);
+    augur_solver_destroy(s);
+}
+
+Test(checkpoint, the_checkpointer_writes_the_same_bytes)
+{
+    same_bytes(de2, 5, "de2");
+    same_bytes(de2_shade, 7, "de2 shade");
+    same_bytes(cmaes, 6, "cmaes");
+    same_bytes(nelder_mead, 9, "nelder-mead");
+    same_bytes(pso, 4, "pso");
+    same_bytes(buckshot, 2, "buckshot");
+    same_bytes(sparsity, 2, "sparsity");
+    same_bytes(ipop, 2, "ipop");
+}
+
+/* Inside a solve call the checkpointer keeps the spec it wrote at the
+ * call's first save; the state it saves must still be the one of the
+ * generation at hand. Every generation is saved both ways; the files
+ * agree but for the elapsed time (read from the clock at each save) and
+ * so the checksum. */
+typedef struct twin_saver {
+    augur_solver *s;
+    augur_checkpointer *ck;
+    const char *a, *b;
+    size_t compared;
+} twin_saver;
+
+static char *without_clock(const char *path)
+{
+    size_t len;
+    char *t = slurp(path, &len), *w = t;
+    for (char *line = t; *line;) {
+        char *end = strchr(line, '\n');
+        size_t n = end ? (size_t)(end - line + 1) : strlen(line);
+        if (strncmp(line, "checksum = ", 11) != 0 && strncmp(line, "    elapsed = ", 14) != 0) {
+            memmove(w, line, n);
+            w += n;
+        }
+        line += n;
+    }
+    *w = '\0';
+    return t;
+}
+
+static int save_twice(const augur_record *r, void *data)
+{
+    twin_saver *tw = data;
+    cr_assert_eq(augur_solver_save(tw->s, tw->a), AUGUR_OK);
+    cr_assert_eq(augur_checkpointer_save(tw->ck, tw->s, NULL), AUGUR_OK);
+    cr_assert_eq(augur_checkpointer_flush(tw->ck), AUGUR_OK);
+    char *a = without_clock(tw->a), *b = without_clock(tw->b);
+    cr_assert_str_eq(a, b, "generation %zu", r->generation);
+    cr_assert(strstr(a, "population = (") != NULL, "%s", a);
+    free(a);
+    free(b);
+    tw->compared++;
+    return 0;
+}
+
+Test(checkpoint, the_checkpointer_in_a_run_saves_each_generation_and_new_settings)
+{
+    char *a = temp_name("ck-sync"), *b = temp_name("ck-async");
+    augur_solver *s = de2(NULL);
+    augur_solver_set_evaluation_limits(s, 12, 0);
+    twin_saver tw = {.s = s, .ck = checkpointer(b), .a = a, .b = b};
+    augur_solver_add_generation_monitor(s, augur_monitor_callback(save_twice, &tw));
+    cr_assert_eq(augur_solve(s, augur_model_rosen, NULL, NULL), AUGUR_OK);
+    /* a new limit is a new spec: the next call's saves carry it */
+    augur_solver_set_evaluation_limits(s, 20, 0);
+    cr_assert_eq(augur_solve(s, augur_model_rosen, NULL, NULL), AUGUR_OK);
+    cr_assert_eq(tw.compared, 21, "compared %zu generations", tw.compared);
+    char *text = without_clock(b);
+    cr_assert(strstr(text, "generations = 20") != NULL, "the new limit is missing: %.300s", text);
+    free(text);
+    cr_assert_eq(augur_checkpointer_close(tw.ck, NULL, 0), AUGUR_OK);
+    augur_solver_destroy(s);
+    unlink(a);
+    unlink(b);
+    free(a);
+    free(b);
+}
+
+/* Saved every generation, latest wins, stopped at k: once closed, the
+ * file is generation k's and resumes to the uninterrupted run's end. */
+typedef struct bg_saver {
+    augur_solver *s;
+    augur_checkpointer *ck;
+    size_t k;
+    int rc;
+} bg_saver;
+
+static int save_each(const augur_record *r, void *data)
+{
+    bg_saver *sv = data;
+    sv->rc |= augur_checkpointer_save(sv->ck, sv->s, NULL);
+    return r->generation == sv->k;
+}
+
+static void resumes_after_close(ck_recipe make, size_t k, const char *who)
+{
+    ck_outcome *whole = malloc(sizeof *whole), *part = malloc(sizeof *part),
+               *rest = malloc(sizeof *rest);
+    ck_straight(make, NULL, augur_model_rosen, whole);
+    cr_assert_gt(whole->generations, k, "%s: the run ends before %zu", who, k);
+    char *path = temp_name("ck-bg");
+    memset(part, 0, sizeof *part);
+    augur_solver *s = make(NULL);
+    bg_saver sv = {.s = s, .ck = checkpointer(path), .k = k};
+    augur_solver_add_generation_monitor(s, augur_monitor_callback(save_each, &sv));
+    augur_solver_add_evaluation_monitor(s, augur_monitor_callback(ck_log, part));
+    augur_solve(s, augur_model_rosen, NULL, NULL);
+    char err[256] = "";
+    cr_assert_eq(augur_checkpointer_close(sv.ck, err, sizeof err), AUGUR_OK, "%s", err);
+    cr_assert_eq(sv.rc, AUGUR_OK, "%s: a save failed", who);
+    augur_solver_destroy(s);
+    ck_second_part(path, augur_model_rosen, rest);
+    ck_join(part, rest);
+    ck_compare(whole, part, 8, who, k);
+    unlink(path);
+    free(path);
+    free(whole);
+    free(part);
+    free(rest);
+}
+
+Test(checkpoint, the_checkpointers_file_after_close_resumes_bit_for_bit)
+{
+    for (size_t k = 1; k <= 13; k += 4) {
+        resumes_after_close(de2, k, "de2");
+        resumes_after_close(cmaes, k, "cmaes");
+        resumes_after_close(nelder_mead, k, "nelder-mead");
+    }
+    resumes_after_close(buckshot, 2, "buckshot");
+}
+
+/* A write that fails (its folder is gone) comes back, with its message,
+ * from the next call; nothing is printed. */
+static int stdout_and_stderr_to(const char *path, int saved[2])
+{
+    fflush(NULL);
+    int fd = open(path, O_WRONLY | O_TRUNC);
+    saved[0] = dup(1);
+    saved[1] = dup(2);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    return fd;
+}
+
+static void restore_outputs(int fd, int saved[2])
+{
+    fflush(NULL);
+    dup2(saved[0], 1);
+    dup2(saved[1], 2);
+    close(saved[0]);
+    close(saved[1]);
+    close(fd);
+}
+
+Test(checkpoint, a_failed_background_write_is_reported_not_printed)
+{
+    char dir[] = "/tmp/augur-ck-dir-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char path[128];
+    snprintf(path, sizeof path, "%s/run.ckpt", dir);
+    char *out = temp_name("ck-out");
+    augur_solver *s = de2(NULL);
+    cr_assert_eq(augur_solve(s, augur_model_rosen, NULL, NULL), AUGUR_OK);
+    augur_checkpointer *ck = checkpointer(path);
+    cr_assert_eq(rmdir(dir), 0);
+    int saved[2];
+    int fd = stdout_and_stderr_to(out, saved);
+    int save = augur_checkpointer_save(ck, s, NULL);
+    int flush = augur_checkpointer_flush(ck);
+    char flush_msg[256];
+    snprintf(flush_msg, sizeof flush_msg, "%s", augur_checkpointer_errmsg(ck));
+    int again = augur_checkpointer_save(ck, s, NULL);
+    char err[256] = "";
+    int closed = augur_checkpointer_close(ck, err, sizeof err);
+    restore_outputs(fd, saved);
+    cr_assert_eq(save, AUGUR_OK, "the write had not happened yet");
+    cr_assert_eq(flush, AUGUR_EIO);
+    cr_assert(strstr(flush_msg, path) && strstr(flush_msg, "cannot create"), "%s", flush_msg);
+    cr_assert_eq(again, AUGUR_OK, "an error is reported once");
+    cr_assert_eq(closed, AUGUR_EIO);
+    cr_assert(strstr(err, "cannot create") != NULL, "%s", err);
+    size_t len;
+    char *printed = slurp(out, &len);
+    cr_assert_eq(len, 0, "printed: %s", printed);
+    free(printed);
+    unlink(out);
+    free(out);
+    augur_solver_destroy(s);
+}
+
+/* A fork of the owner (a fork map's worker) is refused without touching
+ * the lock its writer may hold in the parent. */
+Test(checkpoint, a_forked_child_cannot_use_the_checkpointer)
+{
+    char *path = temp_name("ck-fork");
+    augur_solver *s = de2(NULL);
+    cr_assert_eq(augur_solve(s, augur_model_rosen, NULL, NULL), AUGUR_OK);
+    augur_checkpointer *ck = checkpointer(path);
+    cr_assert_eq(augur_checkpointer_save(ck, s, NULL), AUGUR_OK);
+    fflush(NULL);
+    pid_t pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0) {
+        int rc = augur_checkpointer_save(ck, s, NULL);
+        int ok = rc == AUGUR_ESTATE && strstr(augur_checkpointer_errmsg(ck), "forked");
+        _exit(ok && augur_checkpointer_close(ck, NULL, 0) == AUGUR_ESTATE ? 0 : 1);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the child was not refused");
+    cr_assert_eq(augur_checkpointer_close(ck, NULL, 0), AUGUR_OK);
+    char err[256];
+    augur_solver *back = augur_solver_restore(path, err, sizeof err);
+    cr_assert_not_null(back, "%s", err);
+    augur_solver_destroy(back);
+    augur_solver_destroy(s);
+    unlink(path);
+    free(path);
+}
+
+Test(checkpoint, the_checkpointer_refuses_what_cannot_be_saved)
+{
+    augur_solver *s = augur_solver_create("nlopt:LN_BOBYQA", 2);
+    if (!s)
+        return;
+    double x0[2] = {1, 1};
+    augur_solver_set_initial_point(s, x0);
+    augur_solver_set_evaluation_limits(s, 0, 50);
+    augur_solve(s, augur_model_rosen, NULL, NULL);
+    char *path = temp_name("ck-nlopt");
+    unlink(path);
+    augur_checkpointer *ck = checkpointer(path);
+    cr_assert_eq(augur_checkpointer_save(ck, s, NULL), AUGUR_EUNSUP);
+    cr_assert(strstr(augur_checkpointer_errmsg(ck), "runs its own loop") != NULL, "%s",
+              augur_checkpointer_errmsg(ck));
+    cr_assert_eq(augur_checkpointer_close(ck, NULL, 0), AUGUR_OK);
+    cr_assert_eq(access(path, F_OK), -1, "nothing written");
+    free(path);
+    augur_solver_destroy(s);
 }
