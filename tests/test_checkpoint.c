@@ -186,6 +186,20 @@ Test(checkpoint, damaged_foreign_and_newer_files_are_refused)
     unlink(path);
 }
 
+/* NLopt's BOBYQA run 50 evaluations on Rosenbrock from (1, 1), or NULL
+ * in a build without NLopt. */
+static augur_solver *bobyqa_run(void)
+{
+    augur_solver *s = augur_solver_create("nlopt:LN_BOBYQA", 2);
+    if (!s)
+        return NULL;
+    double x0[2] = {1, 1};
+    augur_solver_set_initial_point(s, x0);
+    augur_solver_set_evaluation_limits(s, 0, 50);
+    augur_solve(s, augur_model_rosen, NULL, NULL);
+    return s;
+}
+
 Test(checkpoint, a_directory_is_not_overwritten_and_nlopt_refuses)
 {
     augur_solver *s = nelder_mead(NULL);
@@ -195,13 +209,9 @@ Test(checkpoint, a_directory_is_not_overwritten_and_nlopt_refuses)
               augur_solver_errmsg(s));
     augur_solver_destroy(s);
 
-    s = augur_solver_create("nlopt:LN_BOBYQA", 2);
+    s = bobyqa_run();
     if (!s)
         return;
-    double x0[2] = {1, 1};
-    augur_solver_set_initial_point(s, x0);
-    augur_solver_set_evaluation_limits(s, 0, 50);
-    augur_solve(s, augur_model_rosen, NULL, NULL);
     cr_assert_eq(augur_solver_save(s, "/tmp/augur-ck-nlopt"), AUGUR_EUNSUP);
     cr_assert(strstr(augur_solver_errmsg(s), "runs its own loop") != NULL, "%s",
               augur_solver_errmsg(s));
@@ -650,13 +660,9 @@ Test(checkpoint, a_forked_child_cannot_use_the_checkpointer)
 
 Test(checkpoint, the_checkpointer_refuses_what_cannot_be_saved)
 {
-    augur_solver *s = augur_solver_create("nlopt:LN_BOBYQA", 2);
+    augur_solver *s = bobyqa_run();
     if (!s)
         return;
-    double x0[2] = {1, 1};
-    augur_solver_set_initial_point(s, x0);
-    augur_solver_set_evaluation_limits(s, 0, 50);
-    augur_solve(s, augur_model_rosen, NULL, NULL);
     char *path = temp_name("ck-nlopt");
     unlink(path);
     augur_checkpointer *ck = checkpointer(path);
