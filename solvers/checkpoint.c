@@ -580,7 +580,7 @@ static uint64_t fnv1a(const char *p, size_t len)
 /* Write head and body to path atomically (core/replace.c): a kill -9 at
  * any moment leaves the previous checkpoint whole. */
 static int write_atomic(const char *path, const char *head, const char *body,
-                        char *err, size_t cap)
+                        const augur__ckpt_superseded *newer, char *err, size_t cap)
 {
     augur__replacement r;
     int rc = augur__replace_begin(&r, path, 0600, err, cap);
@@ -591,6 +591,10 @@ static int write_atomic(const char *path, const char *head, const char *body,
         rc = augur__fail_msg(err, cap, AUGUR_EIO, "%s: %s", path, strerror(errno));
         augur__replace_abort(&r);
         return rc;
+    }
+    if (newer && newer->check(newer->arg)) {   /* before the syncs, the slow part */
+        augur__replace_abort(&r);
+        return AUGUR_STOPPED;
     }
     return augur__replace_commit(&r, err, cap);
 }
@@ -621,7 +625,8 @@ int augur__ckpt_capture(augur__tape *tape, const augur_solver *s, const char *jo
 }
 
 int augur__ckpt_write_tape(const augur__tape *tape, augur_strbuf *body,
-                           const char *path, char *err, size_t cap)
+                           const char *path, const augur__ckpt_superseded *newer,
+                           char *err, size_t cap)
 {
     sb_clear(body);
     replay(body, tape);
@@ -634,7 +639,7 @@ int augur__ckpt_write_tape(const augur__tape *tape, augur_strbuf *body,
              "format = \"" CKPT_FORMAT "\";\nversion = %d;\n"
              "checksum = \"fnv1a-64:%016" PRIx64 "\";\n" CKPT_BODY,
              CKPT_VERSION, fnv1a(body->text, body->len));
-    return write_atomic(path, head, body->text, err, cap);
+    return write_atomic(path, head, body->text, newer, err, cap);
 }
 
 int augur_solver_save_job(const augur_solver *s, const char *path, const char *job)
@@ -647,7 +652,8 @@ int augur_solver_save_job(const augur_solver *s, const char *path, const char *j
     augur_strbuf body = {0};
     int rc = augur__ckpt_capture(&tape, s, job, NULL, w->errmsg, sizeof w->errmsg);
     if (rc == AUGUR_OK)
-        rc = augur__ckpt_write_tape(&tape, &body, path, w->errmsg, sizeof w->errmsg);
+        rc = augur__ckpt_write_tape(&tape, &body, path, NULL, w->errmsg,
+                                    sizeof w->errmsg);
     free(tape.bytes);
     free(body.text);
     return rc;

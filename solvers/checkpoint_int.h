@@ -40,8 +40,19 @@ typedef struct augur__spec_cache {
  * message is in err. */
 int augur__ckpt_capture(augur__tape *tape, const augur_solver *s, const char *job,
                         augur__spec_cache *spec, char *err, size_t cap);
-/* body is scratch room, reused from write to write. */
+/* Asked once the file's bytes are written and before they are synced and
+ * renamed in place: nonzero gives the write up (its temporary file
+ * removed, the old file left) because a newer state is waiting and someone
+ * waits for it to be on disk. */
+typedef struct augur__ckpt_superseded {
+    int (*check)(void *arg);
+    void *arg;
+} augur__ckpt_superseded;
+
+/* body is scratch room, reused from write to write; newer may be NULL.
+ * AUGUR_STOPPED when newer gave the write up. */
 int augur__ckpt_write_tape(const augur__tape *tape, augur_strbuf *body,
-                           const char *path, char *err, size_t cap);
+                           const char *path, const augur__ckpt_superseded *newer,
+                           char *err, size_t cap);
 
 #endif

@@ -15,7 +15,9 @@
  * it: latest wins, so the writer never falls behind by more than the write
  * it is doing, and the file on disk is always whole (core/replace.c) and
  * the checkpoint of some capture. Each capture has a number; flush waits
- * until the written number reaches the last captured one.
+ * until the written number reaches the last captured one, and while it
+ * waits, a write with a newer capture behind it is given up before its
+ * syncs (superseded), so the end of a run waits for one write, not two.
  *
  * Fork: a fork copies only the calling thread, so a child's copy of the
  * mutex may be held by a writer that does not exist there. A child must
@@ -50,6 +52,7 @@ struct augur_checkpointer {
     size_t written_seq;           /* the newest capture written (or failed) */
     size_t writes;                /* files written */
     int writer_idle;              /* waiting on wake */
+    int flushing;                 /* callers waiting in flush */
     int closing;
     int write_rc;                 /* a failed write not yet reported */
     char write_err[AUGUR_ERRMSG_CAP];
@@ -75,16 +78,33 @@ static size_t take_pending(augur_checkpointer *ck)
     return seq;
 }
 
+/* While a flush waits, a write whose capture has a newer one behind it is
+ * given up before its syncs: the flush then waits for one write, not two.
+ * (Never while the caller runs on: a capture every few microseconds would
+ * give up every write.) */
+static int superseded(void *arg)
+{
+    augur_checkpointer *ck = arg;
+    pthread_mutex_lock(&ck->mu);
+    int newer = ck->flushing && ck->pending_seq;
+    pthread_mutex_unlock(&ck->mu);
+    return newer;
+}
+
 static void *writer(void *arg)
 {
     augur_checkpointer *ck = arg;
+    const augur__ckpt_superseded newer = {.check = superseded, .arg = ck};
     char err[AUGUR_ERRMSG_CAP];
     pthread_mutex_lock(&ck->mu);
     size_t seq;
     while ((seq = take_pending(ck)) != 0) {
         pthread_mutex_unlock(&ck->mu);
-        int rc = augur__ckpt_write_tape(ck->writing, &ck->body, ck->path, err, sizeof err);
+        int rc = augur__ckpt_write_tape(ck->writing, &ck->body, ck->path, &newer, err,
+                                        sizeof err);
         pthread_mutex_lock(&ck->mu);
+        if (rc == AUGUR_STOPPED)
+            continue;   /* given up: the newer capture is pending */
         if (rc != AUGUR_OK) {
             ck->write_rc = rc;
             memcpy(ck->write_err, err, sizeof err);
@@ -194,8 +214,10 @@ int augur_checkpointer_flush(augur_checkpointer *ck)
     if (rc != AUGUR_OK)
         return rc;
     pthread_mutex_lock(&ck->mu);
+    ck->flushing++;
     while (ck->written_seq < ck->captures)
         pthread_cond_wait(&ck->written, &ck->mu);
+    ck->flushing--;
     rc = report_write(ck);
     pthread_mutex_unlock(&ck->mu);
     return rc;
