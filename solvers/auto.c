@@ -80,7 +80,7 @@ static const augur_param auto_params[] = {
      .offset = offsetof(auto_state, shade),
      .doc = "after the first CMA-ES run, SHADE beside IPOP's larger runs "
             "(0: the regime's restarts alone)"},
-    {.name = "lead-share", .kind = AUGUR_PARAM_REAL, .def = 0.75, .min = 0.05,
+    {.name = "lead-share", .kind = AUGUR_PARAM_REAL, .def = 0.75, .min = 0.5,
      .max = 0.95, .offset = offsetof(auto_state, lead_share),
      .doc = "the leader's share of the evaluations after the first run: CMA-ES's, "
             "SHADE's while its runs improve the best"},
