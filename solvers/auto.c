@@ -54,6 +54,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "augur/ensemble.h"
 #include "auto_int.h"
 
 static const char *const polish_names[] = {"nelder-mead", "bobyqa", "none", NULL};
@@ -83,7 +84,8 @@ static const augur_param auto_params[] = {
     {.name = "lead-share", .kind = AUGUR_PARAM_REAL, .def = 0.75, .min = 0.5,
      .max = 0.95, .offset = offsetof(auto_state, lead_share),
      .doc = "the leader's share of the evaluations after the first run: CMA-ES's, "
-            "SHADE's while its runs improve the best"},
+            "SHADE's while its runs improve the best (out of form, SHADE's rest "
+            "shrinks with each failed run)"},
     {.name = "shade-population", .kind = AUGUR_PARAM_INT, .def = 0, .min = 0,
      .max = AUGUR_MAX_POINTS, .offset = offsetof(auto_state, shade_pop),
      .doc = "SHADE's population (0: 2 n, at least 10)"},
@@ -181,7 +183,13 @@ static int restart_phase(augur_solver *s, auto_state *st, augur_solver *in)
                                  augur_solver_errmsg(in));
     augur__solver_absorb(s, augur_solver_best_solution(in),
                          augur_solver_best_energy(in), augur_solver_evaluations(in));
-    snprintf(st->reason, sizeof st->reason, "%s", augur_solver_termination_reason(in));
+    size_t runs = 0;
+    const augur_inner_run *first = augur_ensemble_runs(in, &runs);
+    if (st->shade && runs == 1)   /* the run's own reason says more than ipop's */
+        snprintf(st->reason, sizeof st->reason, "first CMA-ES run: %s, %zu evaluations",
+                 first->reason, first->evaluations);
+    else
+        snprintf(st->reason, sizeof st->reason, "%s", augur_solver_termination_reason(in));
     return AUGUR_OK;
 }
 

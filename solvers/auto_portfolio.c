@@ -21,10 +21,15 @@
  *
  * Shares: CMA-ES leads, with "lead-share" (0.75) of the evaluations,
  * except while SHADE is in form: its current run or the one before it
- * improved the portfolio's best f; then SHADE has that share. So SHADE
- * starts at a quarter and keeps the lead only while it keeps improving:
- * on the separable cases its runs improve the best again and again, on
- * rotated Rastrigin they never do. The due member is the one with the
+ * improved the portfolio's best f; then SHADE has that share. Out of
+ * form, SHADE's rest (a quarter) is divided by the number of its runs in
+ * a row that ended without improving the best, once that is 2 or more.
+ * So SHADE starts at a quarter, keeps the lead only while it keeps
+ * improving, and fades while it keeps failing: on the separable cases
+ * its runs improve the best again and again, on rotated Rastrigin they
+ * never do, and there every evaluation it takes is one IPOP's growing
+ * runs lack (rot-rastrigin-5 lost a seed of 20 without the fading). The
+ * due member is the one with the
  * most credit: every evaluation a member makes adds share_j to each
  * member j's credit and takes one from its own, so the members' counts
  * follow their shares at generation granularity and a change of shares
@@ -62,8 +67,10 @@ typedef struct member {
     size_t idle;          /* consecutive generations that evaluated nothing */
     double credit;
     int done;             /* its next generation does not fit */
+    /* SHADE is in form (leads) while either holds */
     int improved_now;     /* the current run improved the portfolio's best */
     int improved_last;    /* so did the run before it */
+    size_t misses;        /* runs in a row that ended without improving it */
 } member;
 
 typedef struct portfolio {
@@ -78,7 +85,9 @@ static int in_form(const member *m)
 
 static double share_of(const auto_state *st, const portfolio *p, int who)
 {
-    double shade = in_form(&p->m[SHADE]) ? st->lead_share : 1 - st->lead_share;
+    const member *m = &p->m[SHADE];
+    double misses = m->misses > 1 ? (double)m->misses : 1;
+    double shade = in_form(m) ? st->lead_share : (1 - st->lead_share) / misses;
     return who == SHADE ? shade : 1 - shade;
 }
 
@@ -127,8 +136,8 @@ static int configure(augur_solver *s, const auto_state *st, augur_solver *in, in
                                   lambda < AUGUR_MAX_POINTS ? lambda : AUGUR_MAX_POINTS);
 }
 
-/* A new run for the member, or the member done when its first generation
- * does not fit in what is left. */
+/* The member's next run, seeded, configured and handed this solver's
+ * settings; it runs from its first step. */
 static int start_run(augur_solver *s, const auto_state *st, portfolio *p, int who)
 {
     member *m = &p->m[who];
@@ -159,15 +168,17 @@ static int start_run(augur_solver *s, const auto_state *st, portfolio *p, int wh
 
 static void end_run(member *m)
 {
-    if (m->run)
+    if (m->run) {
         m->improved_last = m->improved_now;
+        m->misses = m->improved_now ? 0 : m->misses + 1;
+    }
     m->improved_now = 0;
     augur_solver_destroy(m->run);
     m->run = NULL;
 }
 
-/* Take a step's evaluations and best point into s, credit the shares and
- * crown the member that improved the best. */
+/* Take a step's evaluations and best point into s, note whether the run
+ * improved the portfolio's best, and credit the shares. */
 static void settle(augur_solver *s, const auto_state *st, portfolio *p, int who,
                    size_t used)
 {
@@ -233,7 +244,7 @@ int augur__auto_portfolio(augur_solver *s, auto_state *st, size_t end)
     size_t len = strlen(st->reason);
     if (p.m[CMAES].runs + p.m[SHADE].runs)
         snprintf(st->reason + len, sizeof st->reason - len,
-             "; then CMA-ES %zu runs, %zu evaluations; SHADE %zu runs, %zu evaluations",
-             p.m[CMAES].runs, p.m[CMAES].spent, p.m[SHADE].runs, p.m[SHADE].spent);
+                 "; then CMA-ES %zu runs, %zu evaluations; SHADE %zu runs, %zu evaluations",
+                 p.m[CMAES].runs, p.m[CMAES].spent, p.m[SHADE].runs, p.m[SHADE].spent);
     return rc;
 }
