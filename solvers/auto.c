@@ -1,66 +1,71 @@
-/* auto.c - "just solve it": IPOP-CMA-ES (ipop over cmaes, Auger and
- * Hansen 2005) followed by a local polish from its best point, within the
- * one evaluation budget. A user picks it without knowing the field; the
- * named solvers keep their own defaults.
+/* auto.c - "just solve it": CMA-ES first, then a portfolio of IPOP-CMA-ES
+ * and SHADE, then a local polish from the best point, within the one
+ * evaluation budget. A user picks it without knowing the field; the named
+ * solvers keep their own defaults.
  *
- * Generation 0 is the whole restart phase: an inner ipop solver built here
- * with this solver's "regime" (ipop, default; bipop, Hansen 2009), bounds,
- * sign, map, termination (a copy, handed down to every cmaes run and
- * checked between runs), evaluation monitors (new references) and a budget
- * of (1 - "polish-share") of this solver's evaluation limit, run on the
- * user's cost and taken over as a summary (counts, best point;
- * augur__solver_absorb). Generation 1 is the polish: "polish" (bobyqa,
- * NLopt's LN_BOBYQA, default; nelder-mead; none) from the best point, its
- * simplex or trust region "polish-radius" of the box width, on the rest of
- * the budget, evaluating through this solver's own evaluation path, so
- * every polish call is counted, monitored and kept here as if this solver
- * had made it. Then the run finishes. Default limit: 10^4 n evaluations
- * (the benchmark's budget).
+ * Generation 0 is the whole search before the polish, on (1 -
+ * "polish-share") of this solver's evaluation limit:
+ *  1. the first CMA-ES run alone, default population: an inner ipop
+ *     solver ("restarts" 0) built here, seeded with the seed itself, so
+ *     it is the first run ipop-cmaes makes, and the unimodal and
+ *     ill-conditioned problems it solves cost what they cost there;
+ *  2. with "shade" (default), IPOP's larger runs and SHADE, stepped
+ *     generation by generation on shares of what is left
+ *     (auto_portfolio.c: CMA-ES leads, SHADE while its runs keep
+ *     improving the best). With shade = 0, the inner solver's restarts
+ *     instead: "regime" ipop (doubling populations) or bipop (Hansen
+ *     2009).
+ * Every run gets this solver's bounds, sign, map, evaluation monitors (new
+ * references), constraints and penalty (their written form) and a copy of
+ * its termination condition, runs on the user's cost, and is taken over
+ * as a summary (counts, best point; augur__solver_absorb). Generation 1
+ * is the polish: "polish" (bobyqa, NLopt's LN_BOBYQA, default;
+ * nelder-mead; none) from the best point, its simplex or trust region
+ * "polish-radius" of the box width, on the rest of the budget, evaluating
+ * through this solver's own evaluation path, so every polish call is
+ * counted, monitored and kept here as if this solver had made it. Then
+ * the run finishes. Default limit: 10^4 n evaluations (the benchmark's).
  *
- * Why IPOP and not BIPOP (the default until 2026-12-07), measured with
- * bench_solvers at 10^4 n evaluations (docs/BENCHMARKS.md, "auto: IPOP
+ * Why the portfolio (docs/BENCHMARKS.md, "auto: a CMA-ES and SHADE
+ * portfolio"; bench_solvers, 20 seeds, 10^4 n evaluations): IPOP alone
+ * (and the polish) solved rastrigin-10 18/20, its shift 17, schwefel-5
+ * 12, michalewicz-5 14 and michalewicz-10 1, where de-shade solves all
+ * 20; de-shade fails rotated Rastrigin (1/20), Weierstrass (0) and
+ * Griewank (9). The portfolio solves 20/20 on all of these and as many
+ * as ipop-cmaes or more on every other case, in fewer evaluations than
+ * pagmo's sade on the five separable ones; the first run keeps
+ * ipop-cmaes's evaluations on the cases it solves, and the others that
+ * IPOP solves cost up to twice as much (schaffer-f7-10: 43,198 against
+ * 23,058).
+ *
+ * Why IPOP and not BIPOP (the default until 2026-12-07; "auto: IPOP
  * instead of BIPOP"): BIPOP's small runs take half of the budget from the
- * doubling populations that the Rastrigins and Schwefel need, so auto
- * solved rastrigin-10 6/20 and schwefel-5 6/20 where plain ipop-cmaes got
- * 18 and 12. Capping the small runs at half the latest large run's
- * evaluations (Hansen's rule) still gave 4/10 on rastrigin-10 (IPOP 10/10).
- * The restart phase is seeded with the seed itself, so it is the run
- * ipop-cmaes makes, cut at (1 - share) of the budget; on 40 seeds of six
- * multimodal cases that tied ipop-cmaes on four, where a mixed seed moved
- * the counts by 1 or 2 either way (noise). The 10% share pays: a 2% one
- * made michalewicz-5 24/40 instead of 30/40 (ipop-cmaes 21/40) and rosen-10
- * at 6,000 evaluations 2/10 instead of 9/10; its cost is katsuura-5, where
- * the last tenth of an IPOP run succeeds more often than the polish
- * (22/40 against ipop-cmaes's 24/40).
+ * doubling populations that the Rastrigins and Schwefel need (auto solved
+ * rastrigin-10 6/20 and schwefel-5 6/20 where ipop-cmaes got 18 and 12).
+ * The 10% polish share pays: a 2% one made michalewicz-5 24/40 instead
+ * of 30/40 with IPOP alone, and rosen-10 at 6,000 evaluations 2/10
+ * instead of 9/10.
  *
- * Bounds: finite bounds are required (the restarts draw their starting
- * points in the box); cmaes resamples inside it and the polishers clip or
- * keep to it. Constraints and the penalty go down to the restarts as their
- * written form (a callback has none: the start fails); the polish gets
- * them from this solver's evaluation path. Seeds: the restart phase is
- * seeded with the seed itself and the polish from (seed, 1), so a seed
- * gives the same run on every map. */
+ * Bounds: finite bounds are required (the runs draw their starting points
+ * in the box); cmaes resamples inside it, SHADE redraws, and the
+ * polishers clip or keep to it. Constraints and the penalty go down to
+ * the runs as their written form (a callback has none: the start fails);
+ * the polish gets them from this solver's evaluation path. Seeds: the
+ * first run is seeded with the seed itself, the portfolio's runs from
+ * (seed, 2 + ...) and the polish from (seed, 1), so a seed gives the same
+ * run on every map. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "solver_int.h"
+#include "augur/ensemble.h"
+#include "auto_int.h"
 
 static const char *const polish_names[] = {"nelder-mead", "bobyqa", "none", NULL};
 enum { POLISH_NM, POLISH_BOBYQA, POLISH_NONE };
 /* the same order as ipop.c's "regime" choices */
 static const char *const regime_names[] = {"ipop", "bipop", NULL};
 enum { REGIME_IPOP, REGIME_BIPOP };
-
-typedef struct auto_state {
-    /* parameters */
-    double share, polish, radius, regime;
-    /* workspace */
-    double *best;
-    double fbest;
-    size_t budget;
-    char reason[AUGUR_REASON_CAP];
-} auto_state;
 
 static const augur_param auto_params[] = {
     {.name = "polish", .kind = AUGUR_PARAM_CHOICE, .def = POLISH_BOBYQA,
@@ -71,11 +76,23 @@ static const augur_param auto_params[] = {
      .doc = "share of the evaluation budget kept for the polish"},
     {.name = "regime", .kind = AUGUR_PARAM_CHOICE, .def = REGIME_IPOP,
      .offset = offsetof(auto_state, regime), .choices = regime_names,
-     .doc = "the restarts before the polish: ipop (doubling populations, default) "
-            "or bipop (interleaved with small runs)"},
+     .doc = "the restarts before the polish with shade = 0: ipop (doubling "
+            "populations, default) or bipop (interleaved with small runs)"},
     {.name = "polish-radius", .kind = AUGUR_PARAM_REAL, .def = 1e-3, .min = 1e-12,
      .max = 1, .offset = offsetof(auto_state, radius),
      .doc = "the polish's first step, as a fraction of the box width"},
+    {.name = "shade", .kind = AUGUR_PARAM_BOOL, .def = 1,
+     .offset = offsetof(auto_state, shade),
+     .doc = "after the first CMA-ES run, SHADE beside IPOP's larger runs "
+            "(0: the regime's restarts alone)"},
+    {.name = "lead-share", .kind = AUGUR_PARAM_REAL, .def = 0.75, .min = 0.5,
+     .max = 0.95, .offset = offsetof(auto_state, lead_share),
+     .doc = "the leader's share of the evaluations after the first run: CMA-ES's, "
+            "SHADE's while its runs improve the best (out of form, SHADE's rest "
+            "shrinks with each failed run)"},
+    {.name = "shade-population", .kind = AUGUR_PARAM_INT, .def = 0, .min = 0,
+     .max = AUGUR_MAX_POINTS, .offset = offsetof(auto_state, shade_pop),
+     .doc = "SHADE's population (0: 2 n, at least 10)"},
     {.name = NULL},
 };
 
@@ -124,34 +141,42 @@ static int hand_over_rules(augur_solver *s, augur_solver *in)
     return rc;
 }
 
-static int hand_over(augur_solver *s, augur_solver *in)
+int augur__auto_hand_over(augur_solver *s, augur_solver *in)
 {
     int rc = augur_solver_set_bounds(in, s->lb, s->ub);
     if (rc == AUGUR_OK)
         rc = augur_solver_set_param(in, "maximize", s->base.maximize);
-    if (rc == AUGUR_OK)
-        rc = augur_solver_set_seed(in, s->seed);   /* ipop-cmaes's own run */
     if (rc == AUGUR_OK && s->map)
         rc = augur_solver_set_map(in, s->map);
     for (size_t k = 0; rc == AUGUR_OK && k < s->n_eval_mons; k++)
         rc = augur_solver_add_evaluation_monitor(in, augur_monitor_ref(s->eval_mons[k]));
-    return rc;
+    if (rc != AUGUR_OK)
+        return augur_solver_fail(s, rc, "auto: %s", augur_solver_errmsg(in));
+    return hand_over_rules(s, in);
+}
+
+/* What the restarts may spend: all but the polish's share. */
+static size_t restart_budget(const auto_state *st)
+{
+    return st->budget - (size_t)floor(st->share * (double)st->budget);
 }
 
 /* The restart phase on the user's cost; NULL *in on a failure to build. */
 static int restart_phase(augur_solver *s, auto_state *st, augur_solver *in)
 {
-    size_t budget = st->budget - (size_t)floor(st->share * (double)st->budget);
-    int rc = hand_over(s, in);
+    int rc = augur_solver_set_seed(in, s->seed);   /* ipop-cmaes's own run */
     if (rc == AUGUR_OK)
         rc = augur_solver_set_param(in, "regime", st->regime);
+    /* with SHADE, only IPOP's first run: the larger ones are the portfolio's */
+    if (rc == AUGUR_OK && st->shade)
+        rc = augur_solver_set_param(in, "restarts", 0);
     if (rc == AUGUR_OK)
-        rc = augur_solver_set_evaluation_limits(in, 0, budget);
+        rc = augur_solver_set_evaluation_limits(in, 0, restart_budget(st));
     if (rc == AUGUR_OK)
         rc = augur_solver_set_nested(in, augur_solver_create("cmaes", s->n));
     if (rc != AUGUR_OK)
         return augur_solver_fail(s, rc, "auto: %s", augur_solver_errmsg(in));
-    if ((rc = hand_over_rules(s, in)) != AUGUR_OK)
+    if ((rc = augur__auto_hand_over(s, in)) != AUGUR_OK)
         return rc;
     augur_termination *t = s->term ? augur_term_copy(s->term) : NULL;
     if (s->term && !t)
@@ -162,31 +187,49 @@ static int restart_phase(augur_solver *s, auto_state *st, augur_solver *in)
                                  augur_solver_errmsg(in));
     augur__solver_absorb(s, augur_solver_best_solution(in),
                          augur_solver_best_energy(in), augur_solver_evaluations(in));
-    snprintf(st->reason, sizeof st->reason, "%s", augur_solver_termination_reason(in));
+    size_t runs = 0;
+    const augur_inner_run *first = augur_ensemble_runs(in, &runs);
+    if (st->shade && runs == 1)   /* the run's own reason says more than ipop's */
+        snprintf(st->reason, sizeof st->reason, "first CMA-ES run: %s, %zu evaluations",
+                 first->reason, first->evaluations);
+    else
+        snprintf(st->reason, sizeof st->reason, "%s", augur_solver_termination_reason(in));
+    return AUGUR_OK;
+}
+
+/* What the start would refuse: unbounded boxes and a regime the
+ * portfolio does not run. */
+static int settings_fault(const augur_solver *s, const auto_state *st, char *err,
+                          size_t cap)
+{
+    if (!augur_solver_bounds_finite(s))
+        return augur__fail_msg(err, cap, AUGUR_ESTATE, "auto: needs finite bounds "
+                               "(the restarts draw their starting points in the box)");
+    if (st->shade && (int)st->regime == REGIME_BIPOP)
+        return augur__fail_msg(err, cap, AUGUR_EINVAL, "auto: regime bipop runs "
+                               "without SHADE (set shade = 0)");
     return AUGUR_OK;
 }
 
 static int auto_check(const augur_solver *s, const void *state, char *err, size_t cap)
 {
-    (void)state;
-    if (augur_solver_bounds_finite(s))
-        return AUGUR_OK;
-    return augur__fail_msg(err, cap, AUGUR_ESTATE, "auto: needs finite bounds "
-                           "(the restarts draw their starting points in the box)");
+    return settings_fault(s, state, err, cap);
 }
 
 static int auto_start(augur_solver *s, void *state)
 {
     auto_state *st = state;
-    if (!augur_solver_bounds_finite(s))
-        return augur_solver_fail(s, AUGUR_ESTATE, "auto: needs finite bounds "
-                                 "(the restarts draw their starting points in the box)");
+    int rc = settings_fault(s, st, s->errmsg, sizeof s->errmsg);
+    if (rc != AUGUR_OK)
+        return rc;
     st->budget = s->max_eval;
     st->best = malloc(s->n * sizeof *st->best);
     augur_solver *in = augur_solver_create("ipop", s->n);
-    int rc = st->best && in ? restart_phase(s, st, in)
-                            : augur_solver_fail(s, AUGUR_ENOMEM, "auto: out of memory");
+    rc = st->best && in ? restart_phase(s, st, in)
+                        : augur_solver_fail(s, AUGUR_ENOMEM, "auto: out of memory");
     augur_solver_destroy(in);
+    if (rc == AUGUR_OK && st->shade)
+        rc = augur__auto_portfolio(s, st, restart_budget(st));
     if (rc == AUGUR_OK && s->has_best) {
         memcpy(st->best, s->best_x, s->n * sizeof *st->best);
         st->fbest = s->best_f;
@@ -254,12 +297,12 @@ static int auto_step(augur_solver *s, void *state)
 }
 
 /* Checkpoints, at its phase boundaries only: generation 0 is the whole
- * restart phase (an inner ipop solver run to its end inside the start, so
- * there is no boundary inside it), generation 1 the polish. So a run is
- * saved with the polish due (the restarts' best point, energy and reason;
- * the keys keep their first name, "bipop-") or finished (its reason too);
- * a kill during the restart phase goes back to
- * the start. */
+ * search before the polish (the first run and the portfolio, run to their
+ * end inside the start, so there is no boundary inside it), generation 1
+ * the polish. So a run is saved with the polish due (the search's best
+ * point, energy and reason; the keys keep their first name, "bipop-") or
+ * finished (its reason too); a kill during the search goes back to the
+ * start. */
 static int auto_save(const augur_solver *s, const void *state, augur_ckpt *c)
 {
     const auto_state *st = state;
@@ -319,8 +362,8 @@ static int auto_restore(augur_solver *s, void *state, augur_ckpt *c)
 
 const augur_solver_type augur_solver_auto = {
     .name = "auto",
-    .doc = "IPOP-CMA-ES, then a local polish from its best point, in one "
-           "budget: a strong default",
+    .doc = "CMA-ES, then IPOP-CMA-ES and SHADE sharing the budget, then a local "
+           "polish from the best point: a strong default",
     .state_size = sizeof(auto_state),
     .params = auto_params,
     .uses_map = 1,

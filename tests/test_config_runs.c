@@ -181,7 +181,7 @@ Test(config, the_summary_says_whether_the_polish_converged)
     augur_job_destroy(j);
 }
 
-/* A config that names no solver type runs "auto" (IPOP-CMA-ES and a
+/* A config that names no solver type runs "auto" (CMA-ES, IPOP and SHADE, then a
  * polish); a fit with no solver group keeps the fit strategy instead. */
 Test(config, no_solver_type_means_auto)
 {
