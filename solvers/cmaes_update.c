@@ -23,8 +23,9 @@
  *
  * Random draws (the only ones a generation makes): point by point, the n
  * normals of z_k in coordinate order, gsl_ran_gaussian_ziggurat on the
- * run's generator; under "resample" a point outside the bounds redraws its
- * n normals at once, before the next point is drawn. */
+ * run's generator; under "resample" (and "resample-reflect" while the
+ * distribution is wide) a point outside the bounds redraws its n normals
+ * at once, before the next point is drawn. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -219,15 +220,36 @@ static void confine(augur_solver *s, cmaes_state *st, size_t k, int policy)
                                                           : AUGUR_BOUNDS_CLIP);
 }
 
+/* Whether the distribution is narrow against the box: every bound finite
+ * and every coordinate's standard deviation sigma sqrt(C_ii) at most
+ * CMAES_NARROW of its width (a coordinate of zero width aside). */
+static int narrow(augur_solver *s, const cmaes_state *st)
+{
+    if (!augur_solver_bounds_finite(s))
+        return 0;
+    const double *lb = augur_solver_lower(s), *ub = augur_solver_upper(s);
+    for (size_t j = 0; j < st->n; j++) {
+        double w = ub[j] - lb[j];
+        if (w > 0 && st->sigma * sqrt(st->cdiag[j]) > CMAES_NARROW * w)
+            return 0;
+    }
+    return 1;
+}
+
+/* "resample-reflect" is resample while the distribution is wide and
+ * reflect once it is narrow, decided once per generation. */
 int augur__cmaes_sample(augur_solver *s, cmaes_state *st)
 {
+    int policy = st->policy;
+    if (policy == CMAES_RESAMPLE_REFLECT)
+        policy = narrow(s, st) ? CMAES_REFLECT : CMAES_RESAMPLE;
     for (size_t k = 0; k < st->lambda; k++) {
-        if (st->policy == CMAES_RESAMPLE) {
+        if (policy == CMAES_RESAMPLE) {
             resample(s, st, k);
             continue;
         }
         draw_point(s, st, k, NULL, NULL);
-        confine(s, st, k, st->policy);
+        confine(s, st, k, policy);
     }
     return AUGUR_OK;
 }
