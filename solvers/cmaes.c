@@ -18,9 +18,13 @@
  * update only. "separable" keeps C diagonal (sep-CMA-ES, Ros and Hansen
  * 2008) with c_1 and c_mu multiplied by (n + 2)/3 (c_mu capped at 1 - c_1).
  * The full C is decomposed when the generations since the last
- * decomposition exceed 1 / (10 n (c_1 + c_mu)) (the tutorial's rule,
- * written there in evaluations: lambda / (c_1 + c_mu) / n / 10), so
- * sampling costs O(n^2) per point.
+ * decomposition exceed 1 / (2 n (c_1 + c_mu)) (Hansen's purecma.py,
+ * written there in evaluations: lazy_gap_evals = 0.5 lambda / (c_1 + c_mu)
+ * / n; the tutorial's 0.1 in place of 0.5 decomposes every generation at
+ * the default population up to n = 50, and at n = 20 the decomposition
+ * was most of the time per evaluation), so sampling costs O(n^2) per
+ * point. With the default population that is every 2nd generation for n
+ * = 2 to 20, every 4th at n = 50, every 7th at n = 100.
  *
  * Start: the mean is the initial point (or one drawn by the "sampler" in
  * the box); generation 0 is the first sampled generation, so a run's
@@ -228,11 +232,11 @@ static void set_coefficients(cmaes_state *st)
     }
     st->damps = 1 + 2 * fmax(0, sqrt((mueff - 1) / (n + 1)) - 1) + st->cs;
     st->chin = sqrt(n) * (1 - 1 / (4 * n) + 1 / (21 * n * n));
-    /* the tutorial's lazy rule: decompose once the evaluations since the
-     * last decomposition exceed lambda / (c1 + cmu) / n / 10, that is once
-     * the generations since exceed 1 / (10 n (c1 + cmu)): every
-     * floor(that) + 1 generations */
-    double gap = 1 / (10 * n * (st->c1 + st->cmu));
+    /* purecma's lazy rule: decompose once the evaluations since the last
+     * decomposition exceed 0.5 lambda / (c1 + cmu) / n, that is once the
+     * generations since exceed 1 / (2 n (c1 + cmu)): every floor(that) + 1
+     * generations */
+    double gap = 1 / (2 * n * (st->c1 + st->cmu));
     st->decompose_every = (size_t)fmin(floor(gap) + 1, 1e9);
     negative_weights(st);
 }
