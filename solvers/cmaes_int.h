@@ -9,7 +9,13 @@
 #include "augur/plugin.h"
 
 /* The "bound-policy" choices, in table order. */
-enum { CMAES_RESAMPLE, CMAES_CLIP, CMAES_REFLECT, CMAES_TRANSFORM };
+enum { CMAES_RESAMPLE, CMAES_CLIP, CMAES_REFLECT, CMAES_TRANSFORM,
+       CMAES_RESAMPLE_REFLECT };
+
+/* Under "resample-reflect", the distribution counts as narrow (and a point
+ * outside is reflected, not redrawn) once every coordinate's standard
+ * deviation is at most this fraction of its box width. */
+#define CMAES_NARROW 0.1
 
 /* Redraws of one point under "resample" before it is clipped instead. */
 #define CMAES_MAX_RESAMPLE 100

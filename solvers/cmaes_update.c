@@ -23,8 +23,9 @@
  *
  * Random draws (the only ones a generation makes): point by point, the n
  * normals of z_k in coordinate order, gsl_ran_gaussian_ziggurat on the
- * run's generator; under "resample" a point outside the bounds redraws its
- * n normals at once, before the next point is drawn. */
+ * run's generator; under "resample" (and "resample-reflect" while the
+ * distribution is wide) a point outside the bounds redraws its n normals
+ * at once, before the next point is drawn. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,22 +34,41 @@
 
 /* --- Linear algebra on B and D ------------------------------------------ */
 
-/* y = B (D .* z) */
-static void scale_and_rotate(const cmaes_state *st, const double *z, double *y)
+/* Coordinate j of x = m + sigma B a, a = D .* z: B's row j (column j of
+ * axes) against a, summed in index order. */
+static double coordinate(const cmaes_state *st, const double *a, size_t j)
 {
     size_t n = st->n;
+    if (st->sep)
+        return st->mean[j] + st->sigma * a[j];
+    const double *b = st->axes + j;
+    double y = 0;
+    for (size_t k = 0; k < n; k++)
+        y += a[k] * b[k * n];
+    return st->mean[j] + st->sigma * y;
+}
+
+/* The whole x = m + sigma B a: the rows of axes added in index order, so
+ * every coordinate is the sum coordinate() forms, bit for bit, but the
+ * loop runs along contiguous rows. */
+static void whole_point(const cmaes_state *st, const double *a, double *restrict x)
+{
+    size_t n = st->n;
+    const double *restrict mean = st->mean;
     if (st->sep) {
-        for (size_t i = 0; i < n; i++)
-            y[i] = st->D[i] * z[i];
+        for (size_t j = 0; j < n; j++)
+            x[j] = mean[j] + st->sigma * a[j];
         return;
     }
-    memset(y, 0, n * sizeof *y);
+    memset(x, 0, n * sizeof *x);
     for (size_t k = 0; k < n; k++) {
-        double a = st->D[k] * z[k];
-        const double *b = st->axes + k * n;
+        const double *restrict b = st->axes + k * n;
+        double ak = a[k];
         for (size_t j = 0; j < n; j++)
-            y[j] += a * b[j];
+            x[j] += ak * b[j];
     }
+    for (size_t j = 0; j < n; j++)
+        x[j] = mean[j] + st->sigma * x[j];
 }
 
 /* out = C^-1/2 v = B diag(1/D) B^T v; out, v and scratch (n) distinct. */
@@ -86,16 +106,31 @@ static double norm2(const double *v, size_t n)
 
 /* --- Sample ------------------------------------------------------------- */
 
-static void draw_point(augur_solver *s, cmaes_state *st, size_t k)
+/* One draw of point k: its n normals into z_k, a = D .* z_k into st->tmp,
+ * then x_k. With a box (lb, ub) x_k is built coordinate by coordinate and
+ * the draw stops at the first coordinate strictly outside, returning 0 (a
+ * rejected draw costs its normals and a few coordinates, not the n x n
+ * product); else 1. */
+static int draw_point(augur_solver *s, cmaes_state *st, size_t k,
+                      const double *lb, const double *ub)
 {
     gsl_rng *rng = augur_solver_rng(s);
     size_t n = st->n;
-    double *z = st->z + k * n, *x = st->x + k * n;
+    double *z = st->z + k * n, *x = st->x + k * n, *a = st->tmp;
     for (size_t i = 0; i < n; i++)
         z[i] = gsl_ran_gaussian_ziggurat(rng, 1.0);
-    scale_and_rotate(st, z, x);
     for (size_t i = 0; i < n; i++)
-        x[i] = st->mean[i] + st->sigma * x[i];
+        a[i] = st->D[i] * z[i];
+    if (!lb) {
+        whole_point(st, a, x);
+        return 1;
+    }
+    for (size_t j = 0; j < n; j++) {
+        x[j] = coordinate(st, a, j);
+        if (x[j] < lb[j] || x[j] > ub[j])
+            return 0;
+    }
+    return 1;
 }
 
 /* Hansen's boundary transformation of one coordinate (c-cmaes's
@@ -159,34 +194,62 @@ const double *augur__cmaes_sorted_points(augur_solver *s, cmaes_state *st)
     return st->xe;
 }
 
-/* The bounds policy (see cmaes.c): transform maps the point into the box
- * for evaluation, resample redraws, clip and reflect repair the point, and
- * the update then uses the point as evaluated. */
-static void confine(augur_solver *s, cmaes_state *st, size_t k)
+/* "resample": the first draw and up to CMAES_MAX_RESAMPLE redraws until
+ * one is inside, else the last one completed and clipped. */
+static void resample(augur_solver *s, cmaes_state *st, size_t k)
+{
+    const double *lb = augur_solver_lower(s), *ub = augur_solver_upper(s);
+    double *x = st->x + k * st->n;
+    for (int tries = 0; tries <= CMAES_MAX_RESAMPLE; tries++)
+        if (draw_point(s, st, k, lb, ub) && augur_solver_in_bounds(s, x))
+            return;
+    whole_point(st, st->tmp, x);
+    augur_solver_repair(s, x, AUGUR_BOUNDS_CLIP);
+}
+
+/* The other policies (see cmaes.c): transform maps the point into the box
+ * for evaluation; clip and reflect repair the point, and the update then
+ * uses the point as evaluated. */
+static void confine(augur_solver *s, cmaes_state *st, size_t k, int policy)
 {
     double *x = st->x + k * st->n;
-    if (st->policy == CMAES_TRANSFORM) {
+    if (policy == CMAES_TRANSFORM)
         transform_point(s, x, st->xe + k * st->n, st->n);
-        return;
-    }
-    if (augur_solver_in_bounds(s, x))
-        return;
-    if (st->policy == CMAES_RESAMPLE) {
-        for (int tries = 0; tries < CMAES_MAX_RESAMPLE; tries++) {
-            draw_point(s, st, k);
-            if (augur_solver_in_bounds(s, x))
-                return;
-        }
-    }
-    augur_solver_repair(s, x, st->policy == CMAES_REFLECT ? AUGUR_BOUNDS_REFLECT
+    else if (!augur_solver_in_bounds(s, x))
+        augur_solver_repair(s, x, policy == CMAES_REFLECT ? AUGUR_BOUNDS_REFLECT
                                                           : AUGUR_BOUNDS_CLIP);
 }
 
+/* Whether the distribution is narrow against the box: every bound finite
+ * and every coordinate's standard deviation sigma sqrt(C_ii) at most
+ * CMAES_NARROW of its width (a coordinate of zero width aside). */
+static int narrow(augur_solver *s, const cmaes_state *st)
+{
+    if (!augur_solver_bounds_finite(s))
+        return 0;
+    const double *lb = augur_solver_lower(s), *ub = augur_solver_upper(s);
+    for (size_t j = 0; j < st->n; j++) {
+        double w = ub[j] - lb[j];
+        if (w > 0 && st->sigma * sqrt(st->cdiag[j]) > CMAES_NARROW * w)
+            return 0;
+    }
+    return 1;
+}
+
+/* "resample-reflect" is resample while the distribution is wide and
+ * reflect once it is narrow, decided once per generation. */
 int augur__cmaes_sample(augur_solver *s, cmaes_state *st)
 {
+    int policy = st->policy;
+    if (policy == CMAES_RESAMPLE_REFLECT)
+        policy = narrow(s, st) ? CMAES_REFLECT : CMAES_RESAMPLE;
     for (size_t k = 0; k < st->lambda; k++) {
-        draw_point(s, st, k);
-        confine(s, st, k);
+        if (policy == CMAES_RESAMPLE) {
+            resample(s, st, k);
+            continue;
+        }
+        draw_point(s, st, k, NULL, NULL);
+        confine(s, st, k, policy);
     }
     return AUGUR_OK;
 }
