@@ -47,8 +47,9 @@
  * instead of 9/10.
  *
  * Bounds: finite bounds are required (the runs draw their starting points
- * in the box); cmaes resamples inside it, SHADE redraws, and the
- * polishers clip or keep to it. Constraints and the penalty go down to
+ * in the box); cmaes keeps its points inside it (redrawn while its
+ * distribution is wide, reflected once it is narrow), SHADE redraws, and
+ * the polishers clip or keep to it. Constraints and the penalty go down to
  * the runs as their written form (a callback has none: the start fails);
  * the polish gets them from this solver's evaluation path. Seeds: the
  * first run is seeded with the seed itself, the portfolio's runs from
