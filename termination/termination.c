@@ -336,6 +336,20 @@ size_t augur_term_history(const augur_termination *t)
     return w;
 }
 
+/* --- The clock ------------------------------------------------------------ */
+
+int augur_term_reads_elapsed(const augur_termination *t)
+{
+    if (!t)
+        return 0;
+    if (!t->type->ignores_elapsed)
+        return 1;
+    for (size_t k = 0; k < t->nchildren; k++)
+        if (augur_term_reads_elapsed(t->children[k]))
+            return 1;
+    return 0;
+}
+
 /* --- Accessors ---------------------------------------------------------- */
 
 const augur_term_type *augur_term_get_type(const augur_termination *t)
