@@ -460,18 +460,8 @@ static int ensure_termination(augur_solver *s)
     return AUGUR_OK;
 }
 
-static int limits_reached(augur_solver *s)
+static void write_limit_reason(augur_solver *s, int by_gen, int by_eval, size_t gens)
 {
-    augur__solver_resolve_limits(s);
-    size_t gens = s->hist_len - 1;
-    int by_gen = gens >= s->max_gen, by_eval = s->evaluations >= s->max_eval;
-    if (s->type->nested_limits) {
-        /* the generation limit belongs to the nested runs; the evaluation
-         * limit is the total, and an ensemble that spent it finished with
-         * its own account of the batch it cut */
-        by_gen = 0;
-        by_eval = by_eval && s->max_eval_set && !s->finished;
-    }
     char cut[64] = "";
     if (by_eval && s->cut_short)
         snprintf(cut, sizeof cut, "; generation %zu cut short", gens);
@@ -482,16 +472,32 @@ static int limits_reached(augur_solver *s)
     else if (by_gen)
         snprintf(s->reason, sizeof s->reason, "EvaluationLimits(generations=%zu)",
                  s->max_gen);
-    else if (by_eval)
+    else
         snprintf(s->reason, sizeof s->reason, "EvaluationLimits(evaluations=%zu%s)",
                  s->max_eval, cut);
+}
+
+/* Against the limits as last resolved: when a call begins and once the
+ * type's start has fixed the population they scale with, not at every
+ * test, which a short run makes once per generation. */
+static int limits_reached(augur_solver *s)
+{
+    size_t gens = s->hist_len - 1;
+    int by_gen = gens >= s->max_gen, by_eval = s->evaluations >= s->max_eval;
+    if (s->type->nested_limits) {
+        /* the generation limit belongs to the nested runs; the evaluation
+         * limit is the total, and an ensemble that spent it finished with
+         * its own account of the batch it cut */
+        by_gen = 0;
+        by_eval = by_eval && s->max_eval_set && !s->finished;
+    }
+    if (by_gen || by_eval)
+        write_limit_reason(s, by_gen, by_eval, gens);
     return by_gen || by_eval;
 }
 
-int augur_solver_terminated(augur_solver *s)
+static int stop_test(augur_solver *s)
 {
-    if (!s)
-        return AUGUR_EINVAL;
     if (!s->started)
         return 0;
     if (limits_reached(s))
@@ -515,6 +521,14 @@ int augur_solver_terminated(augur_solver *s)
     if (rc > 0)
         snprintf(s->reason, sizeof s->reason, "%s", augur_term_reason(s->term));
     return rc;
+}
+
+int augur_solver_terminated(augur_solver *s)
+{
+    if (!s)
+        return AUGUR_EINVAL;
+    augur__solver_resolve_limits(s);   /* a setting may have changed since the step */
+    return stop_test(s);
 }
 
 void augur_solver_request_stop(augur_solver *s)
@@ -542,7 +556,6 @@ static int bind_cost(augur_solver *s, augur_cost cost, void *data)
 static int run_generation(augur_solver *s)
 {
     int rc;
-    augur__solver_resolve_limits(s);   /* the cap the evaluation path holds */
     if (!s->started) {
         if (!s->seed_set)
             augur_solver_set_seed(s, augur__os_seed());
@@ -561,6 +574,7 @@ static int run_generation(augur_solver *s)
         if (rc != AUGUR_OK)
             return rc;
         s->started = 1;
+        augur__solver_resolve_limits(s);   /* the start fixed the population */
     } else {
         s->recorded_in_step = 0;
         rc = s->type->step(s, s->state);
@@ -629,6 +643,7 @@ static int tell_monitors(augur_solver *s, int starting)
 static void begin_call(augur_solver *s)
 {
     augur__solver_clear(s);
+    augur__solver_resolve_limits(s);   /* the cap the evaluation path holds */
     s->pending = AUGUR_OK;
     s->run_t0 = augur__now();
 }
@@ -673,7 +688,7 @@ int augur_solve(augur_solver *s, augur_cost cost, void *data,
     if (rc == AUGUR_OK && !s->started)
         rc = run_generation(s);
     while (rc == AUGUR_OK) {
-        int stop = augur_solver_terminated(s);
+        int stop = stop_test(s);
         if (stop != 0) {
             rc = stop < 0 ? stop : AUGUR_OK;
             break;
