@@ -127,7 +127,8 @@ int augur__expression_reserved(const char *s, size_t len);
 /* A well-mixed 64-bit value from (seed, index): the seed of stream `index`
  * of a run seeded with `seed` (SplitMix64 finaliser). */
 uint64_t augur__mix_seed(uint64_t seed, uint64_t index);
-/* A seed from the operating system (getrandom, falling back to time). */
+/* A seed from the operating system: the next of a stream the OS seeds once
+ * per process (getrandom, falling back to time and pid). */
 uint64_t augur__os_seed(void);
 /* Monotonic seconds. */
 AUGUR__SHARED double augur__now(void);
