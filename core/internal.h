@@ -58,6 +58,12 @@ int augur__vfail_msg(char *buf, size_t cap, int code, const char *fmt,
 /* Names match ignoring case, with '_' and '-' equal. */
 int augur__name_eq(const char *a, const char *b);
 
+/* Copy text to buf + *used (buf holds cap bytes), truncating, always
+ * terminated; *used becomes the length written so far. Reasons and
+ * descriptions are made of such pieces, which printf cost more to join
+ * than to copy. */
+void augur__append(char *buf, size_t cap, size_t *used, const char *text);
+
 /* --- Parameter tables (param.c) --------------------------------------- */
 /* Write every default into state. */
 void augur__params_defaults(const augur_param *table, void *state);

@@ -206,21 +206,17 @@ void augur__params_format(const augur_param *table, const void *state,
     size_t used = 0;
     if (cap)
         buf[0] = '\0';
-    for (size_t k = 0; table && table[k].name && used < cap; k++) {
+    for (size_t k = 0; table && table[k].name && used + 1 < cap; k++) {
         const augur_param *p = &table[k];
         double v = augur__param_value(state, p);
-        const char *sep = k ? ", " : "";
-        int w;
-        if (p->kind == AUGUR_PARAM_CHOICE && augur_param_choice_name(p, v))
-            w = snprintf(buf + used, cap - used, "%s%s=%s", sep, p->name,
-                         augur_param_choice_name(p, v));
-        else {
-            char num[32];
+        const char *choice = p->kind == AUGUR_PARAM_CHOICE
+                                 ? augur_param_choice_name(p, v) : NULL;
+        char num[32];
+        if (!choice)
             augur__format_double(num, sizeof num, v);
-            w = snprintf(buf + used, cap - used, "%s%s=%s", sep, p->name, num);
-        }
-        if (w < 0)
-            break;
-        used += (size_t)w;
+        augur__append(buf, cap, &used, k ? ", " : "");
+        augur__append(buf, cap, &used, p->name);
+        augur__append(buf, cap, &used, "=");
+        augur__append(buf, cap, &used, choice ? choice : num);
     }
 }

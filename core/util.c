@@ -35,6 +35,18 @@ int augur__fail_msg(char *buf, size_t cap, int code, const char *fmt, ...)
     return code;
 }
 
+void augur__append(char *buf, size_t cap, size_t *used, const char *text)
+{
+    if (*used >= cap)
+        return;
+    size_t len = strlen(text), room = cap - 1 - *used;
+    if (len > room)
+        len = room;
+    memcpy(buf + *used, text, len);
+    *used += len;
+    buf[*used] = '\0';
+}
+
 static int fold(int c)
 {
     return c == '_' ? '-' : tolower((unsigned char)c);

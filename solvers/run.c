@@ -518,8 +518,10 @@ static int stop_test(augur_solver *s)
     if (rc < 0)
         return augur_solver_fail(s, rc, "%s: termination: %s", s->type->name,
                                  augur_term_errmsg(s->term));
-    if (rc > 0)
-        snprintf(s->reason, sizeof s->reason, "%s", augur_term_reason(s->term));
+    if (rc > 0) {
+        size_t used = 0;
+        augur__append(s->reason, sizeof s->reason, &used, augur_term_reason(s->term));
+    }
     return rc;
 }
 

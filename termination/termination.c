@@ -227,31 +227,22 @@ int augur_term_fail(augur_termination *t, int code, const char *fmt, ...)
     return code;
 }
 
-static void append(char *buf, size_t cap, size_t *used, const char *text)
-{
-    if (*used >= cap)
-        return;
-    int w = snprintf(buf + *used, cap - *used, "%s", text);
-    if (w > 0)
-        *used += (size_t)w;
-}
-
 static void describe_into(const augur_termination *t, char *buf, size_t cap,
                           size_t *used)
 {
-    append(buf, cap, used, t->type->label ? t->type->label : t->type->name);
-    append(buf, cap, used, "(");
-    if (t->state && *used < cap) {
+    augur__append(buf, cap, used, t->type->label ? t->type->label : t->type->name);
+    augur__append(buf, cap, used, "(");
+    if (t->state) {
         augur__params_format(t->type->params, t->state, buf + *used,
                              cap - *used);
         *used += strlen(buf + *used);
     }
     for (size_t k = 0; k < t->nchildren; k++) {
         if (k > 0 || (t->type->params && t->type->params[0].name))
-            append(buf, cap, used, ", ");
+            augur__append(buf, cap, used, ", ");
         describe_into(t->children[k], buf, cap, used);
     }
-    append(buf, cap, used, ")");
+    augur__append(buf, cap, used, ")");
 }
 
 void augur_term_describe(const augur_termination *t, char *buf, size_t cap)
