@@ -121,12 +121,15 @@ static int nm_start(augur_solver *s, void *state)
 }
 
 /* Stable insertion sort of the vertices by energy (scipy's argsort on
- * arrays this small is an insertion sort, hence stable). */
+ * arrays this small is an insertion sort, hence stable). After a step only
+ * the replaced vertex is out of place, so the others are not copied. */
 static void sort_simplex(nm_state *st)
 {
     size_t n = st->n;
     for (size_t i = 1; i <= n; i++) {
         double f = st->fsim[i];
+        if (!(st->fsim[i - 1] > f))
+            continue;   /* in place already */
         memcpy(st->row, st->sim + i * n, n * sizeof *st->row);
         size_t j = i;
         while (j > 0 && st->fsim[j - 1] > f) {
