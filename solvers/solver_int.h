@@ -27,6 +27,10 @@ struct augur_solver {
     size_t n;
     base_params base;
 
+    /* lb, ub, best_x, rec_x, prev_rec_x and trial: n doubles each, in
+     * this one block (solver.c). */
+    double *vectors;
+
     /* Bounds: always arrays of n; has_bounds when any entry is finite. */
     double *lb, *ub;
     int has_bounds;
