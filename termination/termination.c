@@ -11,6 +11,7 @@
  * name. The registry lists the built-in types in one NULL-terminated array,
  * the order `augur list` shows them in. */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,8 @@
 
 struct augur_termination {
     const augur_term_type *type;
-    void *state;                  /* type->state_size bytes; NULL when 0 */
+    void *state;                  /* type->state_size bytes after the struct
+                                   * (state_offset); NULL when 0 */
     augur_termination **children; /* owned */
     size_t nchildren;
     size_t children_cap;
@@ -87,20 +89,25 @@ static int params_fit(const augur_term_type *type)
     return 1;
 }
 
+/* Where the state starts in the condition's one block: after the struct,
+ * aligned for any type. (One allocation, not two: a short run makes its
+ * condition afresh, and an ensemble makes thousands of runs.) */
+static size_t state_offset(void)
+{
+    size_t align = _Alignof(max_align_t);
+    return (sizeof(augur_termination) + align - 1) / align * align;
+}
+
 augur_termination *augur_term_create_type(const augur_term_type *type)
 {
     if (!type || !type->check || !params_fit(type))
         return NULL;
-    augur_termination *t = calloc(1, sizeof *t);
+    augur_termination *t = calloc(1, state_offset() + type->state_size);
     if (!t)
         return NULL;
     t->type = type;
     if (type->state_size > 0) {
-        t->state = calloc(1, type->state_size);
-        if (!t->state) {
-            free(t);
-            return NULL;
-        }
+        t->state = (char *)t + state_offset();
         augur__params_defaults(type->params, t->state);
     }
     return t;
@@ -118,8 +125,7 @@ void augur_term_destroy(augur_termination *t)
     for (size_t k = 0; k < t->nchildren; k++)
         augur_term_destroy(t->children[k]);
     free(t->children);
-    free(t->state);
-    free(t);
+    free(t);   /* and the state, in the same block */
 }
 
 static int grow_children(augur_termination *t)
