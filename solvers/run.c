@@ -348,6 +348,17 @@ static size_t history_keep(const augur_solver *s)
     return w > 2 ? w : 2;
 }
 
+/* What the condition in force reads - how many records, and whether the
+ * clock - worked out once for each condition (hist_keep is 0 after it
+ * changes), not at every generation. */
+static void learn_condition(augur_solver *s)
+{
+    if (s->hist_keep)
+        return;
+    s->hist_keep = history_keep(s);
+    s->term_reads_clock = augur_term_reads_elapsed(s->term);
+}
+
 size_t augur__solver_history_capacity(const augur_solver *s)
 {
     return s->hist_cap;
@@ -355,8 +366,7 @@ size_t augur__solver_history_capacity(const augur_solver *s)
 
 static int push_history(augur_solver *s, double f)
 {
-    if (!s->hist_keep)
-        s->hist_keep = history_keep(s);
+    learn_condition(s);
     size_t keep = s->hist_keep;
     if (s->hist_kept == s->hist_cap && keep < SIZE_MAX / 2 &&
         s->hist_cap >= 2 * keep) {
@@ -422,7 +432,8 @@ static void fill_info(augur_solver *s, augur_info *info)
 {
     /* The clock costs as much as a short run's termination test: it is
      * read only for a condition that asks for it. */
-    double elapsed = augur_term_reads_elapsed(s->term) ? augur_solver_elapsed(s) : NAN;
+    learn_condition(s);
+    double elapsed = s->term_reads_clock ? augur_solver_elapsed(s) : NAN;
     *info = (augur_info){
         .n = s->n,
         .generation = s->hist_len - 1,

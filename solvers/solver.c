@@ -463,7 +463,7 @@ int augur_solver_set_termination(augur_solver *s, augur_termination *t)
     augur__solver_clear(s);
     augur_term_destroy(s->term);
     s->term = t;  /* NULL: the type's default is made when next needed */
-    s->hist_keep = 0;   /* its history window, worked out at the next record */
+    s->hist_keep = 0;   /* what it reads (window, clock): learnt when next needed */
     return AUGUR_OK;
 }
 

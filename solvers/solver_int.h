@@ -95,6 +95,8 @@ struct augur_solver {
     double *hist;
     size_t hist_len, hist_kept, hist_cap, hist_keep;
     double hist_first;
+    int term_reads_clock;         /* the condition reads info->elapsed; known
+                                   * with hist_keep */
 
     /* The algorithm's population, as exposed with set_population. */
     const double *pop, *pop_f;
