@@ -392,6 +392,25 @@ static int push_history(augur_solver *s, double f)
     return AUGUR_OK;
 }
 
+static void notify_generation(augur_solver *s)
+{
+    augur_record r = {
+        .kind = AUGUR_RECORD_GENERATION,
+        .index = s->hist_len - 1,
+        .generation = s->hist_len - 1,
+        .evaluations = s->evaluations,
+        .n = s->n,
+        .x = s->rec_x,
+        .f = to_user(s, s->best_f),
+        .id = (int)s->base.id,
+    };
+    for (size_t i = 0; i < s->n_gen_mons; i++) {
+        int rc = augur_monitor_update(s->gen_mons[i], &r);
+        if (rc != AUGUR_OK)
+            stop_from_monitor(s, rc, s->gen_mons[i], "generation", r.index);
+    }
+}
+
 static int record_generation(augur_solver *s)
 {
     if (!s->has_best)
@@ -408,21 +427,8 @@ static int record_generation(augur_solver *s)
     s->prev_rec_x = s->rec_x;
     s->rec_x = t;
     memcpy(s->rec_x, s->best_x, s->n * sizeof *t);
-    augur_record r = {
-        .kind = AUGUR_RECORD_GENERATION,
-        .index = s->hist_len - 1,
-        .generation = s->hist_len - 1,
-        .evaluations = s->evaluations,
-        .n = s->n,
-        .x = s->rec_x,
-        .f = to_user(s, s->best_f),
-        .id = (int)s->base.id,
-    };
-    for (size_t i = 0; i < s->n_gen_mons; i++) {
-        rc = augur_monitor_update(s->gen_mons[i], &r);
-        if (rc != AUGUR_OK)
-            stop_from_monitor(s, rc, s->gen_mons[i], "generation", r.index);
-    }
+    if (s->n_gen_mons)
+        notify_generation(s);
     return s->pending;
 }
 
