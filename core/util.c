@@ -57,7 +57,7 @@ int augur__name_eq(const char *a, const char *b)
     if (!a || !b)
         return 0;
     for (; *a && *b; a++, b++)
-        if (fold(*a) != fold(*b))
+        if (*a != *b && fold(*a) != fold(*b))   /* folding only where they differ */
             return 0;
     return *a == *b;
 }
