@@ -17,19 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "augur.h"
-
-static double sphere2(const double *x, size_t n, void *data)
-{
-    (void)n;
-    ++*(size_t *)data;
-    return x[0] * x[0] + x[1] * x[1];
-}
-
-static double sphere2_nlopt(unsigned n, const double *x, double *g, void *data)
-{
-    (void)g;
-    return sphere2(x, n, data);
-}
+#include "bench_util.h"
 
 /* The last run's best point and energy into x and f. */
 static void run_augur(long runs, size_t *evals, double *x, double *f)
@@ -38,7 +26,7 @@ static void run_augur(long runs, size_t *evals, double *x, double *f)
     for (long r = 0; r < runs; r++) {
         augur_solver *s = augur_solver_create("nelder-mead", 2);
         augur_solver_set_initial_point(s, x0);
-        augur_solve(s, sphere2, evals, NULL);
+        augur_solve(s, bench_sphere2, evals, NULL);
         memcpy(x, augur_solver_best_solution(s), 2 * sizeof *x);
         *f = augur_solver_best_energy(s);
         augur_solver_destroy(s);
@@ -50,7 +38,7 @@ static void run_nlopt(long runs, size_t *evals, double *x, double *f)
     for (long r = 0; r < runs; r++) {
         x[0] = x[1] = 1;
         nlopt_opt o = nlopt_create(NLOPT_LN_NELDERMEAD, 2);
-        nlopt_set_min_objective(o, sphere2_nlopt, evals);
+        nlopt_set_min_objective(o, bench_sphere2_nlopt, evals);
         nlopt_set_xtol_abs1(o, 1e-4);
         nlopt_optimize(o, x, f);
         nlopt_destroy(o);

@@ -16,15 +16,6 @@ static void quiet_gsl(void)
 
 TestSuite(clock, .init = quiet_gsl);
 
-static double sphere(const double *x, size_t n, void *data)
-{
-    (void)data;
-    double f = 0;
-    for (size_t i = 0; i < n; i++)
-        f += x[i] * x[i];
-    return f;
-}
-
 /* A condition that never fires and keeps what it was shown of the clock. */
 typedef struct {
     double first, last;
@@ -62,8 +53,8 @@ static void run_with(const augur_term_type *type)
     double x0[2] = {1, 1};
     augur_solver_set_initial_point(s, x0);
     augur_solver_set_evaluation_limits(s, 50, AUGUR_UNLIMITED);
-    cr_assert_eq(augur_solve(s, sphere, NULL, augur_term_create_type(type)), AUGUR_OK,
-                 "%s", augur_solver_errmsg(s));
+    cr_assert_eq(augur_solve(s, augur_model_sphere, NULL, augur_term_create_type(type)),
+                 AUGUR_OK, "%s", augur_solver_errmsg(s));
     cr_assert_eq(augur_solver_generations(s), 50);
     cr_assert_gt(augur_solver_elapsed(s), 0);
     augur_solver_destroy(s);
@@ -113,7 +104,7 @@ Test(clock, a_time_limit_still_stops_the_run)
     augur_solver *s = augur_solver_create("nelder-mead", 2);
     double x0[2] = {1, 1};
     augur_solver_set_initial_point(s, x0);
-    cr_assert_eq(augur_solve(s, sphere, NULL,
+    cr_assert_eq(augur_solve(s, augur_model_sphere, NULL,
                              augur_term_or(augur_term_vtr(0, -1),
                                            augur_term_time_limits(0))), AUGUR_OK);
     cr_assert_eq(augur_solver_generations(s), 0);
