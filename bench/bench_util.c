@@ -570,3 +570,16 @@ size_t bench_run_trivial(const bench_contestant *c, size_t n, size_t budget,
         return trivial_gsl(n, budget, x0);
     }
 }
+
+double bench_sphere2(const double *x, size_t n, void *data)
+{
+    (void)n;
+    ++*(size_t *)data;
+    return x[0] * x[0] + x[1] * x[1];
+}
+
+double bench_sphere2_nlopt(unsigned n, const double *x, double *g, void *data)
+{
+    (void)g;
+    return bench_sphere2(x, n, data);
+}

@@ -119,6 +119,12 @@ extern const double bench_unit_lb[BENCH_MAXN], bench_unit_ub[BENCH_MAXN];
 size_t bench_run_trivial(const bench_contestant *c, size_t n, size_t budget,
                          uint64_t seed, const double *x0);
 
+/* The start-up problem (issue 12; bench_solvers' start-up line and
+ * bench_startup): the 2-D sphere, counting its calls in *(size_t *)data,
+ * as augur's and NLopt's costs. */
+double bench_sphere2(const double *x, size_t n, void *data);
+double bench_sphere2_nlopt(unsigned n, const double *x, double *g, void *data);
+
 #ifdef __cplusplus
 }
 #endif

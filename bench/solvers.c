@@ -476,19 +476,6 @@ static void run_overhead(const char *filter, FILE *csv)
  * OVERHEAD_REPS repetitions of STARTUP_RUNS runs, taking turns. */
 #define STARTUP_RUNS 20000
 
-static double sphere2(const double *x, size_t n, void *data)
-{
-    (void)n;
-    ++*(size_t *)data;
-    return x[0] * x[0] + x[1] * x[1];
-}
-
-static double sphere2_nlopt(unsigned n, const double *x, double *g, void *data)
-{
-    (void)g;
-    return sphere2(x, n, data);
-}
-
 static double startup_augur(size_t *evals)
 {
     static const double x0[2] = {1, 1};
@@ -496,7 +483,7 @@ static double startup_augur(size_t *evals)
     for (int r = 0; r < STARTUP_RUNS; r++) {
         augur_solver *s = augur_solver_create("nelder-mead", 2);
         augur_solver_set_initial_point(s, x0);
-        augur_solve(s, sphere2, evals, NULL);
+        augur_solve(s, bench_sphere2, evals, NULL);
         augur_solver_destroy(s);
     }
     return 1e6 * (bench_now() - t0) / STARTUP_RUNS;
@@ -508,7 +495,7 @@ static double startup_nlopt(size_t *evals)
     for (int r = 0; r < STARTUP_RUNS; r++) {
         double x[2] = {1, 1}, f;
         nlopt_opt o = nlopt_create(NLOPT_LN_NELDERMEAD, 2);
-        nlopt_set_min_objective(o, sphere2_nlopt, evals);
+        nlopt_set_min_objective(o, bench_sphere2_nlopt, evals);
         nlopt_set_xtol_abs1(o, 1e-4);
         nlopt_optimize(o, x, &f);
         nlopt_destroy(o);

@@ -58,6 +58,12 @@ int augur__vfail_msg(char *buf, size_t cap, int code, const char *fmt,
 /* Names match ignoring case, with '_' and '-' equal. */
 int augur__name_eq(const char *a, const char *b);
 
+/* Copy text to buf + *used (buf holds cap bytes), truncating, always
+ * terminated; *used becomes the length written so far. Reasons and
+ * descriptions are made of such pieces, which printf cost more to join
+ * than to copy. */
+void augur__append(char *buf, size_t cap, size_t *used, const char *text);
+
 /* --- Parameter tables (param.c) --------------------------------------- */
 /* Write every default into state. */
 void augur__params_defaults(const augur_param *table, void *state);
@@ -127,7 +133,8 @@ int augur__expression_reserved(const char *s, size_t len);
 /* A well-mixed 64-bit value from (seed, index): the seed of stream `index`
  * of a run seeded with `seed` (SplitMix64 finaliser). */
 uint64_t augur__mix_seed(uint64_t seed, uint64_t index);
-/* A seed from the operating system (getrandom, falling back to time). */
+/* A seed from the operating system: the next of a stream the OS seeds once
+ * per process (getrandom, falling back to time and pid). */
 uint64_t augur__os_seed(void);
 /* Monotonic seconds. */
 AUGUR__SHARED double augur__now(void);

@@ -4,6 +4,7 @@
  * range and default are written once. */
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,15 +190,47 @@ int augur__params_get(const augur_param *table, const void *state,
     return AUGUR_OK;
 }
 
-void augur__format_double(char *buf, size_t cap, double v)
+/* The shortest of %.15g..%.17g that reads back as the same double, so
+ * reasons stay readable ("0.005") and specs still round-trip. */
+static void shortest_double(char *buf, size_t cap, double v)
 {
-    /* The shortest of %.15g..%.17g that reads back as the same double, so
-     * reasons stay readable ("0.005") and specs still round-trip. */
     for (int digits = 15; digits <= 17; digits++) {
         snprintf(buf, cap, "%.*g", digits, v);
         if (strtod(buf, NULL) == v || isnan(v))
             return;
     }
+}
+
+/* The last few doubles formatted, per thread. Every run formats its
+ * stopping condition's parameters into its reason when it ends, and an
+ * ensemble ends thousands of short runs with the same few tolerances;
+ * printf's exact conversion and the strtod check were most of what such
+ * a run's reason cost. */
+#define RECENT_FORMATS 4
+typedef struct {
+    uint64_t bits;                /* v's bits: -0 and each NaN apart */
+    char text[32];                /* "" while the slot is empty */
+} recent_format;
+static _Thread_local recent_format recent[RECENT_FORMATS];
+static _Thread_local unsigned recent_next;
+
+void augur__format_double(char *buf, size_t cap, double v)
+{
+    if (cap < sizeof recent[0].text) {   /* too short to copy a whole text */
+        shortest_double(buf, cap, v);
+        return;
+    }
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    for (unsigned k = 0; k < RECENT_FORMATS; k++)
+        if (recent[k].text[0] && recent[k].bits == bits) {
+            memcpy(buf, recent[k].text, sizeof recent[k].text);
+            return;
+        }
+    recent_format *slot = &recent[recent_next++ % RECENT_FORMATS];
+    shortest_double(slot->text, sizeof slot->text, v);
+    slot->bits = bits;
+    memcpy(buf, slot->text, sizeof slot->text);
 }
 
 void augur__params_format(const augur_param *table, const void *state,
@@ -206,21 +239,17 @@ void augur__params_format(const augur_param *table, const void *state,
     size_t used = 0;
     if (cap)
         buf[0] = '\0';
-    for (size_t k = 0; table && table[k].name && used < cap; k++) {
+    for (size_t k = 0; table && table[k].name && used + 1 < cap; k++) {
         const augur_param *p = &table[k];
         double v = augur__param_value(state, p);
-        const char *sep = k ? ", " : "";
-        int w;
-        if (p->kind == AUGUR_PARAM_CHOICE && augur_param_choice_name(p, v))
-            w = snprintf(buf + used, cap - used, "%s%s=%s", sep, p->name,
-                         augur_param_choice_name(p, v));
-        else {
-            char num[32];
+        const char *choice = p->kind == AUGUR_PARAM_CHOICE
+                                 ? augur_param_choice_name(p, v) : NULL;
+        char num[32];
+        if (!choice)
             augur__format_double(num, sizeof num, v);
-            w = snprintf(buf + used, cap - used, "%s%s=%s", sep, p->name, num);
-        }
-        if (w < 0)
-            break;
-        used += (size_t)w;
+        augur__append(buf, cap, &used, k ? ", " : "");
+        augur__append(buf, cap, &used, p->name);
+        augur__append(buf, cap, &used, "=");
+        augur__append(buf, cap, &used, choice ? choice : num);
     }
 }

@@ -35,6 +35,18 @@ int augur__fail_msg(char *buf, size_t cap, int code, const char *fmt, ...)
     return code;
 }
 
+void augur__append(char *buf, size_t cap, size_t *used, const char *text)
+{
+    if (*used >= cap)
+        return;
+    size_t len = strlen(text), room = cap - 1 - *used;
+    if (len > room)
+        len = room;
+    memcpy(buf + *used, text, len);
+    *used += len;
+    buf[*used] = '\0';
+}
+
 static int fold(int c)
 {
     return c == '_' ? '-' : tolower((unsigned char)c);
@@ -45,7 +57,7 @@ int augur__name_eq(const char *a, const char *b)
     if (!a || !b)
         return 0;
     for (; *a && *b; a++, b++)
-        if (fold(*a) != fold(*b))
+        if (*a != *b && fold(*a) != fold(*b))   /* folding only where they differ */
             return 0;
     return *a == *b;
 }
@@ -60,7 +72,18 @@ uint64_t augur__mix_seed(uint64_t seed, uint64_t index)
     return z ^ (z >> 31);
 }
 
-uint64_t augur__os_seed(void)
+/* --- Seeds from the operating system ------------------------------------ */
+/* getrandom is a system call, and an ensemble starts thousands of short
+ * unseeded runs. So the OS is asked once per process (and once more in a
+ * forked child, which would otherwise repeat its parent's seeds), and each
+ * run takes the next value of a SplitMix64 stream from that: seeds stay
+ * unpredictable from one process to the next and distinct within one. */
+static pthread_once_t os_seed_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t os_seed_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t os_seed_base, os_seed_count;
+static int os_seed_ready;
+
+static uint64_t ask_the_os(void)
 {
     uint64_t s = 0;
     if (getrandom(&s, sizeof s, 0) == (ssize_t)sizeof s)
@@ -69,6 +92,43 @@ uint64_t augur__os_seed(void)
     clock_gettime(CLOCK_REALTIME, &ts);
     return augur__mix_seed((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec,
                            (uint64_t)getpid());
+}
+
+/* fork copies the lock as it is: hold it across the fork, so that no
+ * other thread is halfway through a draw, and let the child ask anew. */
+static void os_seed_prepare(void)
+{
+    pthread_mutex_lock(&os_seed_lock);
+}
+
+static void os_seed_parent(void)
+{
+    pthread_mutex_unlock(&os_seed_lock);
+}
+
+static void os_seed_child(void)
+{
+    os_seed_ready = 0;
+    pthread_mutex_unlock(&os_seed_lock);
+}
+
+static void os_seed_watch_forks(void)
+{
+    pthread_atfork(os_seed_prepare, os_seed_parent, os_seed_child);
+}
+
+uint64_t augur__os_seed(void)
+{
+    pthread_once(&os_seed_once, os_seed_watch_forks);
+    pthread_mutex_lock(&os_seed_lock);
+    if (!os_seed_ready) {
+        os_seed_base = ask_the_os();
+        os_seed_count = 0;
+        os_seed_ready = 1;
+    }
+    uint64_t seed = augur__mix_seed(os_seed_base, os_seed_count++);
+    pthread_mutex_unlock(&os_seed_lock);
+    return seed;
 }
 
 double augur__now(void)

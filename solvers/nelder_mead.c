@@ -61,9 +61,7 @@ static const augur_param nm_params[] = {
 static void nm_free(void *state)
 {
     nm_state *st = state;
-    free(st->sim);
-    free(st->fsim);
-    free(st->xbar);
+    free(st->sim);   /* the one block of the workspace */
     st->sim = st->fsim = st->xbar = NULL;
 }
 
@@ -82,16 +80,19 @@ static void set_coefficients(nm_state *st)
     }
 }
 
+/* The workspace in one block, as short runs are mostly their start: the
+ * simplex ((n + 1) x n), its energies (n + 1), and five work vectors
+ * (xbar, xr, xe, xc, row). */
 static int nm_allocate(augur_solver *s, nm_state *st)
 {
     size_t n = augur_solver_dimension(s);
     st->n = n;
-    st->sim = augur__calloc_array(augur__mul_sat(n + 1, n), sizeof *st->sim);
-    st->fsim = augur__calloc_array(n + 1, sizeof *st->fsim);
-    /* five work vectors in one block: xbar, xr, xe, xc, row */
-    st->xbar = augur__calloc_array(augur__mul_sat(5, n), sizeof *st->xbar);
-    if (!st->sim || !st->fsim || !st->xbar)
+    size_t size = augur__mul_sat(n + 1, n + 1) + augur__mul_sat(5, n);
+    st->sim = augur__calloc_array(size, sizeof *st->sim);
+    if (!st->sim)
         return augur_solver_fail(s, AUGUR_ENOMEM, "nelder-mead: out of memory");
+    st->fsim = st->sim + (n + 1) * n;
+    st->xbar = st->fsim + n + 1;
     st->xr = st->xbar + n;
     st->xe = st->xr + n;
     st->xc = st->xe + n;
@@ -121,12 +122,15 @@ static int nm_start(augur_solver *s, void *state)
 }
 
 /* Stable insertion sort of the vertices by energy (scipy's argsort on
- * arrays this small is an insertion sort, hence stable). */
+ * arrays this small is an insertion sort, hence stable). After a step only
+ * the replaced vertex is out of place, so the others are not copied. */
 static void sort_simplex(nm_state *st)
 {
     size_t n = st->n;
     for (size_t i = 1; i <= n; i++) {
         double f = st->fsim[i];
+        if (!(st->fsim[i - 1] > f))
+            continue;   /* in place already */
         memcpy(st->row, st->sim + i * n, n * sizeof *st->row);
         size_t j = i;
         while (j > 0 && st->fsim[j - 1] > f) {

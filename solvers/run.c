@@ -348,6 +348,17 @@ static size_t history_keep(const augur_solver *s)
     return w > 2 ? w : 2;
 }
 
+/* What the condition in force reads - how many records, and whether the
+ * clock - worked out once for each condition (hist_keep is 0 after it
+ * changes), not at every generation. */
+static void learn_condition(augur_solver *s)
+{
+    if (s->hist_keep)
+        return;
+    s->hist_keep = history_keep(s);
+    s->term_reads_clock = augur_term_reads_elapsed(s->term);
+}
+
 size_t augur__solver_history_capacity(const augur_solver *s)
 {
     return s->hist_cap;
@@ -355,8 +366,7 @@ size_t augur__solver_history_capacity(const augur_solver *s)
 
 static int push_history(augur_solver *s, double f)
 {
-    if (!s->hist_keep)
-        s->hist_keep = history_keep(s);
+    learn_condition(s);
     size_t keep = s->hist_keep;
     if (s->hist_kept == s->hist_cap && keep < SIZE_MAX / 2 &&
         s->hist_cap >= 2 * keep) {
@@ -382,6 +392,25 @@ static int push_history(augur_solver *s, double f)
     return AUGUR_OK;
 }
 
+static void notify_generation(augur_solver *s)
+{
+    augur_record r = {
+        .kind = AUGUR_RECORD_GENERATION,
+        .index = s->hist_len - 1,
+        .generation = s->hist_len - 1,
+        .evaluations = s->evaluations,
+        .n = s->n,
+        .x = s->rec_x,
+        .f = to_user(s, s->best_f),
+        .id = (int)s->base.id,
+    };
+    for (size_t i = 0; i < s->n_gen_mons; i++) {
+        int rc = augur_monitor_update(s->gen_mons[i], &r);
+        if (rc != AUGUR_OK)
+            stop_from_monitor(s, rc, s->gen_mons[i], "generation", r.index);
+    }
+}
+
 static int record_generation(augur_solver *s)
 {
     if (!s->has_best)
@@ -398,21 +427,8 @@ static int record_generation(augur_solver *s)
     s->prev_rec_x = s->rec_x;
     s->rec_x = t;
     memcpy(s->rec_x, s->best_x, s->n * sizeof *t);
-    augur_record r = {
-        .kind = AUGUR_RECORD_GENERATION,
-        .index = s->hist_len - 1,
-        .generation = s->hist_len - 1,
-        .evaluations = s->evaluations,
-        .n = s->n,
-        .x = s->rec_x,
-        .f = to_user(s, s->best_f),
-        .id = (int)s->base.id,
-    };
-    for (size_t i = 0; i < s->n_gen_mons; i++) {
-        rc = augur_monitor_update(s->gen_mons[i], &r);
-        if (rc != AUGUR_OK)
-            stop_from_monitor(s, rc, s->gen_mons[i], "generation", r.index);
-    }
+    if (s->n_gen_mons)
+        notify_generation(s);
     return s->pending;
 }
 
@@ -420,11 +436,15 @@ static int record_generation(augur_solver *s)
 
 static void fill_info(augur_solver *s, augur_info *info)
 {
+    /* The clock costs as much as a short run's termination test: it is
+     * read only for a condition that asks for it. */
+    learn_condition(s);
+    double elapsed = s->term_reads_clock ? augur_solver_elapsed(s) : NAN;
     *info = (augur_info){
         .n = s->n,
         .generation = s->hist_len - 1,
         .evaluations = s->evaluations,
-        .elapsed = augur_solver_elapsed(s),
+        .elapsed = elapsed,
         .x = s->rec_x,
         .f = s->hist[s->hist_kept - 1],
         .energy_history = s->hist,
@@ -457,18 +477,8 @@ static int ensure_termination(augur_solver *s)
     return AUGUR_OK;
 }
 
-static int limits_reached(augur_solver *s)
+static void write_limit_reason(augur_solver *s, int by_gen, int by_eval, size_t gens)
 {
-    augur__solver_resolve_limits(s);
-    size_t gens = s->hist_len - 1;
-    int by_gen = gens >= s->max_gen, by_eval = s->evaluations >= s->max_eval;
-    if (s->type->nested_limits) {
-        /* the generation limit belongs to the nested runs; the evaluation
-         * limit is the total, and an ensemble that spent it finished with
-         * its own account of the batch it cut */
-        by_gen = 0;
-        by_eval = by_eval && s->max_eval_set && !s->finished;
-    }
     char cut[64] = "";
     if (by_eval && s->cut_short)
         snprintf(cut, sizeof cut, "; generation %zu cut short", gens);
@@ -479,16 +489,32 @@ static int limits_reached(augur_solver *s)
     else if (by_gen)
         snprintf(s->reason, sizeof s->reason, "EvaluationLimits(generations=%zu)",
                  s->max_gen);
-    else if (by_eval)
+    else
         snprintf(s->reason, sizeof s->reason, "EvaluationLimits(evaluations=%zu%s)",
                  s->max_eval, cut);
+}
+
+/* Against the limits as last resolved: when a call begins and once the
+ * type's start has fixed the population they scale with, not at every
+ * test, which a short run makes once per generation. */
+static int limits_reached(augur_solver *s)
+{
+    size_t gens = s->hist_len - 1;
+    int by_gen = gens >= s->max_gen, by_eval = s->evaluations >= s->max_eval;
+    if (s->type->nested_limits) {
+        /* the generation limit belongs to the nested runs; the evaluation
+         * limit is the total, and an ensemble that spent it finished with
+         * its own account of the batch it cut */
+        by_gen = 0;
+        by_eval = by_eval && s->max_eval_set && !s->finished;
+    }
+    if (by_gen || by_eval)
+        write_limit_reason(s, by_gen, by_eval, gens);
     return by_gen || by_eval;
 }
 
-int augur_solver_terminated(augur_solver *s)
+static int stop_test(augur_solver *s)
 {
-    if (!s)
-        return AUGUR_EINVAL;
     if (!s->started)
         return 0;
     if (limits_reached(s))
@@ -509,9 +535,19 @@ int augur_solver_terminated(augur_solver *s)
     if (rc < 0)
         return augur_solver_fail(s, rc, "%s: termination: %s", s->type->name,
                                  augur_term_errmsg(s->term));
-    if (rc > 0)
-        snprintf(s->reason, sizeof s->reason, "%s", augur_term_reason(s->term));
+    if (rc > 0) {
+        size_t used = 0;
+        augur__append(s->reason, sizeof s->reason, &used, augur_term_reason(s->term));
+    }
     return rc;
+}
+
+int augur_solver_terminated(augur_solver *s)
+{
+    if (!s)
+        return AUGUR_EINVAL;
+    augur__solver_resolve_limits(s);   /* a setting may have changed since the step */
+    return stop_test(s);
 }
 
 void augur_solver_request_stop(augur_solver *s)
@@ -539,7 +575,6 @@ static int bind_cost(augur_solver *s, augur_cost cost, void *data)
 static int run_generation(augur_solver *s)
 {
     int rc;
-    augur__solver_resolve_limits(s);   /* the cap the evaluation path holds */
     if (!s->started) {
         if (!s->seed_set)
             augur_solver_set_seed(s, augur__os_seed());
@@ -558,6 +593,7 @@ static int run_generation(augur_solver *s)
         if (rc != AUGUR_OK)
             return rc;
         s->started = 1;
+        augur__solver_resolve_limits(s);   /* the start fixed the population */
     } else {
         s->recorded_in_step = 0;
         rc = s->type->step(s, s->state);
@@ -626,6 +662,7 @@ static int tell_monitors(augur_solver *s, int starting)
 static void begin_call(augur_solver *s)
 {
     augur__solver_clear(s);
+    augur__solver_resolve_limits(s);   /* the cap the evaluation path holds */
     s->pending = AUGUR_OK;
     s->run_t0 = augur__now();
 }
@@ -670,7 +707,7 @@ int augur_solve(augur_solver *s, augur_cost cost, void *data,
     if (rc == AUGUR_OK && !s->started)
         rc = run_generation(s);
     while (rc == AUGUR_OK) {
-        int stop = augur_solver_terminated(s);
+        int stop = stop_test(s);
         if (stop != 0) {
             rc = stop < 0 ? stop : AUGUR_OK;
             break;

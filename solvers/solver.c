@@ -42,12 +42,36 @@ int augur_solver_fail(augur_solver *s, int code, const char *fmt, ...)
 
 /* --- Life cycle -------------------------------------------------------- */
 
-static double *alloc_fill(size_t n, double value)
+static void fill(double *a, size_t n, double value)
 {
-    double *a = augur__malloc_array(n, sizeof *a);
-    for (size_t i = 0; a && i < n; i++)
+    for (size_t i = 0; i < n; i++)
         a[i] = value;
-    return a;
+}
+
+/* The base's six vectors of n in one block (s->vectors, freed with the
+ * solver): a short run is mostly its start, and the allocator's work was
+ * a good part of that. The best points are NaN until a point is
+ * evaluated, the bounds infinite. */
+static int alloc_vectors(augur_solver *s)
+{
+    size_t n = s->n;
+    double *v = augur__malloc_array(augur__mul_sat(6, n), sizeof *v);
+    if (!v)
+        return AUGUR_ENOMEM;
+    s->vectors = v;
+    s->lb = v;
+    s->ub = v + n;
+    s->best_x = v + 2 * n;
+    s->rec_x = v + 3 * n;
+    s->prev_rec_x = v + 4 * n;
+    s->trial = v + 5 * n;
+    fill(s->lb, n, -INFINITY);
+    fill(s->ub, n, INFINITY);
+    fill(s->best_x, n, NAN);
+    fill(s->rec_x, n, NAN);
+    fill(s->prev_rec_x, n, NAN);
+    fill(s->trial, n, NAN);
+    return AUGUR_OK;
 }
 
 /* gsl_rng_alloc seeds the generator it makes (624 words of mt19937 state)
@@ -92,16 +116,9 @@ int augur_solver_new(augur_solver **out, const char *type_name, size_t n,
     s->type = type;
     s->n = n;
     s->state = calloc(1, type->state_size ? type->state_size : 1);
-    s->lb = alloc_fill(n, -INFINITY);
-    s->ub = alloc_fill(n, INFINITY);
-    s->best_x = alloc_fill(n, NAN);
-    s->rec_x = alloc_fill(n, NAN);
-    s->prev_rec_x = alloc_fill(n, NAN);
-    s->trial = alloc_fill(n, NAN);
     s->rng = rng_alloc();
     s->rng_stale = 1;
-    if (!s->state || !s->lb || !s->ub || !s->best_x || !s->rec_x ||
-        !s->prev_rec_x || !s->trial || !s->rng)
+    if (!s->state || alloc_vectors(s) != AUGUR_OK || !s->rng)
         goto nomem;
     augur__params_defaults(type->params, s->state);
     augur__params_defaults(base_table, &s->base);
@@ -147,15 +164,10 @@ void augur_solver_destroy(augur_solver *s)
     drop_monitors(s->gen_mons, s->n_gen_mons);
     drop_monitors(s->eval_mons, s->n_eval_mons);
     gsl_rng_free(s->rng);
-    free(s->lb);
-    free(s->ub);
+    free(s->vectors);
     free(s->x0);
     free(s->init_lb);
     free(s->init_ub);
-    free(s->best_x);
-    free(s->rec_x);
-    free(s->prev_rec_x);
-    free(s->trial);
     free(s->restored_trial);
     free(s->hist);
     free(s->batch_x);
@@ -451,7 +463,7 @@ int augur_solver_set_termination(augur_solver *s, augur_termination *t)
     augur__solver_clear(s);
     augur_term_destroy(s->term);
     s->term = t;  /* NULL: the type's default is made when next needed */
-    s->hist_keep = 0;   /* its history window, worked out at the next record */
+    s->hist_keep = 0;   /* what it reads (window, clock): learnt when next needed */
     return AUGUR_OK;
 }
 

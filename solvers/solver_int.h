@@ -27,6 +27,10 @@ struct augur_solver {
     size_t n;
     base_params base;
 
+    /* lb, ub, best_x, rec_x, prev_rec_x and trial: n doubles each, in
+     * this one block (solver.c). */
+    double *vectors;
+
     /* Bounds: always arrays of n; has_bounds when any entry is finite. */
     double *lb, *ub;
     int has_bounds;
@@ -91,6 +95,8 @@ struct augur_solver {
     double *hist;
     size_t hist_len, hist_kept, hist_cap, hist_keep;
     double hist_first;
+    int term_reads_clock;         /* the condition reads info->elapsed; known
+                                   * with hist_keep */
 
     /* The algorithm's population, as exposed with set_population. */
     const double *pop, *pop_f;

@@ -48,6 +48,7 @@ const augur_term_type augur__term_type_evaluation_limits = {
     .check = el_check,
     .reset = NULL,
     .history = augur__term_last_only,
+    .ignores_elapsed = 1,
 };
 
 /* --- TimeLimits --------------------------------------------------------- */
@@ -82,6 +83,7 @@ const augur_term_type augur__term_type_time_limits = {
     .check = tl_check,
     .reset = NULL,
     .history = augur__term_last_only,
+    .ignores_elapsed = 0,   /* the one built-in that reads the clock */
 };
 
 /* --- NLopt's stopval, ftol and xtol ------------------------------------- */
@@ -114,6 +116,7 @@ const augur_term_type augur__term_type_stopval = {
     .check = stopval_check,
     .reset = NULL,
     .history = augur__term_last_only,
+    .ignores_elapsed = 1,
 };
 
 static const augur_param ftol_abs_params[] = {
@@ -164,6 +167,7 @@ const augur_term_type augur__term_type_ftol_abs = {
     .check = ftol_abs_check,
     .reset = NULL,
     .history = augur__term_last_only,
+    .ignores_elapsed = 1,
 };
 
 const augur_term_type augur__term_type_ftol_rel = {
@@ -177,6 +181,7 @@ const augur_term_type augur__term_type_ftol_rel = {
     .check = ftol_rel_check,
     .reset = NULL,
     .history = augur__term_last_only,
+    .ignores_elapsed = 1,
 };
 
 static const augur_param xtol_abs_params[] = {
@@ -245,6 +250,7 @@ const augur_term_type augur__term_type_xtol_abs = {
     .check = xtol_abs_check,
     .reset = NULL,
     .history = augur__term_last_only,
+    .ignores_elapsed = 1,
 };
 
 const augur_term_type augur__term_type_xtol_rel = {
@@ -258,6 +264,7 @@ const augur_term_type augur__term_type_xtol_rel = {
     .check = xtol_rel_check,
     .reset = NULL,
     .history = augur__term_last_only,
+    .ignores_elapsed = 1,
 };
 
 /* --- Constructors ------------------------------------------------------- */

@@ -78,6 +78,7 @@ const augur_term_type augur__term_type_candidate_relative_tolerance = {
     .check = crt_check,
     .reset = NULL,
     .history = augur__term_last_only,
+    .ignores_elapsed = 1,
 };
 
 /* --- SolutionImprovement ------------------------------------------------ */
@@ -122,6 +123,7 @@ const augur_term_type augur__term_type_solution_improvement = {
     .check = si_check,
     .reset = NULL,
     .history = augur__term_last_only,
+    .ignores_elapsed = 1,
 };
 
 /* --- PopulationSpread --------------------------------------------------- */
@@ -160,6 +162,7 @@ const augur_term_type augur__term_type_population_spread = {
     .check = ps_check,
     .reset = NULL,
     .history = augur__term_last_only,
+    .ignores_elapsed = 1,
 };
 
 /* --- GradientNormTolerance ---------------------------------------------- */
@@ -248,6 +251,7 @@ const augur_term_type augur__term_type_gradient_norm_tolerance = {
     .check = gnt_check,
     .reset = NULL,
     .history = augur__term_last_only,
+    .ignores_elapsed = 1,
 };
 
 /* --- Constructors ------------------------------------------------------- */

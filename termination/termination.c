@@ -11,6 +11,7 @@
  * name. The registry lists the built-in types in one NULL-terminated array,
  * the order `augur list` shows them in. */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,8 @@
 
 struct augur_termination {
     const augur_term_type *type;
-    void *state;                  /* type->state_size bytes; NULL when 0 */
+    void *state;                  /* type->state_size bytes after the struct
+                                   * (state_offset); NULL when 0 */
     augur_termination **children; /* owned */
     size_t nchildren;
     size_t children_cap;
@@ -87,20 +89,25 @@ static int params_fit(const augur_term_type *type)
     return 1;
 }
 
+/* Where the state starts in the condition's one block: after the struct,
+ * aligned for any type. (One allocation, not two: a short run makes its
+ * condition afresh, and an ensemble makes thousands of runs.) */
+static size_t state_offset(void)
+{
+    size_t align = _Alignof(max_align_t);
+    return (sizeof(augur_termination) + align - 1) / align * align;
+}
+
 augur_termination *augur_term_create_type(const augur_term_type *type)
 {
     if (!type || !type->check || !params_fit(type))
         return NULL;
-    augur_termination *t = calloc(1, sizeof *t);
+    augur_termination *t = calloc(1, state_offset() + type->state_size);
     if (!t)
         return NULL;
     t->type = type;
     if (type->state_size > 0) {
-        t->state = calloc(1, type->state_size);
-        if (!t->state) {
-            free(t);
-            return NULL;
-        }
+        t->state = (char *)t + state_offset();
         augur__params_defaults(type->params, t->state);
     }
     return t;
@@ -118,8 +125,7 @@ void augur_term_destroy(augur_termination *t)
     for (size_t k = 0; k < t->nchildren; k++)
         augur_term_destroy(t->children[k]);
     free(t->children);
-    free(t->state);
-    free(t);
+    free(t);   /* and the state, in the same block */
 }
 
 static int grow_children(augur_termination *t)
@@ -227,31 +233,22 @@ int augur_term_fail(augur_termination *t, int code, const char *fmt, ...)
     return code;
 }
 
-static void append(char *buf, size_t cap, size_t *used, const char *text)
-{
-    if (*used >= cap)
-        return;
-    int w = snprintf(buf + *used, cap - *used, "%s", text);
-    if (w > 0)
-        *used += (size_t)w;
-}
-
 static void describe_into(const augur_termination *t, char *buf, size_t cap,
                           size_t *used)
 {
-    append(buf, cap, used, t->type->label ? t->type->label : t->type->name);
-    append(buf, cap, used, "(");
-    if (t->state && *used < cap) {
+    augur__append(buf, cap, used, t->type->label ? t->type->label : t->type->name);
+    augur__append(buf, cap, used, "(");
+    if (t->state) {
         augur__params_format(t->type->params, t->state, buf + *used,
                              cap - *used);
         *used += strlen(buf + *used);
     }
     for (size_t k = 0; k < t->nchildren; k++) {
         if (k > 0 || (t->type->params && t->type->params[0].name))
-            append(buf, cap, used, ", ");
+            augur__append(buf, cap, used, ", ");
         describe_into(t->children[k], buf, cap, used);
     }
-    append(buf, cap, used, ")");
+    augur__append(buf, cap, used, ")");
 }
 
 void augur_term_describe(const augur_termination *t, char *buf, size_t cap)
@@ -334,6 +331,20 @@ size_t augur_term_history(const augur_termination *t)
         w = c > w ? c : w;
     }
     return w;
+}
+
+/* --- The clock ------------------------------------------------------------ */
+
+int augur_term_reads_elapsed(const augur_termination *t)
+{
+    if (!t)
+        return 0;
+    if (!t->type->ignores_elapsed)
+        return 1;
+    for (size_t k = 0; k < t->nchildren; k++)
+        if (augur_term_reads_elapsed(t->children[k]))
+            return 1;
+    return 0;
 }
 
 /* --- Accessors ---------------------------------------------------------- */

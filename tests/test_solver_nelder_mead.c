@@ -14,6 +14,7 @@
 #include <string.h>
 #include "augur.h"
 #include "box_probe.h"
+#include "forked.h"
 #include "nelder_mead.h"
 
 static void quiet_gsl(void)
@@ -123,6 +124,39 @@ Test(solver, unseeded_run_records_its_seed_and_repeats)
     cr_assert_eq(augur_solver_evaluations(s), augur_solver_evaluations(r));
     augur_solver_destroy(s);
     augur_solver_destroy(r);
+}
+
+/* The seed an unseeded run draws (one generation on the 1-D sphere). */
+static uint64_t drawn_seed(void)
+{
+    augur_solver *s = nm(1);
+    double x0 = 1;
+    augur_solver_set_initial_point(s, &x0);
+    augur_solver_set_evaluation_limits(s, 1, AUGUR_UNLIMITED);
+    augur_solve(s, augur_model_sphere, NULL, NULL);
+    uint64_t seed = augur_solver_seed(s);
+    augur_solver_destroy(s);
+    return seed;
+}
+
+static void draw_in_child(const void *in, void *out)
+{
+    (void)in;
+    *(uint64_t *)out = drawn_seed();
+}
+
+/* The OS is asked once per process: a forked child must ask again, not
+ * repeat the seeds its parent goes on to draw. */
+Test(solver, unseeded_runs_draw_distinct_seeds_also_after_a_fork)
+{
+    uint64_t before = drawn_seed(), child = 0;
+    char why[128];
+    cr_assert(forked(draw_in_child, NULL, &child, sizeof child, why, sizeof why),
+              "%s", why);
+    uint64_t after = drawn_seed();
+    cr_assert_neq(before, after);
+    cr_assert_neq(child, after);
+    cr_assert_neq(child, before);
 }
 
 /* --- Bounds -------------------------------------------------------------- */

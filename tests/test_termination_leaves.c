@@ -16,6 +16,7 @@
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include "augur/status.h"
 #include "augur/termination.h"
@@ -43,6 +44,27 @@ Test(vtr, default_reason_and_empty_history)
     augur_info empty = run_info(NULL, 0);
     cr_assert_eq(fires(t, &empty), 0);
     augur_term_destroy(t);
+}
+
+/* Reasons reuse the text of numbers formatted lately (a few per thread):
+ * more values than it holds, in turn and back again, each still reads as
+ * its own shortest exact text, and 0 and -0 stay apart. */
+Test(vtr, reasons_with_many_numbers_in_turn)
+{
+    const double targets[] = {0, -0.0, 0.1, 1e-300, 2.5, 1.0 / 3, -7, 1e21};
+    const char *texts[] = {"0", "-0", "0.1", "1e-300", "2.5",
+                           "0.3333333333333333", "-7", "1e+21"};
+    const double h[] = {1};
+    augur_info info = run_info(h, 1);
+    for (int round = 0; round < 3; round++)
+        for (size_t k = 0; k < sizeof targets / sizeof *targets; k++) {
+            augur_termination *t = augur_term_vtr(INFINITY, targets[k]);
+            cr_assert_eq(fires(t, &info), 1);
+            char want[64];
+            snprintf(want, sizeof want, "VTR(tolerance=inf, target=%s)", texts[k]);
+            cr_assert_str_eq(augur_term_reason(t), want);
+            augur_term_destroy(t);
+        }
 }
 
 /* --- ChangeOverGeneration ------------------------------------------------- */

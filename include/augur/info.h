@@ -57,7 +57,10 @@ typedef struct augur_info {
     size_t n;                     /* dimension */
     size_t generation;            /* generations so far (records - 1) */
     size_t evaluations;           /* cost function calls so far */
-    double elapsed;               /* seconds of solving, over all continuations */
+    /* Seconds of solving, over all continuations; NaN when no condition
+     * in force reads it (augur_term_type's ignores_elapsed), as the clock
+     * is then not read. */
+    double elapsed;
 
     const double *x;              /* best point so far */
     double f;                     /* its energy */

@@ -31,7 +31,9 @@ struct augur_solver_type {
     size_t state_size;            /* the base callocs this much state */
     const augur_param *params;    /* NULL-name terminated, may be NULL */
     /* Points the algorithm holds, for the default limits (mystic's nPop);
-     * NULL means 1. */
+     * NULL means 1. Asked when a solve or step call begins and after the
+     * start, so a size that changes during a run counts from the next
+     * call. */
     size_t (*population_size)(const void *state, size_t n);
     /* Default limits: scale * n * population_size (mystic's iterscale and
      * evalscale: Nelder-Mead 200/200, Powell 1000/1000, DE 10/1000). */

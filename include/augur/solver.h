@@ -112,8 +112,9 @@ AUGUR_EXTERN int augur_solver_start_box(const augur_solver *s, const double **lb
 AUGUR_EXTERN int augur_solver_set_bounds(augur_solver *s, const double *lb,
                                          const double *ub);
 AUGUR_EXTERN int augur_solver_clear_bounds(augur_solver *s);
-/* Seed of the solver's generator. Without one, a seed is drawn from the OS
- * when the run starts; augur_solver_seed() reads it back either way. */
+/* Seed of the solver's generator. Without one, a seed is drawn when the
+ * run starts (from a stream the OS seeds once per process, and again after
+ * a fork); augur_solver_seed() reads it back either way. */
 AUGUR_EXTERN int augur_solver_set_seed(augur_solver *s, uint64_t seed);
 AUGUR_EXTERN uint64_t augur_solver_seed(const augur_solver *s);
 /* Totals, not increments; 0 = the solver's default, AUGUR_UNLIMITED = none. */
