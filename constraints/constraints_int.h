@@ -60,6 +60,7 @@ struct augur_penalty {
     double k, h;
     augur_penalty *a, *b;         /* and / or */
     char *text;                   /* the relation as written, when read from text */
+    int mapping_form;             /* text is "xk = rhs", a mapping outside a group */
     char errmsg[AUGUR_ERRMSG_CAP];  /* of the last failed augur_penalty_write */
 };
 

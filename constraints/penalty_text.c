@@ -3,7 +3,9 @@
  * A penalty made by augur_relations_parse keeps each relation as written,
  * so a tree of them can be written down again (for specs, and for an
  * ensemble handing its penalty to the nested runs): the top-level "and"
- * becomes a list of relations joined by "; ", an "or" becomes "or(a; b)"
+ * becomes a list of relations joined by "; " (or "and(a; b)" when a
+ * member, an equality "xk = rhs" that came from a group, would read back
+ * from a plain list as a mapping), an "or" becomes "or(a; b)"
  * and an "and" inside it "and(a; b)" (a chain of the same combinator is
  * written flat: "or(a; b; c)"), which the parser reads back into the same
  * tree. What the text does not hold - the penalty kinds and the weights k
@@ -90,6 +92,8 @@ static int check(const augur_penalty *root, const augur_penalty *p, shape *sh)
     return rc == AUGUR_OK ? check(root, p->b, sh) : rc;
 }
 
+enum { NO_GROUP = -1 };   /* emit's group for a top level written as and(...) */
+
 /* p inside a group of kind `group` (and at the top level): a chain of the
  * same combinator is written flat. */
 static void emit(const augur_penalty *p, int group, augur__text *t)
@@ -108,9 +112,22 @@ static void emit(const augur_penalty *p, int group, augur__text *t)
         augur__text_put(t, ")");
 }
 
+/* Whether the top-level list of p holds a relation that reads as a
+ * mapping outside a group ("x0 = 1" from "and(x0 = 1; x1 <= 2)"). */
+static int top_has_mapping_form(const augur_penalty *p)
+{
+    if (p->kind == AUGUR__PENALTY_AND)
+        return top_has_mapping_form(p->a) || top_has_mapping_form(p->b);
+    return p->kind != AUGUR__PENALTY_OR && p->mapping_form;
+}
+
+/* The top-level "and" as a plain list, or as "and(...)" when a member
+ * would read back as a mapping from the plain list. */
 static void emit_top(const void *obj, augur__text *t)
 {
-    emit(obj, AUGUR__PENALTY_AND, t);
+    const augur_penalty *p = obj;
+    int wrap = p->kind == AUGUR__PENALTY_AND && top_has_mapping_form(p);
+    emit(p, wrap ? NO_GROUP : AUGUR__PENALTY_AND, t);
 }
 
 int augur_penalty_write(const augur_penalty *p, char **text, augur_relation_options *opt)

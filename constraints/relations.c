@@ -212,7 +212,8 @@ static int read_relation(parsed *out, const augur__relation *r, size_t b, size_t
     if (rc != AUGUR_OK)
         return rc;
     size_t r0 = at + len;
-    if (kind == '=' && lone != SIZE_MAX && !rhs_uses_lone && !grouped) {
+    int mapping_form = kind == '=' && lone != SIZE_MAX && !rhs_uses_lone;
+    if (mapping_form && !grouped) {
         if (out->want == AUGUR__RELATIONS_PENALTIES)
             return misplaced(r, b, "a mapping (a lone variable := the right side; "
                              "for a penalty write it as 'lhs - rhs == 0')", "penalties");
@@ -226,6 +227,8 @@ static int read_relation(parsed *out, const augur__relation *r, size_t b, size_t
     rc = make_penalty(out, r, b, e, kind == '=' ? out->o.equality : out->o.inequality,
                       src, made);
     free(src);
+    if (rc == AUGUR_OK)   /* written back, it must stay inside a group */
+        (*made)->mapping_form = mapping_form;
     return rc;
 }
 

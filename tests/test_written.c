@@ -223,6 +223,41 @@ Test(written, penalties_write_back_with_their_options)
     }
 }
 
+/* A top-level and(...) whose members include "x0 = 1" (a penalty inside
+ * the group, a mapping in a plain list) is written as and(...), so that
+ * it reads back as the same penalty: the fuzzer's
+ * "and(x0 <= 1;0 <= 1;x0= 1 )" was written as a plain list that read back
+ * as mappings. Without such a member the plain list stays. */
+Test(written, a_group_holding_a_lone_assignment_keeps_its_and)
+{
+    augur_constraints *c, *c2;
+    augur_penalty *p, *r;
+    augur_relation_options o, o2;
+    char err[256];
+    cr_assert_eq(parse("and(x0 <= 1;0 <= 1;x0= 1 )", 1, NULL, &c, &p, err), AUGUR_OK,
+                 "%s", err);
+    cr_assert_null(c);
+    char *a = penalty_text(p, &o);
+    cr_assert_str_eq(a, "and(x0 <= 1; 0 <= 1; x0= 1)");
+    cr_assert_eq(parse(a, 1, &o, &c2, &r, err), AUGUR_OK, "%s", err);
+    cr_assert_null(c2, "the written penalty read back as mappings");
+    char *b = penalty_text(r, &o2);
+    cr_assert_str_eq(a, b);
+    for (double x = -1; x <= 2; x += 0.5) {
+        double u = augur_penalty_value(p, &x, 1, 0), v = augur_penalty_value(r, &x, 1, 0);
+        cr_assert(memcmp(&u, &v, sizeof u) == 0, "x0 = %g: %g vs %g", x, u, v);
+    }
+    free(a);
+    free(b);
+    augur_penalty_destroy(p);
+    augur_penalty_destroy(r);
+    cr_assert_eq(parse("and(x0 <= 1; x0 - 1 == 0)", 1, NULL, &c, &p, err), AUGUR_OK);
+    a = penalty_text(p, &o);
+    cr_assert_str_eq(a, "x0 <= 1; x0 - 1 == 0");
+    free(a);
+    augur_penalty_destroy(p);
+}
+
 Test(written, or_takes_the_smaller_and_chains_are_written_flat)
 {
     augur_constraints *c;
