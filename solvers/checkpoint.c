@@ -544,6 +544,7 @@ static augur_solver *read_solver(augur_ckpt *c)
             if (rc != AUGUR_OK)
                 augur_ckpt_fail(c, rc, "%s: %s", s->type->name,
                                 s->errmsg[0] ? s->errmsg : c->err);
+            s->finished_restored = s->finished;
             c->group = outer;
         }
     }

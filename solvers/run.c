@@ -696,9 +696,16 @@ int augur_solve(augur_solver *s, augur_cost cost, void *data,
         augur_solver_set_termination(s, t);
     begin_call(s);
     atomic_store(&s->stop_requested, 0);
-    s->latched = s->finished = s->cut_short = 0;
+    /* Solving again continues a run (larger limits, a new condition), but a
+     * run restored after its algorithm finished (a checkpoint saved at its
+     * end) ends as the uninterrupted run did: no further generation. */
+    if (!s->finished_restored) {
+        s->finished = 0;
+        s->reason[0] = '\0';
+    }
+    s->finished_restored = 0;
+    s->latched = s->cut_short = 0;
     s->idle_steps = 0;
-    s->reason[0] = '\0';
     int rc = bind_cost(s, cost, data);
     if (rc == AUGUR_OK && s->map)
         rc = augur_map_reset(s->map);  /* fork workers see memory as it is now */

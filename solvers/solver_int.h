@@ -114,6 +114,7 @@ struct augur_solver {
     int recorded_in_step;         /* the algorithm made a record (checkpoint) */
     int latched;                  /* a checkpoint's stop test fired */
     int finished;                 /* the algorithm stopped on its own criterion */
+    int finished_restored;        /* restored finished: the next solve ends at once */
     int cut_short;                /* the evaluation limit refused a point asked for */
     int started;
     size_t idle_steps;            /* consecutive generations that evaluated nothing */

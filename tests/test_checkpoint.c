@@ -375,6 +375,46 @@ Test(checkpoint, auto_at_its_phase_boundaries)
     ck_check(auto_nm, "fork:2", augur_model_rastrigin, run_ks, 1, 1, "auto fork:2 new process");
 }
 
+/* A checkpoint saved after the run ended (its algorithm finished: auto's
+ * polish, ipop's budget, an ensemble's last batch) resumes to the same
+ * end: the restored solver's next solve adds no generation and no
+ * evaluation, and keeps the reason. (It used to go on: auto polished
+ * again, ipop failed on a run with no budget left.) */
+static void ended_run_resumes_to_its_end(augur_solver *(*make)(const char *map),
+                                         augur_cost cost, const char *what)
+{
+    augur_solver *s = make(NULL);
+    cr_assert_eq(augur_solve(s, cost, NULL, NULL), AUGUR_OK, "%s: %s", what,
+                 augur_solver_errmsg(s));
+    char path[] = "/tmp/augur-ended-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_neq(fd, -1);
+    close(fd);
+    cr_assert_eq(augur_solver_save(s, path), AUGUR_OK, "%s: %s", what,
+                 augur_solver_errmsg(s));
+    char err[512] = "";
+    augur_solver *r = augur_solver_restore(path, err, sizeof err);
+    unlink(path);
+    cr_assert_not_null(r, "%s: %s", what, err);
+    cr_assert_eq(augur_solve(r, cost, NULL, NULL), AUGUR_OK, "%s: %s", what,
+                 augur_solver_errmsg(r));
+    cr_expect_eq(augur_solver_evaluations(r), augur_solver_evaluations(s), "%s", what);
+    cr_expect_eq(augur_solver_generations(r), augur_solver_generations(s), "%s", what);
+    cr_expect_str_eq(augur_solver_termination_reason(r),
+                     augur_solver_termination_reason(s), "%s", what);
+    double a = augur_solver_best_energy(s), b = augur_solver_best_energy(r);
+    cr_expect(memcmp(&a, &b, sizeof a) == 0, "%s: f %g then %g", what, a, b);
+    augur_solver_destroy(r);
+    augur_solver_destroy(s);
+}
+
+Test(checkpoint, a_checkpoint_of_an_ended_run_resumes_to_its_end)
+{
+    ended_run_resumes_to_its_end(auto_nm, augur_model_rastrigin, "auto");
+    ended_run_resumes_to_its_end(ipop, augur_model_rastrigin, "ipop");
+    ended_run_resumes_to_its_end(buckshot, augur_model_rosen, "buckshot");
+}
+
 /* --- Written in the background (augur_checkpointer) ---------------------------
  * The checkpointer captures on the caller's thread and writes on its own;
  * its files must be augur_solver_save's, byte for byte, for the same
