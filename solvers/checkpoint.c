@@ -6,7 +6,7 @@
  * blob, counts, best point, the kept energy history, the last
  * generation's trial rows) and the algorithm's, which each type writes
  * and reads through its save and restore hooks (plugin.h) with the
- * augur_ckpt_put_* / _get_* calls here. The text is libconfig, the
+ * augur_ckpt_put_* calls (checkpoint_tape.c) and _get_* calls here. The text is libconfig, the
  * state's numbers as C99 hex floats in strings ("0x1.8p+3": exact, and
  * made from the bits without the trial snprintf and strtod of the shortest
  * decimal form, which cost most of a save; format 1 wrote those and is
@@ -38,15 +38,6 @@
 #define CKPT_VERSION 2   /* 2: hex floats; 1: shortest decimals */
 #define CKPT_BODY "# the checksum covers every byte below this line\n"
 
-struct augur_ckpt {
-    augur__tape *tape;            /* writing: the capture (see "The tape") */
-    augur__spec_cache *spec;      /* writing: the top solver's spec, or NULL */
-    const config_setting_t *group; /* reading: the group being read */
-    int defer_mpi;                /* reading: leave the top solver's "mpi" map out */
-    int wants_mpi;                /* ... and it had one */
-    int rc;
-    char err[AUGUR_ERRMSG_CAP];
-};
 
 int augur_ckpt_fail(augur_ckpt *c, int code, const char *fmt, ...)
 {
@@ -58,166 +49,6 @@ int augur_ckpt_fail(augur_ckpt *c, int code, const char *fmt, ...)
     va_end(ap);
     c->rc = code;
     return code;
-}
-
-/* --- The tape ------------------------------------------------------------
- * The put_* calls do not format: they record what they are given on a
- * binary tape (an op, the name copied, the values copied raw), which costs
- * a few memcpy's, so that a save can be captured on the solver's thread
- * in microseconds and turned into text elsewhere (checkpointer.c). replay
- * below makes the text from the tape, and every save, synchronous or not,
- * goes through it, so the two write the same bytes for the same state.
- * A record: op (one byte), name length and name, payload length and
- * payload; sizes as size_t, read back with memcpy (the tape is not
- * aligned). */
-
-enum { OP_DOUBLES = 1, OP_SIZE, OP_BYTES, OP_STRING, OP_OPEN, OP_CLOSE };
-
-static int tape_reserve(augur__tape *t, size_t more)
-{
-    if (t->failed || more > SIZE_MAX / 4 - t->len)
-        return t->failed = 1, 0;
-    if (t->len + more <= t->cap)
-        return 1;
-    size_t cap = t->cap ? t->cap : 4096;
-    while (cap < t->len + more)
-        cap *= 2;
-    unsigned char *b = realloc(t->bytes, cap);
-    if (!b)
-        return t->failed = 1, 0;
-    t->bytes = b;
-    t->cap = cap;
-    return 1;
-}
-
-/* One record, in one reservation and a few memcpy's: a capture is some
- * fifty of these, and must cost far less than a generation. */
-static void record(augur_ckpt *c, int op, const char *name, const void *data,
-                   size_t len)
-{
-    augur__tape *t = c->tape;
-    size_t nlen = name ? strlen(name) : 0;
-    if (!tape_reserve(t, 1 + 2 * sizeof(size_t) + nlen + len))
-        return;
-    unsigned char *p = t->bytes + t->len;
-    *p++ = (unsigned char)op;
-    memcpy(p, &nlen, sizeof nlen);
-    p += sizeof nlen;
-    if (nlen)
-        memcpy(p, name, nlen);
-    p += nlen;
-    memcpy(p, &len, sizeof len);
-    p += sizeof len;
-    if (len)
-        memcpy(p, data, len);
-    t->len = (size_t)(p - t->bytes) + len;
-}
-
-void augur_ckpt_put_doubles(augur_ckpt *c, const char *name, const double *a,
-                            size_t m)
-{
-    if (m > SIZE_MAX / sizeof *a) {
-        augur_ckpt_fail(c, AUGUR_ENOMEM, "checkpoint: %s: too many numbers", name);
-        return;
-    }
-    record(c, OP_DOUBLES, name, a, m * sizeof *a);
-}
-
-void augur_ckpt_put_double(augur_ckpt *c, const char *name, double v)
-{
-    augur_ckpt_put_doubles(c, name, &v, 1);
-}
-
-void augur_ckpt_put_size(augur_ckpt *c, const char *name, size_t v)
-{
-    record(c, OP_SIZE, name, &v, sizeof v);
-}
-
-void augur_ckpt_put_bytes(augur_ckpt *c, const char *name, const void *a, size_t m)
-{
-    record(c, OP_BYTES, name, a, m);
-}
-
-/* With its NUL, so that replay can hand it to augur__sb_string as it is. */
-static void put_string(augur_ckpt *c, const char *name, const char *text)
-{
-    record(c, OP_STRING, name, text, strlen(text) + 1);
-}
-
-static void open_group(augur_ckpt *c, const char *name)
-{
-    record(c, OP_OPEN, name, NULL, 0);
-}
-
-static void close_group(augur_ckpt *c)
-{
-    record(c, OP_CLOSE, NULL, NULL, 0);
-}
-
-static void text_name(augur_strbuf *b, int depth, const char *name, size_t len)
-{
-    augur__sb_indent(b, depth);
-    augur__sb_append(b, name, len);
-    augur__sb_append(b, " = ", 3);
-}
-
-static void text_doubles(augur_strbuf *b, const char *p, size_t len)
-{
-    augur__sb_append(b, "(", 1);
-    for (size_t k = 0; k < len / sizeof(double); k++) {
-        double v;
-        memcpy(&v, p + k * sizeof v, sizeof v);
-        if (k)
-            augur__sb_append(b, k % 8 ? ", " : ",\n", 2);
-        augur__sb_hex_double(b, v);
-    }
-    augur__sb_append(b, ");\n", 3);
-}
-
-/* One record as text; the tape's bytes after it. */
-static const char *replay_one(augur_strbuf *b, int *depth, const char *p)
-{
-    int op = (unsigned char)*p++;
-    size_t nlen, len;
-    memcpy(&nlen, p, sizeof nlen);
-    const char *name = p + sizeof nlen;
-    p = name + nlen;
-    memcpy(&len, p, sizeof len);
-    p += sizeof len;
-    if (op == OP_CLOSE) {
-        --*depth;
-        augur__sb_indent(b, *depth);
-        augur__sb_append(b, "};\n", 3);
-        return p;
-    }
-    text_name(b, *depth, name, nlen);
-    if (op == OP_DOUBLES) {
-        text_doubles(b, p, len);
-    } else if (op == OP_SIZE) {
-        size_t v;
-        memcpy(&v, p, sizeof v);
-        augur__sb_printf(b, "\"%zu\";\n", v);
-    } else if (op == OP_BYTES) {
-        augur__sb_append(b, "\"", 1);
-        augur__sb_hex_bytes(b, p, len);
-        augur__sb_append(b, "\";\n", 3);
-    } else if (op == OP_STRING) {
-        augur__sb_string(b, p);
-        augur__sb_append(b, ";\n", 2);
-    } else {
-        augur__sb_append(b, "{\n", 2);
-        ++*depth;
-    }
-    return p + len;
-}
-
-/* The checkpoint's body: the text the tape's records stand for. */
-static void replay(augur_strbuf *b, const augur__tape *tape)
-{
-    int depth = 0;
-    const char *p = (const char *)tape->bytes, *end = p + tape->len;
-    while (p && p < end)
-        p = replay_one(b, &depth, p);
 }
 
 /* --- Reading ------------------------------------------------------------ */
@@ -364,7 +195,7 @@ static int term_stateless(const augur_termination *t, const char **who)
 
 static void write_base(augur_ckpt *c, const augur_solver *s)
 {
-    open_group(c, "base");
+    augur__ckpt_open_group(c, "base");
     augur_ckpt_put_size(c, "started", (size_t)s->started);
     augur_ckpt_put_bytes(c, "seed", &s->seed, sizeof s->seed);
     augur_ckpt_put_size(c, "evaluations", s->evaluations);
@@ -386,9 +217,9 @@ static void write_base(augur_ckpt *c, const augur_solver *s)
      * at its first use: the flag is saved, and the state only once it
      * means something */
     augur_ckpt_put_size(c, "rng-unused", s->rng_stale ? 1 : 0);
-    put_string(c, "rng-type", gsl_rng_name(s->rng));
+    augur__ckpt_put_string(c, "rng-type", gsl_rng_name(s->rng));
     augur_ckpt_put_bytes(c, "rng", gsl_rng_state(s->rng), gsl_rng_size(s->rng));
-    close_group(c);
+    augur__ckpt_close_group(c);
 }
 
 static void write_solver(augur_ckpt *c, const augur_solver *s)
@@ -416,7 +247,7 @@ static void write_solver(augur_ckpt *c, const augur_solver *s)
         augur_ckpt_fail(c, rc, "%s", augur_solver_errmsg(s));
         return;
     }
-    put_string(c, "spec", spec);
+    augur__ckpt_put_string(c, "spec", spec);
     if (cache && spec != cache->text) {
         free(cache->text);
         *cache = (augur__spec_cache){.solver = s, .run_t0 = s->run_t0, .text = spec};
@@ -425,19 +256,19 @@ static void write_solver(augur_ckpt *c, const augur_solver *s)
     }
     write_base(c, s);
     if (s->started) {
-        open_group(c, "state");
+        augur__ckpt_open_group(c, "state");
         rc = s->type->save(s, s->state, c);
         if (rc != AUGUR_OK)
             augur_ckpt_fail(c, rc, "%s: %s", s->type->name, augur_solver_errmsg(w));
-        close_group(c);
+        augur__ckpt_close_group(c);
     }
 }
 
 int augur_ckpt_put_solver(augur_ckpt *c, const char *name, const augur_solver *inner)
 {
-    open_group(c, name);
+    augur__ckpt_open_group(c, name);
     write_solver(c, inner);
-    close_group(c);
+    augur__ckpt_close_group(c);
     return c->rc;
 }
 
@@ -616,7 +447,7 @@ int augur__ckpt_capture(augur__tape *tape, const augur_solver *s, const char *jo
     tape->failed = 0;
     augur_ckpt c = {.tape = tape, .spec = spec};
     if (job)
-        put_string(&c, "job", job);
+        augur__ckpt_put_string(&c, "job", job);
     augur_ckpt_put_solver(&c, "solver", s);
     if (c.rc != AUGUR_OK)
         return augur__fail_msg(err, cap, c.rc, "%s", c.err);
@@ -630,7 +461,7 @@ int augur__ckpt_write_tape(const augur__tape *tape, augur_strbuf *body,
                            char *err, size_t cap)
 {
     sb_clear(body);
-    replay(body, tape);
+    augur__ckpt_replay(body, tape);
     if (body->failed || !body->text)
         return augur__fail_msg(err, cap, AUGUR_ENOMEM, "checkpoint: out of memory");
     char head[512];

@@ -1,8 +1,8 @@
 /* checkpoint_int.h - private to solvers/: a checkpoint in two halves, so
  * that the expensive one can run on another thread (checkpointer.c).
  *
- * capture records the solver's whole state on a binary tape (checkpoint.c,
- * "The tape"): memcpy's only, on the solver's thread, at a generation
+ * capture records the solver's whole state on a binary tape
+ * (checkpoint_tape.c): memcpy's only, on the solver's thread, at a generation
  * boundary. write_tape turns a tape into the checkpoint's text - the bytes
  * augur_solver_save writes for that state - and replaces path with it
  * atomically and durably (core/replace.c). A tape is plain bytes: it
@@ -11,16 +11,11 @@
 #ifndef AUGUR_CHECKPOINT_INT_H
 #define AUGUR_CHECKPOINT_INT_H
 
+#include <libconfig.h>
+#include "augur/plugin.h"
 #include "augur/solver.h"
 #include "strbuf.h"
 
-/* The spec text of the solver a checkpointer saves, kept for the rest of
- * the solve call it was written in (run_t0 says which): a spec is written
- * with the shortest exact decimals, some 30 microseconds, many times a
- * generation of a cheap cost, while a solve call's settings stay put.
- * Settings changed in the middle of a solve call (by a monitor) reach the
- * checkpointer's files at the next call; augur_solver_save writes the
- * spec every time. */
 /* A tape: plain bytes, grown by doubling and reused from capture to
  * capture, so a steady run allocates nothing. */
 typedef struct augur__tape {
@@ -29,11 +24,37 @@ typedef struct augur__tape {
     int failed;                   /* out of memory: reported by capture */
 } augur__tape;
 
+/* The spec text of the solver a checkpointer saves, kept for the rest of
+ * the solve call it was written in (run_t0 says which): a spec is written
+ * with the shortest exact decimals, some 30 microseconds, many times a
+ * generation of a cheap cost, while a solve call's settings stay put.
+ * Settings changed in the middle of a solve call (by a monitor) reach the
+ * checkpointer's files at the next call; augur_solver_save writes the
+ * spec every time. */
+
 typedef struct augur__spec_cache {
     const augur_solver *solver;
     double run_t0;
     char *text;
 } augur__spec_cache;
+
+/* The calls' state: writing records on a tape, reading walks a parsed file. */
+struct augur_ckpt {
+    augur__tape *tape;            /* writing: the capture (checkpoint_tape.c) */
+    augur__spec_cache *spec;      /* writing: the top solver's spec, or NULL */
+    const config_setting_t *group; /* reading: the group being read */
+    int defer_mpi;                /* reading: leave the top solver's "mpi" map out */
+    int wants_mpi;                /* ... and it had one */
+    int rc;
+    char err[AUGUR_ERRMSG_CAP];
+};
+
+/* checkpoint_tape.c: the records the public put_* calls do not cover, and
+ * the body's text made from a tape. */
+void augur__ckpt_put_string(augur_ckpt *c, const char *name, const char *text);
+void augur__ckpt_open_group(augur_ckpt *c, const char *name);
+void augur__ckpt_close_group(augur_ckpt *c);
+void augur__ckpt_replay(augur_strbuf *b, const augur__tape *tape);
 
 /* Clears tape (keeping its room) and records s, with job (may be NULL)
  * carried along; spec (may be NULL) the cache for s's spec. On failure the
