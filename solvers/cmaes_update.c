@@ -127,7 +127,7 @@ static int draw_point(augur_solver *s, cmaes_state *st, size_t k,
     }
     for (size_t j = 0; j < n; j++) {
         x[j] = coordinate(st, a, j);
-        if (x[j] < lb[j] || x[j] > ub[j])
+        if (!(x[j] >= lb[j] && x[j] <= ub[j]))   /* NaN is outside too */
             return 0;
     }
     return 1;
@@ -195,13 +195,14 @@ const double *augur__cmaes_sorted_points(augur_solver *s, cmaes_state *st)
 }
 
 /* "resample": the first draw and up to CMAES_MAX_RESAMPLE redraws until
- * one is inside, else the last one completed and clipped. */
-static void resample(augur_solver *s, cmaes_state *st, size_t k)
+ * one is inside the box (lb, ub), else the last one completed and clipped.
+ * With no finite bound (lb NULL) every draw is inside. */
+static void resample(augur_solver *s, cmaes_state *st, size_t k, const double *lb,
+                     const double *ub)
 {
-    const double *lb = augur_solver_lower(s), *ub = augur_solver_upper(s);
     double *x = st->x + k * st->n;
     for (int tries = 0; tries <= CMAES_MAX_RESAMPLE; tries++)
-        if (draw_point(s, st, k, lb, ub) && augur_solver_in_bounds(s, x))
+        if (draw_point(s, st, k, lb, ub))
             return;
     whole_point(st, st->tmp, x);
     augur_solver_repair(s, x, AUGUR_BOUNDS_CLIP);
@@ -236,6 +237,14 @@ static int narrow(augur_solver *s, const cmaes_state *st)
     return 1;
 }
 
+static int any_finite_bound(const double *lb, const double *ub, size_t n)
+{
+    for (size_t j = 0; j < n; j++)
+        if (isfinite(lb[j]) || isfinite(ub[j]))
+            return 1;
+    return 0;
+}
+
 /* "resample-reflect" is resample while the distribution is wide and
  * reflect once it is narrow, decided once per generation. */
 int augur__cmaes_sample(augur_solver *s, cmaes_state *st)
@@ -243,9 +252,14 @@ int augur__cmaes_sample(augur_solver *s, cmaes_state *st)
     int policy = st->policy;
     if (policy == CMAES_RESAMPLE_REFLECT)
         policy = narrow(s, st) ? CMAES_REFLECT : CMAES_RESAMPLE;
+    /* the box, or NULL when no bound is finite: points are then built along
+     * B's rows (whole_point) with nothing to reject */
+    const double *lb = augur_solver_lower(s), *ub = augur_solver_upper(s);
+    if (!any_finite_bound(lb, ub, st->n))
+        lb = ub = NULL;
     for (size_t k = 0; k < st->lambda; k++) {
         if (policy == CMAES_RESAMPLE) {
-            resample(s, st, k);
+            resample(s, st, k, lb, ub);
             continue;
         }
         draw_point(s, st, k, NULL, NULL);
