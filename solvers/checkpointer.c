@@ -103,7 +103,7 @@ static void *writer(void *arg)
         int rc = augur__ckpt_write_tape(ck->writing, &ck->body, ck->path, &newer, err,
                                         sizeof err);
         pthread_mutex_lock(&ck->mu);
-        if (rc == AUGUR_STOPPED)
+        if (rc == AUGUR_STOPPED && ck->pending_seq)
             continue;   /* given up: the newer capture is pending */
         if (rc != AUGUR_OK) {
             ck->write_rc = rc;
