@@ -87,7 +87,8 @@ static int nm_allocate(augur_solver *s, nm_state *st)
 {
     size_t n = augur_solver_dimension(s);
     st->n = n;
-    size_t size = augur__mul_sat(n + 1, n + 1) + augur__mul_sat(5, n);
+    size_t simplex = augur__mul_sat(n + 1, n + 1), vectors = augur__mul_sat(5, n);
+    size_t size = simplex > SIZE_MAX - vectors ? SIZE_MAX : simplex + vectors;
     st->sim = augur__calloc_array(size, sizeof *st->sim);
     if (!st->sim)
         return augur_solver_fail(s, AUGUR_ENOMEM, "nelder-mead: out of memory");

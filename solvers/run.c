@@ -586,6 +586,7 @@ static int tell_monitors(augur_solver *s, int starting)
 
 static void begin_call(augur_solver *s)
 {
+    s->finished_restored = 0;
     augur__solver_clear(s);
     augur__solver_resolve_limits(s);   /* the cap the evaluation path holds */
     s->pending = AUGUR_OK;
@@ -619,16 +620,17 @@ int augur_solve(augur_solver *s, augur_cost cost, void *data,
     }
     if (t)
         augur_solver_set_termination(s, t);
-    begin_call(s);
-    atomic_store(&s->stop_requested, 0);
     /* Solving again continues a run (larger limits, a new condition), but a
      * run restored after its algorithm finished (a checkpoint saved at its
-     * end) ends as the uninterrupted run did: no further generation. */
-    if (!s->finished_restored) {
+     * end) and solved as it was ends as the uninterrupted run did: no
+     * further generation. begin_call and the setters clear the mark. */
+    int ended = s->finished_restored;
+    begin_call(s);
+    atomic_store(&s->stop_requested, 0);
+    if (!ended) {
         s->finished = 0;
         s->reason[0] = '\0';
     }
-    s->finished_restored = 0;
     s->latched = s->cut_short = 0;
     s->idle_steps = 0;
     int rc = bind_cost(s, cost, data);

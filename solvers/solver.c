@@ -400,6 +400,7 @@ int augur_solver_set_evaluation_limits(augur_solver *s, size_t max_generations,
     if (!s)
         return AUGUR_EINVAL;
     augur__solver_clear(s);
+    s->finished_restored = 0;   /* a new limit or condition continues the run */
     s->max_gen_set = max_generations;
     s->max_eval_set = max_evaluations;
     augur__solver_resolve_limits(s);
@@ -461,6 +462,7 @@ int augur_solver_set_termination(augur_solver *s, augur_termination *t)
         return AUGUR_EINVAL;
     }
     augur__solver_clear(s);
+    s->finished_restored = 0;   /* a new limit or condition continues the run */
     augur_term_destroy(s->term);
     s->term = t;  /* NULL: the type's default is made when next needed */
     s->hist_keep = 0;   /* what it reads (window, clock): learnt when next needed */

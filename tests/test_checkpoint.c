@@ -375,6 +375,16 @@ Test(checkpoint, auto_at_its_phase_boundaries)
     ck_check(auto_nm, "fork:2", augur_model_rastrigin, run_ks, 1, 1, "auto fork:2 new process");
 }
 
+static char *temp_name(const char *stem)
+{
+    char *path = malloc(64);
+    snprintf(path, 64, "/tmp/augur-%s-XXXXXX", stem);
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    close(fd);
+    return path;
+}
+
 /* A checkpoint saved after the run ended (its algorithm finished: auto's
  * polish, ipop's budget, an ensemble's last batch) resumes to the same
  * end: the restored solver's next solve adds no generation and no
@@ -386,15 +396,13 @@ static void ended_run_resumes_to_its_end(augur_solver *(*make)(const char *map),
     augur_solver *s = make(NULL);
     cr_assert_eq(augur_solve(s, cost, NULL, NULL), AUGUR_OK, "%s: %s", what,
                  augur_solver_errmsg(s));
-    char path[] = "/tmp/augur-ended-XXXXXX";
-    int fd = mkstemp(path);
-    cr_assert_neq(fd, -1);
-    close(fd);
+    char *path = temp_name("ended");
     cr_assert_eq(augur_solver_save(s, path), AUGUR_OK, "%s: %s", what,
                  augur_solver_errmsg(s));
     char err[512] = "";
     augur_solver *r = augur_solver_restore(path, err, sizeof err);
     unlink(path);
+    free(path);
     cr_assert_not_null(r, "%s: %s", what, err);
     cr_assert_eq(augur_solve(r, cost, NULL, NULL), AUGUR_OK, "%s: %s", what,
                  augur_solver_errmsg(r));
@@ -404,6 +412,28 @@ static void ended_run_resumes_to_its_end(augur_solver *(*make)(const char *map),
                      augur_solver_termination_reason(s), "%s", what);
     double a = augur_solver_best_energy(s), b = augur_solver_best_energy(r);
     cr_expect(memcmp(&a, &b, sizeof a) == 0, "%s: f %g then %g", what, a, b);
+    augur_solver_destroy(r);
+    augur_solver_destroy(s);
+}
+
+/* ... but given a larger budget first, the restored ended run goes on, as
+ * the uninterrupted one would: ipop's 4000 evaluations raised to 8000. */
+Test(checkpoint, an_ended_run_restored_with_a_larger_budget_goes_on)
+{
+    augur_solver *s = ipop(NULL);
+    cr_assert_eq(augur_solve(s, augur_model_rastrigin, NULL, NULL), AUGUR_OK);
+    char *path = temp_name("ended");
+    cr_assert_eq(augur_solver_save(s, path), AUGUR_OK, "%s", augur_solver_errmsg(s));
+    char err[512] = "";
+    augur_solver *r = augur_solver_restore(path, err, sizeof err);
+    unlink(path);
+    free(path);
+    cr_assert_not_null(r, "%s", err);
+    cr_assert_eq(augur_solver_set_evaluation_limits(r, 0, 8000), AUGUR_OK);
+    cr_assert_eq(augur_solve(r, augur_model_rastrigin, NULL, NULL), AUGUR_OK, "%s",
+                 augur_solver_errmsg(r));
+    cr_expect_gt(augur_solver_evaluations(r), augur_solver_evaluations(s) + 1000,
+                 "%zu then %zu", augur_solver_evaluations(s), augur_solver_evaluations(r));
     augur_solver_destroy(r);
     augur_solver_destroy(s);
 }
@@ -419,16 +449,6 @@ Test(checkpoint, a_checkpoint_of_an_ended_run_resumes_to_its_end)
  * The checkpointer captures on the caller's thread and writes on its own;
  * its files must be augur_solver_save's, byte for byte, for the same
  * state, and resume the same way. */
-
-static char *temp_name(const char *stem)
-{
-    char *path = malloc(64);
-    snprintf(path, 64, "/tmp/augur-%s-XXXXXX", stem);
-    int fd = mkstemp(path);
-    cr_assert(fd >= 0);
-    close(fd);
-    return path;
-}
 
 static augur_checkpointer *checkpointer(const char *path)
 {

@@ -77,6 +77,9 @@ AUGUR_EXTERN const char *augur_term_errmsg(const augur_termination *t);
 AUGUR_EXTERN void augur_term_reset(augur_termination *t);
 AUGUR_EXTERN const augur_term_type *augur_term_get_type(const augur_termination *t);
 AUGUR_EXTERN size_t augur_term_child_count(const augur_termination *t);
+/* Member i of a combinator. A solver's condition (augur_solver_termination)
+ * is read-only through its members too: the solver works out once what it
+ * reads (history, clock), so change it with augur_solver_set_termination. */
 AUGUR_EXTERN augur_termination *augur_term_child(const augur_termination *t,
                                                  size_t i);
 /* How many of the latest energy-history records t reads: its type's
