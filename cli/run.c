@@ -33,6 +33,17 @@ static const char *results_path(const cli_options *o, const augur_job *job)
     return o->output ? o->output : augur_job_results_path(job);
 }
 
+/* The exit status and the name of a stopping signal (SIGINT or SIGTERM). */
+static int stop_status(int sig)
+{
+    return sig == SIGTERM ? CLI_TERMINATED : CLI_STOPPED;
+}
+
+static const char *stop_name(int sig)
+{
+    return sig == SIGTERM ? "SIGTERM" : "Ctrl-C";
+}
+
 /* Solve with the progress line and the Ctrl-C handler in place. */
 static int solve(const cli_options *o, augur_job *job, int *stopped)
 {
@@ -45,8 +56,8 @@ static int solve(const cli_options *o, augur_job *job, int *stopped)
     progress_end(&p, job);
     *stopped = interrupted();
     if (rc < 0)
-        return cli_fail(*stopped == SIGTERM ? CLI_TERMINATED
-                        : *stopped ? CLI_STOPPED : CLI_FAILED, "%s: the run failed: %s",
+        return cli_fail(*stopped ? stop_status(*stopped) : CLI_FAILED,
+                        "%s: the run failed: %s",
                         o->file, augur_job_errmsg(job));
     return CLI_OK;
 }
@@ -68,9 +79,8 @@ static int report(const cli_options *o, augur_job *job, int stopped)
         printf("checkpoint: %s (generation %zu); continue with: augur resume %s\n",
                augur_job_checkpoint_path(job), at, augur_job_checkpoint_path(job));
     if (stopped)
-        return cli_fail(stopped == SIGTERM ? CLI_TERMINATED : CLI_STOPPED,
-                        "stopped by %s after generation %zu",
-                        stopped == SIGTERM ? "SIGTERM" : "Ctrl-C",
+        return cli_fail(stop_status(stopped), "stopped by %s after generation %zu",
+                        stop_name(stopped),
                         augur_solver_generations(augur_job_solver(job)));
     return CLI_OK;
 }
@@ -114,9 +124,9 @@ static int run_mpi(const cli_options *o, augur_job *job, int *argc, char ***argv
     if (rc == CLI_OK && is_root && augur_job_set_map(job, map) != AUGUR_OK)
         rc = cli_fail(CLI_USAGE, "map %s: %s", map, augur_job_errmsg(job));
     if (rc == CLI_OK && is_root && interrupted())
-        rc = cli_fail(interrupted() == SIGTERM ? CLI_TERMINATED : CLI_STOPPED,
+        rc = cli_fail(stop_status(interrupted()),
                       "stopped by %s before the run began (nothing to save)",
-                      interrupted() == SIGTERM ? "SIGTERM" : "Ctrl-C");
+                      stop_name(interrupted()));
     if (rc == CLI_OK && is_root)
         rc = run_job(o, job);
     augur_job_destroy(job);

@@ -118,7 +118,7 @@ static int top_has_mapping_form(const augur_penalty *p)
 {
     if (p->kind == AUGUR__PENALTY_AND)
         return top_has_mapping_form(p->a) || top_has_mapping_form(p->b);
-    return p->kind != AUGUR__PENALTY_OR && p->mapping_form;
+    return p->mapping_form;   /* 0 in an "or" node */
 }
 
 /* The top-level "and" as a plain list, or as "and(...)" when a member

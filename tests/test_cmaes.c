@@ -378,13 +378,13 @@ Test(cmaes, resample_reflect_resamples_while_wide)
     while (first_apart < 1400 &&
            !memcmp(traces[0].x[first_apart], traces[1].x[first_apart], sizeof traces[0].x[0]))
         first_apart++;
-    cr_assert_geq(first_apart / 7, first_narrow, "apart at generation %zu, "
-                  "narrow from %zu", first_apart / 7, first_narrow);
     cr_assert_eq(first_narrow, 13, "first narrow generation %zu", first_narrow);
     cr_assert_eq(first_apart / 7, 13, "apart from generation %zu", first_apart / 7);
-    for (size_t k = 0; k < 1400; k++)
-        for (size_t i = 0; i < 3; i++)
-            cr_assert(traces[1].x[k][i] >= -1 && traces[1].x[k][i] <= 1);
+    for (size_t p = 0; p < 2; p++)
+        for (size_t k = 0; k < 1400; k++)
+            for (size_t i = 0; i < 3; i++)
+                cr_assert(traces[p].x[k][i] >= -1 && traces[p].x[k][i] <= 1, "%s",
+                          policies[p]);
 }
 
 /* --- The strategy state, as a third-party condition sees it -------------- */
