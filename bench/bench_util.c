@@ -583,3 +583,29 @@ double bench_sphere2_nlopt(unsigned n, const double *x, double *g, void *data)
     (void)g;
     return bench_sphere2(x, n, data);
 }
+
+/* The last run's best point and energy into x and f. */
+void bench_startup_augur(long runs, size_t *evals, double *x, double *f)
+{
+    static const double x0[2] = {1, 1};
+    for (long r = 0; r < runs; r++) {
+        augur_solver *s = augur_solver_create("nelder-mead", 2);
+        augur_solver_set_initial_point(s, x0);
+        augur_solve(s, bench_sphere2, evals, NULL);
+        memcpy(x, augur_solver_best_solution(s), 2 * sizeof *x);
+        *f = augur_solver_best_energy(s);
+        augur_solver_destroy(s);
+    }
+}
+
+void bench_startup_nlopt(long runs, size_t *evals, double *x, double *f)
+{
+    for (long r = 0; r < runs; r++) {
+        x[0] = x[1] = 1;
+        nlopt_opt o = nlopt_create(NLOPT_LN_NELDERMEAD, 2);
+        nlopt_set_min_objective(o, bench_sphere2_nlopt, evals);
+        nlopt_set_xtol_abs1(o, 1e-4);
+        nlopt_optimize(o, x, f);
+        nlopt_destroy(o);
+    }
+}

@@ -124,6 +124,13 @@ size_t bench_run_trivial(const bench_contestant *c, size_t n, size_t budget,
  * as augur's and NLopt's costs. */
 double bench_sphere2(const double *x, size_t n, void *data);
 double bench_sphere2_nlopt(unsigned n, const double *x, double *g, void *data);
+/* The start-up loop (bench_solvers' start-up line, bench_startup): RUNS
+ * times create a 2-D Nelder-Mead, solve bench_sphere2 from (1, 1) and
+ * destroy it - augur's with its default condition, NLopt's LN_NELDERMEAD
+ * with xtol_abs 1e-4; evals counts the evaluations, x and f get the last
+ * run's answer. */
+void bench_startup_augur(long runs, size_t *evals, double *x, double *f);
+void bench_startup_nlopt(long runs, size_t *evals, double *x, double *f);
 
 #ifdef __cplusplus
 }

@@ -476,30 +476,11 @@ static void run_overhead(const char *filter, FILE *csv)
  * OVERHEAD_REPS repetitions of STARTUP_RUNS runs, taking turns. */
 #define STARTUP_RUNS 20000
 
-static double startup_augur(size_t *evals)
+/* Microseconds per run of one library's start-up loop (bench_util.c). */
+static double startup_us(void (*loop)(long, size_t *, double *, double *), size_t *evals)
 {
-    static const double x0[2] = {1, 1};
-    double t0 = bench_now();
-    for (int r = 0; r < STARTUP_RUNS; r++) {
-        augur_solver *s = augur_solver_create("nelder-mead", 2);
-        augur_solver_set_initial_point(s, x0);
-        augur_solve(s, bench_sphere2, evals, NULL);
-        augur_solver_destroy(s);
-    }
-    return 1e6 * (bench_now() - t0) / STARTUP_RUNS;
-}
-
-static double startup_nlopt(size_t *evals)
-{
-    double t0 = bench_now();
-    for (int r = 0; r < STARTUP_RUNS; r++) {
-        double x[2] = {1, 1}, f;
-        nlopt_opt o = nlopt_create(NLOPT_LN_NELDERMEAD, 2);
-        nlopt_set_min_objective(o, bench_sphere2_nlopt, evals);
-        nlopt_set_xtol_abs1(o, 1e-4);
-        nlopt_optimize(o, x, &f);
-        nlopt_destroy(o);
-    }
+    double x[2], f, t0 = bench_now();
+    loop(STARTUP_RUNS, evals, x, &f);
     return 1e6 * (bench_now() - t0) / STARTUP_RUNS;
 }
 
@@ -508,8 +489,8 @@ static void run_startup(void)
     double a[OVERHEAD_REPS], b[OVERHEAD_REPS];
     size_t ea = 0, eb = 0;
     for (unsigned r = 0; r < OVERHEAD_REPS; r++) {
-        a[r] = startup_augur(&ea);
-        b[r] = startup_nlopt(&eb);
+        a[r] = startup_us(bench_startup_augur, &ea);
+        b[r] = startup_us(bench_startup_nlopt, &eb);
     }
     double ma = bench_median(a, OVERHEAD_REPS), mb = bench_median(b, OVERHEAD_REPS);
     double runs = (double)OVERHEAD_REPS * STARTUP_RUNS;

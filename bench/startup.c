@@ -12,38 +12,11 @@
  * the wall time of a short loop says little, the CPU time more; the last
  * run's answer and the evaluations per run are printed so that a change
  * to the library can be checked to leave them as they were. */
-#include <nlopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "augur.h"
 #include "bench_util.h"
-
-/* The last run's best point and energy into x and f. */
-static void run_augur(long runs, size_t *evals, double *x, double *f)
-{
-    static const double x0[2] = {1, 1};
-    for (long r = 0; r < runs; r++) {
-        augur_solver *s = augur_solver_create("nelder-mead", 2);
-        augur_solver_set_initial_point(s, x0);
-        augur_solve(s, bench_sphere2, evals, NULL);
-        memcpy(x, augur_solver_best_solution(s), 2 * sizeof *x);
-        *f = augur_solver_best_energy(s);
-        augur_solver_destroy(s);
-    }
-}
-
-static void run_nlopt(long runs, size_t *evals, double *x, double *f)
-{
-    for (long r = 0; r < runs; r++) {
-        x[0] = x[1] = 1;
-        nlopt_opt o = nlopt_create(NLOPT_LN_NELDERMEAD, 2);
-        nlopt_set_min_objective(o, bench_sphere2_nlopt, evals);
-        nlopt_set_xtol_abs1(o, 1e-4);
-        nlopt_optimize(o, x, f);
-        nlopt_destroy(o);
-    }
-}
 
 int main(int argc, char **argv)
 {
@@ -59,7 +32,7 @@ int main(int argc, char **argv)
     }
     size_t evals = 0;
     double x[2] = {0, 0}, f = 0;
-    (nlopt ? run_nlopt : run_augur)(runs, &evals, x, &f);
+    (nlopt ? bench_startup_nlopt : bench_startup_augur)(runs, &evals, x, &f);
     printf("%s: %ld runs, %.1f evaluations per run, last x = (%a, %a), f = %a\n",
            argv[1], runs, (double)evals / (double)runs, x[0], x[1], f);
     return 0;
