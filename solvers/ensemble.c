@@ -312,7 +312,10 @@ static void absorb_run(augur_solver *s, augur_ensemble *e, size_t k)
     char *why = e->run_reasons + AUGUR__REASON_LEN * e->nruns;
     memcpy(pts, e->in + k * n, n * sizeof *pts);
     memcpy(pts + n, end, n * sizeof *pts);
-    snprintf(why, AUGUR__REASON_LEN, "%s", head->reason);
+    /* strncpy zero-fills the slot after the text: a checkpoint writes the
+     * whole slot, and its bytes must not depend on what the memory held */
+    strncpy(why, head->reason, AUGUR__REASON_LEN - 1);
+    why[AUGUR__REASON_LEN - 1] = '\0';
     *run = (augur_inner_run){.batch = e->done, .index = k, .start = pts, .end = pts + n,
                              .f = head->f, .evaluations = (size_t)head->evaluations,
                              .generations = (size_t)head->generations, .reason = why};

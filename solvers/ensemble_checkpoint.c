@@ -13,25 +13,6 @@
 #include <string.h>
 #include "ensemble_int.h"
 
-/* The reasons with the bytes after each one's NUL zeroed: what follows a
- * shorter reason in its slot is whatever the memory held (an older text,
- * heap bytes), and a file must not depend on that. */
-static int put_reasons(augur_ckpt *c, const augur_ensemble *e)
-{
-    char *clean = augur__calloc_array(e->nruns + 1, AUGUR__REASON_LEN);
-    if (!clean)
-        return augur_ckpt_fail(c, AUGUR_ENOMEM, "out of memory");
-    for (size_t k = 0; k < e->nruns; k++) {
-        const char *r = e->run_reasons + AUGUR__REASON_LEN * k;
-        const char *end = memchr(r, '\0', AUGUR__REASON_LEN);
-        memcpy(clean + AUGUR__REASON_LEN * k, r,
-               end ? (size_t)(end - r) : AUGUR__REASON_LEN);
-    }
-    augur_ckpt_put_bytes(c, "run-reasons", clean, AUGUR__REASON_LEN * e->nruns);
-    free(clean);
-    return AUGUR_OK;
-}
-
 int augur__ensemble_save(const augur_solver *s, const augur_ensemble *e,
                          augur_ckpt *c)
 {
@@ -58,7 +39,8 @@ int augur__ensemble_save(const augur_solver *s, const augur_ensemble *e,
         num[k] = e->runs[k].f;
     augur_ckpt_put_doubles(c, "run-f", num, e->nruns);
     free(num);
-    return put_reasons(c, e);
+    augur_ckpt_put_bytes(c, "run-reasons", e->run_reasons, AUGUR__REASON_LEN * e->nruns);
+    return AUGUR_OK;
 }
 
 static int read_runs(augur_solver *s, augur_ensemble *e, augur_ckpt *c)
