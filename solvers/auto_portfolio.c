@@ -62,7 +62,7 @@ static const char *const member_names[] = {"CMA-ES", "SHADE"};
 
 typedef struct member {
     augur_solver *run;    /* the current run; NULL between runs */
-    size_t runs;          /* runs started */
+    size_t runs;          /* runs that made a step (seeds and sizes count them) */
     size_t spent;         /* evaluations made */
     size_t idle;          /* consecutive generations that evaluated nothing */
     double credit;
@@ -160,7 +160,6 @@ static int start_run(augur_solver *s, const auto_state *st, portfolio *p, int wh
         augur_solver_destroy(in);
         return rc;
     }
-    m->runs++;
     m->run = in;
     m->idle = 0;
     return AUGUR_OK;
@@ -198,12 +197,20 @@ static void settle(augur_solver *s, const auto_state *st, portfolio *p, int who,
     m->idle = used ? 0 : m->idle + 1;
 }
 
-/* One generation of the member due. */
+static int member_failed(augur_solver *s, int who, const member *m, int rc)
+{
+    return augur_solver_fail(s, rc, "auto: %s run: %s", member_names[who],
+                             augur_solver_errmsg(m->run));
+}
+
+/* One generation of the member due. A run counts once it has stepped: one
+ * started when its first generation no longer fits is not a run. */
 static int step(augur_solver *s, const auto_state *st, portfolio *p, int who)
 {
     member *m = &p->m[who];
     size_t left = p->end - s->evaluations;
-    if (!m->run) {
+    int fresh = !m->run;
+    if (fresh) {
         int rc = start_run(s, st, p, who);
         if (rc != AUGUR_OK)
             return rc;
@@ -214,16 +221,16 @@ static int step(augur_solver *s, const auto_state *st, portfolio *p, int who)
         return AUGUR_OK;
     }
     size_t before = augur_solver_evaluations(m->run);
-    augur_solver_set_evaluation_limits(m->run, 0, before + left);
-    int rc = augur_solver_step(m->run, s->cost, s->data);
+    int rc = augur_solver_set_evaluation_limits(m->run, 0, before + left);
+    if (rc == AUGUR_OK)
+        rc = augur_solver_step(m->run, s->cost, s->data);
     if (rc < 0)
-        return augur_solver_fail(s, rc, "auto: %s run: %s", member_names[who],
-                                 augur_solver_errmsg(m->run));
+        return member_failed(s, who, m, rc);
+    m->runs += fresh;
     settle(s, st, p, who, augur_solver_evaluations(m->run) - before);
     rc = augur_solver_terminated(m->run);
     if (rc < 0)
-        return augur_solver_fail(s, rc, "auto: %s run: %s", member_names[who],
-                                 augur_solver_errmsg(m->run));
+        return member_failed(s, who, m, rc);
     /* a run that evaluates nothing (every point refused) would spin */
     if (m->idle >= AUGUR__IDLE_STEPS)
         m->done = 1;
