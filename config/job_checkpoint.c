@@ -237,21 +237,36 @@ static int job_head(augur_job *j)
 /* The string the checkpoint carries besides the solver, in j->ckpt_text:
  * the head, the history so far (history.c keeps the text of its final
  * part, so a save formats only the new points), the input. */
+/* The carried text's last part, "config = <the input, escaped>;", made
+ * once: the input does not change during the run. */
+static int job_tail(augur_job *j)
+{
+    char *input = NULL;
+    int rc = augur__job_input_text(j, &input, j->errmsg, sizeof j->errmsg);
+    if (rc != AUGUR_OK)
+        return rc;
+    augur_strbuf b = {0};
+    augur__sb_printf(&b, "config = ");
+    augur__sb_string(&b, input);
+    augur__sb_printf(&b, ";\n");
+    free(input);
+    if (augur__sb_finish(&b, &j->ckpt_tail) != AUGUR_OK)
+        return job_fail(j, AUGUR_ENOMEM, "checkpoint: out of memory");
+    return AUGUR_OK;
+}
+
 static int job_text(augur_job *j)
 {
     int rc = AUGUR_OK;
-    if (!j->ckpt_input &&
-        (rc = augur__job_input_text(j, &j->ckpt_input, j->errmsg, sizeof j->errmsg)))
+    if (!j->ckpt_tail && (rc = job_tail(j)) != AUGUR_OK)
         return rc;
     if (!j->ckpt_head && job_head(j) != AUGUR_OK)
         return job_fail(j, AUGUR_ENOMEM, "checkpoint: out of memory");
     augur_strbuf *b = &j->ckpt_text;
-    b->len = 0;
+    augur__sb_clear(b);
     augur__sb_append(b, j->ckpt_head, strlen(j->ckpt_head));
     augur__history_save(b, &j->history);
-    augur__sb_printf(b, "config = ");
-    augur__sb_string(b, j->ckpt_input);
-    augur__sb_printf(b, ";\n");
+    augur__sb_append(b, j->ckpt_tail, strlen(j->ckpt_tail));
     if (b->failed) {
         free(b->text);
         *b = (augur_strbuf){0};
@@ -328,7 +343,7 @@ void augur__job_checkpoint_free(augur_job *j)
     free(j->ckpt_path);
     free(j->ckpt_file);
     free(j->ckpt_every);
-    free(j->ckpt_input);
+    free(j->ckpt_tail);
     free(j->carried_results);
 }
 

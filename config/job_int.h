@@ -246,7 +246,7 @@ struct augur_job {
     double ckpt_secs;             /* every this many seconds (0: not) */
     size_t ckpt_saves, ckpt_last_gen;
     double ckpt_last;             /* augur__now() at the last save (or start) */
-    char *ckpt_input;             /* the input's text, made at the first save */
+    char *ckpt_tail;              /* "config = <the input>;", made at the first save */
     char *ckpt_head;              /* the carried text before the history, ditto */
     augur_strbuf ckpt_text;       /* the carried text, remade at every save */
     augur_checkpointer *ckpt;     /* writes them, while the job runs */

@@ -143,3 +143,11 @@ int augur__sb_finish(augur_strbuf *b, char **text)
     *b = (augur_strbuf){0};
     return AUGUR_OK;
 }
+
+void augur__sb_clear(augur_strbuf *b)
+{
+    b->len = 0;
+    b->failed = 0;
+    if (b->text)
+        b->text[0] = '\0';
+}

@@ -28,5 +28,8 @@ void augur__sb_hex_double(augur_strbuf *b, double v);
 void augur__sb_string(augur_strbuf *b, const char *s);
 /* Hands over the text (NUL-terminated) or frees it on failure. */
 int augur__sb_finish(augur_strbuf *b, char **text);
+/* Empty b, keeping its room (and forgetting a failure): a text reused write
+ * after write. */
+void augur__sb_clear(augur_strbuf *b);
 
 #endif

@@ -431,15 +431,6 @@ static int write_atomic(const char *path, const char *head, const char *body,
     return augur__replace_commit(&r, err, cap);
 }
 
-/* Empty, keeping the room it has: texts are reused write after write. */
-static void sb_clear(augur_strbuf *b)
-{
-    b->len = 0;
-    b->failed = 0;
-    if (b->text)
-        b->text[0] = '\0';
-}
-
 int augur__ckpt_capture(augur__tape *tape, const augur_solver *s, const char *job,
                         augur__spec_cache *spec, char *err, size_t cap)
 {
@@ -460,7 +451,7 @@ int augur__ckpt_write_tape(const augur__tape *tape, augur_strbuf *body,
                            const char *path, const augur__ckpt_superseded *newer,
                            char *err, size_t cap)
 {
-    sb_clear(body);
+    augur__sb_clear(body);
     augur__ckpt_replay(body, tape);
     if (body->failed || !body->text)
         return augur__fail_msg(err, cap, AUGUR_ENOMEM, "checkpoint: out of memory");
