@@ -105,6 +105,13 @@ static void sleep_for(double seconds)
     nanosleep(&t, NULL);
 }
 
+/* Wait up to `seconds` for path to exist (a run's first checkpoint). */
+static void wait_for_file(const char *path, double seconds)
+{
+    for (double w0 = now(); !exists(path) && now() - w0 < seconds;)
+        sleep_for(0.001);
+}
+
 Test(cli_checkpoint, kill_9_at_ten_random_moments_then_resume_gives_the_same_file)
 {
     char cfg[512];   /* at()'s ring is reused over the ten runs */
@@ -114,8 +121,7 @@ Test(cli_checkpoint, kill_9_at_ten_random_moments_then_resume_gives_the_same_fil
                                  at("timed.ckpt"), "--every", "2", NULL};
     double t0 = now();
     pid_t timed_pid = start(timed);
-    while (!exists(at("timed.ckpt")) && now() - t0 < 60)
-        sleep_for(0.001);
+    wait_for_file(at("timed.ckpt"), 60);
     double first = now() - t0;   /* the moments fall after the first save */
     result t = finish(timed_pid);
     double span = now() - t0 - first;
@@ -130,8 +136,7 @@ Test(cli_checkpoint, kill_9_at_ten_random_moments_then_resume_gives_the_same_fil
                                     at("c.ckpt"), "--every", "2", NULL};
         double moment = span * (0.05 + 0.9 * draw(&seed));
         pid_t pid = start(args);
-        for (double w0 = now(); !exists(at("c.ckpt")) && now() - w0 < 60;)
-            sleep_for(0.001);
+        wait_for_file(at("c.ckpt"), 60);
         sleep_for(moment);
         kill(pid, SIGKILL);
         result k = finish(pid);
@@ -164,8 +169,7 @@ Test(cli_checkpoint, sigterm_saves_a_last_checkpoint_that_resumes)
     const char *const slow[] = {"run", cfg, "-o", at("part.cfg"), "--checkpoint",
                                 at("c.ckpt"), "--every", "1", NULL};
     pid_t pid = start(slow);
-    for (int k = 0; k < 10000 && !exists(at("c.ckpt")); k++)
-        sleep_for(0.001);
+    wait_for_file(at("c.ckpt"), 10);
     cr_assert_eq(kill(pid, SIGTERM), 0);
     result r = finish(pid);
     expect_status(r, 143);
@@ -359,8 +363,7 @@ static pid_t start_saving_mpi_run(const char *cfg)
     const char *const part_args[] = {"run", cfg, "-q", "--map", "mpi", "-o", at("part.cfg"),
                                      "--checkpoint", at("c.ckpt"), "--every", "1", NULL};
     pid_t pid = start_mpi(part_args);
-    for (int k = 0; k < 3000 && !exists(at("c.ckpt")); k++)
-        sleep_for(0.01);
+    wait_for_file(at("c.ckpt"), 30);
     return pid;
 }
 
