@@ -58,6 +58,9 @@ typedef struct cmaes_state {
     double *xs, *fs;      /* the same, sorted best first */
     struct cmaes_rank *order;
     double *yw, *old_mean;   /* n each */
+    int at_box;              /* a point of it was redrawn or repaired at the
+                              * box, so its steps are not the normal's: the
+                              * active (negative) update skips it */
     double *tmp;             /* 3n scratch: a step, its whitened form, a product */
 
     /* the eigensolver's workspace (full covariance only) */

@@ -9,7 +9,8 @@
  * 1.4e-15 on rosen-10; on rastrigin-10 seeds 1-5 it succeeds 4 times
  * (seed 3 ends at 0.995). auto (the first CMA-ES run, then IPOP-CMA-ES
  * and SHADE, then a BOBYQA polish) solves rosen-10 with only 6,000
- * evaluations on 9 of seeds 1-10 (BIPOP + polish made 10/10; no polish
+ * evaluations on 8 of seeds 1-10 (9 before active CMA became cmaes's
+ * default; the other two end in the local minimum; BIPOP + polish made 10/10; no polish
  * 0/10, Nelder-Mead 2/10) and rastrigin-10 on 10 of seeds 1-10 at 100,000
  * (IPOP + polish, before the portfolio: 7; BIPOP + polish: 5). */
 #include <criterion/criterion.h>
@@ -153,13 +154,21 @@ Test(bipop, auto_solves_three_problems)
     cr_assert_geq(ok, 9, "%d of 10", ok);
 }
 
-/* The polish finishes what BIPOP's share of a small budget leaves. */
+/* The polish finishes what the first run's share of a small budget
+ * leaves: every seed of 1-10 reaches 1e-8 unless its first CMA-ES run
+ * ended in Rosenbrock-10's local minimum (f = 3.99, near x_1 = -1; seeds 3
+ * and 10; single cmaes runs from the box land there on 15 of seeds 1-200,
+ * 14 without active CMA), which no polish leaves. */
 Test(bipop, auto_polish_helps_rosen10_at_6000)
 {
     int ok = 0;
-    for (uint64_t seed = 1; seed <= 10; seed++)
-        ok += run("auto", "rosen", seed, 6000) < 1e-8;
-    cr_assert_geq(ok, 9, "%d of 10", ok);
+    for (uint64_t seed = 1; seed <= 10; seed++) {
+        double f = run("auto", "rosen", seed, 6000);
+        ok += f < 1e-8;
+        cr_assert(f < 1e-8 || fabs(f - 3.9866) < 1e-3, "seed %lu: f = %g",
+                  (unsigned long)seed, f);
+    }
+    cr_assert_geq(ok, 8, "%d of 10", ok);
 }
 
 /* Serial, threads:2 and fork:2 give the same bits. */

@@ -3,17 +3,18 @@
  * Each solver test states its problem, start, seed, budget and the
  * accuracy it must reach. Unless a test says otherwise a run starts at
  * x0 = 0 with sigma0 = 0.5, the default population 4 + floor(3 ln n) (6
- * for n = 2, 10 for n = 10), classic (not active) full-covariance CMA-ES,
+ * for n = 2, 10 for n = 10), active full-covariance CMA-ES (the default),
  * and stops at f <= 1e-8 (StopVal) or the budget. The problems are the
  * library's models: sphere (sum x_i^2), rosen (Rosenbrock), ellipsoid
  * (augur's: sum over i of (x_1 + ... + x_i)^2, a rotated problem of
  * condition about n^2).
  *
- * Reference run: rosen, n = 10, seed 1: f = 7.404629e-09 after exactly
- * 6560 evaluations (656 generations of 10: generation 0 and 655 steps).
- * Seed 1 is a slow one: over seeds 1-100 (to 1e-8 from x0 = 0, sigma0 =
- * 0.5, budget 20,000) 98 succeed, median 6060 evaluations classic and 5140
- * active (5990 and 5110 when C was decomposed every generation).
+ * Reference run: rosen, n = 10, seed 1: f = 8.720647e-09 after exactly
+ * 4860 evaluations (486 generations of 10: generation 0 and 485 steps;
+ * classic CMA-ES, active = 0: 6560). Over seeds 1-100 (to 1e-8 from x0 =
+ * 0, sigma0 = 0.5, budget 20,000) 98 succeed, median 6060 evaluations
+ * classic and 5140 active (5990 and 5110 when C was decomposed every
+ * generation).
  *
  * Rosenbrock-10 to 1e-8 from x0 = 0, sigma0 = 0.5, seeds 1-11, evaluations
  * sorted, with GSL's eigensolver and every generation decomposed: classic
@@ -76,12 +77,12 @@ Test(cmaes, reference_run_rosen10)
     augur_solver *s = cma(10, 1, 20000);
     size_t evals = reach_1e_8(s, augur_model_rosen, 20000);
     double f = augur_solver_best_energy(s);
-    /* pinned with purecma's lazy decomposition (every 2nd generation at
-     * n = 10; the tutorial's every generation gave 5760, 575 and
-     * 7.185894e-09, GSL's eigensolver 5750, 574 and 5.759764e-09) */
-    cr_assert_eq(evals, 6560, "evaluations %zu", evals);
-    cr_assert_eq(augur_solver_generations(s), 655);
-    cr_assert(fabs(f - 7.404629e-09) < 1e-15, "f = %.7g", f);
+    /* pinned with active CMA, the default since 2026-12-07 (without it:
+     * 6560, 655 and 7.404629e-09; see active_is_the_default), and
+     * purecma's lazy decomposition (every 2nd generation at n = 10) */
+    cr_assert_eq(evals, 4860, "evaluations %zu", evals);
+    cr_assert_eq(augur_solver_generations(s), 485);
+    cr_assert(fabs(f - 8.720647e-09) < 1e-15, "f = %.7g", f);
     const double *x = augur_solver_best_solution(s);
     for (size_t i = 0; i < 10; i++)
         cr_assert(fabs(x[i] - 1) < 1e-3, "x[%zu] = %g", i, x[i]);
@@ -129,12 +130,12 @@ Test(cmaes, ellipsoid_2_and_10)
 }
 
 /* The default termination (Hansen's tests) ends rosen-10, seed 1, at
- * TolFun (pycma's 1e-11) in generation 753 (7540 evaluations), f =
- * 1.77e-14, well inside the default budget. With the tutorial's 1e-12,
- * the default until 2026-12, it ends 14 generations later (767, 7680
- * evaluations, f = 8.6e-16): see tolfun_default_fires_a_decade_sooner.
- * (Pinned with C decomposed every second generation at n = 10; with every
- * generation it was 668 and 683.) */
+ * TolFun (pycma's 1e-11) in generation 568 (5690 evaluations), f =
+ * 1.68e-14, well inside the default budget. With the tutorial's 1e-12,
+ * the default until 2026-12, it ends 16 generations later (584, 5850
+ * evaluations, f = 3.6e-15): see tolfun_default_fires_a_decade_sooner.
+ * (Pinned with active CMA and C decomposed every second generation at
+ * n = 10; without active it was 753 and 767.) */
 Test(cmaes, default_termination_stops_rosen10_at_tolfun)
 {
     augur_solver *s = cma(10, 1, 0);
@@ -143,14 +144,14 @@ Test(cmaes, default_termination_stops_rosen10_at_tolfun)
     cr_assert(augur_solver_best_energy(s) < 1e-13, "f = %g",
               augur_solver_best_energy(s));
     cr_assert_str_eq(augur_solver_termination_reason(s), "TolFun(tolerance=1e-11)");
-    cr_assert_eq(augur_solver_generations(s), 753);
-    cr_assert_eq(augur_solver_evaluations(s), 7540);
+    cr_assert_eq(augur_solver_generations(s), 568);
+    cr_assert_eq(augur_solver_evaluations(s), 5690);
     augur_solver_destroy(s);
 }
 
 /* TolFun made by name has pycma's default, 1e-11. On rosen-10, seed 1
- * (the run above), alone: it fires in generation 753, and the tutorial's
- * 1e-12 does not fire there but in generation 767. */
+ * (the run above), alone: it fires in generation 568, and the tutorial's
+ * 1e-12 does not fire there but in generation 584. */
 Test(cmaes, tolfun_default_fires_a_decade_sooner)
 {
     augur_termination *t = augur_term_create("tol-fun");
@@ -160,13 +161,13 @@ Test(cmaes, tolfun_default_fires_a_decade_sooner)
     augur_solver *s = cma(10, 1, 0);
     solve_ok(s, augur_model_rosen, NULL, t);
     cr_assert_str_eq(augur_solver_termination_reason(s), "TolFun(tolerance=1e-11)");
-    cr_assert_eq(augur_solver_generations(s), 753);
+    cr_assert_eq(augur_solver_generations(s), 568);
     augur_solver_destroy(s);
     s = cma(10, 1, 0);
     solve_ok(s, augur_model_rosen, NULL, augur_term_tol_fun(1e-12));
     cr_assert_str_eq(augur_solver_termination_reason(s), "TolFun(tolerance=1e-12)");
-    cr_assert_eq(augur_solver_generations(s), 767);
-    cr_assert_eq(augur_solver_evaluations(s), 7680);
+    cr_assert_eq(augur_solver_generations(s), 584);
+    cr_assert_eq(augur_solver_evaluations(s), 5850);
     augur_solver_destroy(s);
 }
 
@@ -207,16 +208,20 @@ Test(cmaes, tolfun_default_fires_below_1e_11_only)
 
 /* --- Variants ------------------------------------------------------------- */
 
-/* Active CMA-ES: rosen-10 seed 1 within 7000 evaluations, and ellipsoid-10
- * seed 2 within 3000, each to 1e-8. */
-Test(cmaes, active_rosen10_and_ellipsoid10)
+/* Active CMA is the default; classic CMA-ES (active = 0) solves rosen-10
+ * seed 1 within 7000 evaluations, and ellipsoid-10 seed 2 within 3000,
+ * each to 1e-8. */
+Test(cmaes, classic_rosen10_and_ellipsoid10)
 {
     augur_solver *s = cma(10, 1, 7000);
-    cr_assert_eq(augur_solver_set_param(s, "active", 1), AUGUR_OK);
-    reach_1e_8(s, augur_model_rosen, 7000);
+    double active = 0;
+    cr_assert_eq(augur_solver_get_param(s, "active", &active), AUGUR_OK);
+    cr_assert_eq(active, 1);
+    cr_assert_eq(augur_solver_set_param(s, "active", 0), AUGUR_OK);
+    cr_assert_eq(reach_1e_8(s, augur_model_rosen, 7000), 6560);
     augur_solver_destroy(s);
     s = cma(10, 2, 3000);
-    augur_solver_set_param(s, "active", 1);
+    augur_solver_set_param(s, "active", 0);
     double x10[10] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
     augur_solver_set_initial_point(s, x10);
     reach_1e_8(s, augur_model_ellipsoid, 3000);
@@ -293,7 +298,10 @@ static augur_solver *corner_solver(const char *policy, size_t budget)
 
 /* sum (x_i - 2)^2 in [-1, 1]^3 (minimum n = 3 at the corner), seed 3,
  * budget 3000, default sigma0 (0.6: 0.3 of the width): every policy stays
- * in the box and ends within 1e-6 of f = 3. */
+ * in the box and ends within 1e-6 of f = 3. With active CMA (the default)
+ * this needs a generation whose points the box redrew or repaired to skip
+ * the negative update: with it, resample, reflect, clip and
+ * resample-reflect stalled at f - 3 = 0.002, 0.41, 0.08 and 0.13. */
 Test(cmaes, every_policy_stays_in_the_box)
 {
     const char *policies[] = {"resample", "clip", "reflect", "transform",

@@ -342,14 +342,17 @@ Test(ensemble, without_a_nested_solver_runs_nelder_mead)
 }
 
 /* ipop grows its nested solver's population, so without one it restarts
- * CMA-ES: rastrigin-3 in [-5.12, 5.12]^3, seed 3, 5000 evaluations; the
- * reference run ends at f = 0 after 4984 evaluations in 3 runs. */
+ * CMA-ES: rastrigin-3 in [-5.12, 5.12]^3, seed 1, 5000 evaluations; the
+ * reference run ends at f = 0 after 4977 evaluations in 3 runs. About
+ * half of the seeds solve it so (seeds 1-100: 50 with active CMA, the
+ * default, 57 without; seed 3, pinned here before active was the default,
+ * now ends at 0.995, a neighbouring minimum). */
 Test(ensemble, ipop_without_a_nested_solver_restarts_cmaes)
 {
     augur_solver *s = augur_solver_create("ipop", 3);
     double lb[3] = {-5.12, -5.12, -5.12}, ub[3] = {5.12, 5.12, 5.12};
     augur_solver_set_bounds(s, lb, ub);
-    augur_solver_set_seed(s, 3);
+    augur_solver_set_seed(s, 1);
     augur_solver_set_evaluation_limits(s, 0, 5000);
     const augur_model *m = augur_model_find("rastrigin");
     cr_assert_eq(augur_solve(s, m->cost, NULL, NULL), AUGUR_OK, "%s",
@@ -358,5 +361,9 @@ Test(ensemble, ipop_without_a_nested_solver_restarts_cmaes)
                      AUGUR_IPOP_DEFAULT_NESTED);
     cr_assert_leq(augur_solver_evaluations(s), 5000);
     cr_assert_lt(augur_solver_best_energy(s), 1e-8, "f = %g", augur_solver_best_energy(s));
+    size_t runs = 0;
+    augur_ensemble_runs(s, &runs);
+    cr_assert_eq(runs, 3);
+    cr_assert_eq(augur_solver_evaluations(s), 4977);
     augur_solver_destroy(s);
 }

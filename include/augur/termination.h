@@ -183,7 +183,7 @@ AUGUR_EXTERN augur_termination *augur_term_xtol_rel(double tolerance);
  * D: square roots of C's eigenvalues; m the mean; g the generation. */
 
 /* The best energies of the last 10 + ceil(30 n / lambda) generations and
- * every energy of the last generation lie within tolerance.  (1e-12) */
+ * every energy of the last generation lie within tolerance.  (1e-11) */
 AUGUR_EXTERN augur_termination *augur_term_tol_fun(double tolerance);
 /* sigma sqrt(C_ii) and sigma |pc_i| below tolerance sigma0, for every i.
  * (1e-12) */
