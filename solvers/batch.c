@@ -266,7 +266,7 @@ int augur_solver_set_map(augur_solver *s, augur_map *map)
 {
     if (!s)
         return AUGUR_EINVAL;
-    augur__solver_clear(s);
+    augur__solver_begin_setting(s);
     if (s->batch_cost && !map_is_serial(map))
         return refuse_map(s, map);
     if (map && !s->type->uses_map) {

@@ -240,8 +240,7 @@ static void write_solver(augur_ckpt *c, const augur_solver *s)
     c->spec = NULL;   /* the top solver's only, not its inner runs' */
     char *spec = NULL;
     int rc = AUGUR_OK;
-    if (cache && cache->text && cache->solver == s && s->run_t0 > 0 &&
-        cache->run_t0 == s->run_t0)
+    if (cache && cache->text && cache->solver == s && cache->settings == s->settings)
         spec = cache->text;
     else if ((rc = augur_solver_write_spec(s, &spec)) != AUGUR_OK) {
         augur_ckpt_fail(c, rc, "%s", augur_solver_errmsg(s));
@@ -250,7 +249,7 @@ static void write_solver(augur_ckpt *c, const augur_solver *s)
     augur__ckpt_put_string(c, "spec", spec);
     if (cache && spec != cache->text) {
         free(cache->text);
-        *cache = (augur__spec_cache){.solver = s, .run_t0 = s->run_t0, .text = spec};
+        *cache = (augur__spec_cache){.solver = s, .settings = s->settings, .text = spec};
     } else if (!cache) {
         free(spec);
     }

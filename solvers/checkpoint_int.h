@@ -24,17 +24,16 @@ typedef struct augur__tape {
     int failed;                   /* out of memory: reported by capture */
 } augur__tape;
 
-/* The spec text of the solver a checkpointer saves, kept for the rest of
- * the solve call it was written in (run_t0 says which): a spec is written
+/* The spec text of the solver a checkpointer saves, kept while the
+ * solver's settings stamp stays where it was written (every setter moves
+ * it, so does the making of the default condition): a spec is written
  * with the shortest exact decimals, some 30 microseconds, many times a
- * generation of a cheap cost, while a solve call's settings stay put.
- * Settings changed in the middle of a solve call (by a monitor) reach the
- * checkpointer's files at the next call; augur_solver_save writes the
- * spec every time. */
+ * generation of a cheap cost, while the settings rarely change. A setting
+ * a monitor changes in the middle of a run reaches the next capture. */
 
 typedef struct augur__spec_cache {
     const augur_solver *solver;
-    double run_t0;
+    unsigned long settings;       /* the solver's settings stamp it was written at */
     char *text;
 } augur__spec_cache;
 

@@ -395,6 +395,7 @@ static int ensure_termination(augur_solver *s)
     if (s->term || !s->type->default_termination)
         return AUGUR_OK;
     s->term = s->type->default_termination(s->state, s->n);
+    augur__solver_stamp_settings(s);   /* the spec now carries it */
     s->hist_keep = 0;
     if (!s->term)
         return augur_solver_fail(s, AUGUR_ENOMEM, "%s: cannot make the default "

@@ -124,11 +124,18 @@ int augur_solver_new(augur_solver **out, const char *type_name, size_t n,
     augur__params_defaults(base_table, &s->base);
     s->best_f = INFINITY;
     atomic_init(&s->stop_requested, 0);
+    augur__solver_stamp_settings(s);
     *out = s;
     return AUGUR_OK;
 nomem:
     augur_solver_destroy(s);
     return augur__fail_msg(err, cap, AUGUR_ENOMEM, "out of memory creating a solver");
+}
+
+void augur__solver_stamp_settings(augur_solver *s)
+{
+    static atomic_ulong clock;
+    s->settings = atomic_fetch_add_explicit(&clock, 1, memory_order_relaxed) + 1;
 }
 
 augur_solver *augur_solver_create(const char *type, size_t n)
@@ -214,7 +221,7 @@ int augur_solver_set_param(augur_solver *s, const char *name, double value)
 {
     if (!s)
         return AUGUR_EINVAL;
-    augur__solver_clear(s);
+    augur__solver_begin_setting(s);
     void *state;
     const augur_param *table = table_for(s, name, &state);
     if (!table)
@@ -228,7 +235,7 @@ int augur_solver_set_param_string(augur_solver *s, const char *name,
 {
     if (!s)
         return AUGUR_EINVAL;
-    augur__solver_clear(s);
+    augur__solver_begin_setting(s);
     void *state;
     const augur_param *table = table_for(s, name, &state);
     if (!table)
@@ -293,7 +300,7 @@ int augur_solver_set_initial_point(augur_solver *s, const double *x0)
 {
     if (!s)
         return AUGUR_EINVAL;
-    augur__solver_clear(s);
+    augur__solver_begin_setting(s);
     int rc = check_vector(s, x0, "initial point", 0);
     if (rc == AUGUR_OK)
         rc = copy_into(s, &s->x0, x0);
@@ -310,7 +317,7 @@ int augur_solver_set_random_initial_points(augur_solver *s, const double *lb,
 {
     if (!s)
         return AUGUR_EINVAL;
-    augur__solver_clear(s);
+    augur__solver_begin_setting(s);
     int rc = check_box(s, lb, ub, 0);
     if (rc == AUGUR_OK)
         rc = copy_into(s, &s->init_lb, lb);
@@ -351,7 +358,7 @@ int augur_solver_set_bounds(augur_solver *s, const double *lb, const double *ub)
 {
     if (!s)
         return AUGUR_EINVAL;
-    augur__solver_clear(s);
+    augur__solver_begin_setting(s);
     int rc = check_box(s, lb, ub, 1);
     if (rc != AUGUR_OK)
         return rc;
@@ -365,7 +372,7 @@ int augur_solver_clear_bounds(augur_solver *s)
 {
     if (!s)
         return AUGUR_EINVAL;
-    augur__solver_clear(s);
+    augur__solver_begin_setting(s);
     for (size_t i = 0; i < s->n; i++) {
         s->lb[i] = -INFINITY;
         s->ub[i] = INFINITY;
@@ -378,7 +385,7 @@ int augur_solver_set_seed(augur_solver *s, uint64_t seed)
 {
     if (!s)
         return AUGUR_EINVAL;
-    augur__solver_clear(s);
+    augur__solver_begin_setting(s);
     s->seed = seed;
     s->seed_set = 1;
     /* Seeding mt19937 fills 624 words: left to the first draw
@@ -399,7 +406,7 @@ int augur_solver_set_evaluation_limits(augur_solver *s, size_t max_generations,
 {
     if (!s)
         return AUGUR_EINVAL;
-    augur__solver_clear(s);
+    augur__solver_begin_setting(s);
     s->finished_restored = 0;   /* a new limit or condition continues the run */
     s->max_gen_set = max_generations;
     s->max_eval_set = max_evaluations;
@@ -461,7 +468,7 @@ int augur_solver_set_termination(augur_solver *s, augur_termination *t)
         augur_term_destroy(t);
         return AUGUR_EINVAL;
     }
-    augur__solver_clear(s);
+    augur__solver_begin_setting(s);
     s->finished_restored = 0;   /* a new limit or condition continues the run */
     augur_term_destroy(s->term);
     s->term = t;  /* NULL: the type's default is made when next needed */
@@ -475,7 +482,7 @@ int augur_solver_set_nested(augur_solver *s, augur_solver *inner)
         augur_solver_destroy(inner);
         return AUGUR_EINVAL;
     }
-    augur__solver_clear(s);
+    augur__solver_begin_setting(s);
     if (inner == s)
         return augur_solver_fail(s, AUGUR_EINVAL, "%s: a solver cannot nest itself",
                                  s->type->name);

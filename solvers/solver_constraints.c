@@ -13,7 +13,7 @@ int augur_solver_set_constraints(augur_solver *s, augur_constraints *c)
         augur_constraints_destroy(c);
         return AUGUR_EINVAL;
     }
-    augur__solver_clear(s);
+    augur__solver_begin_setting(s);
     size_t cn = c ? augur_constraints_dimension(c) : 0;
     if (c && cn != s->n) {
         augur_constraints_destroy(c);
@@ -41,7 +41,7 @@ int augur_solver_set_penalty(augur_solver *s, augur_penalty *p)
         augur_penalty_destroy(p);
         return AUGUR_EINVAL;
     }
-    augur__solver_clear(s);
+    augur__solver_begin_setting(s);
     augur_penalty_destroy(s->penalty);
     s->penalty = p;
     return AUGUR_OK;

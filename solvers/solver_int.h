@@ -115,6 +115,10 @@ struct augur_solver {
     int latched;                  /* a checkpoint's stop test fired */
     int finished;                 /* the algorithm stopped on its own criterion */
     int finished_restored;        /* restored finished: the next solve ends at once */
+    unsigned long settings;       /* a stamp, new at creation, at every setter
+                                   * and at the default condition's making,
+                                   * unique in the process: a spec written
+                                   * from the settings is stale once it moves */
     int cut_short;                /* the evaluation limit refused a point asked for */
     int started;
     size_t idle_steps;            /* consecutive generations that evaluated nothing */
@@ -198,6 +202,17 @@ size_t augur__solver_history_capacity(const augur_solver *s);
 static inline void augur__solver_clear(augur_solver *s)
 {
     s->errmsg[0] = '\0';
+}
+
+/* A new settings stamp for s (a process-wide counter, so no two solvers
+ * share one, not even one created where another was freed). */
+void augur__solver_stamp_settings(augur_solver *s);
+
+/* The start of every call that changes what the spec says. */
+static inline void augur__solver_begin_setting(augur_solver *s)
+{
+    augur__solver_clear(s);
+    augur__solver_stamp_settings(s);
 }
 
 #endif

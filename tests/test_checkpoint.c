@@ -576,6 +576,37 @@ Test(checkpoint, the_checkpointer_in_a_run_saves_each_generation_and_new_setting
     free(b);
 }
 
+/* A monitor that changes a setting in the middle of a run: the
+ * checkpointer's next save carries it, as augur_solver_save's does. */
+static int raise_then_save(const augur_record *r, void *data)
+{
+    twin_saver *tw = data;
+    if (r->generation == 5)
+        cr_assert_eq(augur_solver_set_evaluation_limits(tw->s, 15, 0), AUGUR_OK);
+    return save_twice(r, data);
+}
+
+Test(checkpoint, the_checkpointer_saves_a_setting_changed_mid_run)
+{
+    char *a = temp_name("ck-sync"), *b = temp_name("ck-async");
+    augur_solver *s = de2(NULL);
+    augur_solver_set_evaluation_limits(s, 12, 0);
+    twin_saver tw = {.s = s, .ck = checkpointer(b), .a = a, .b = b};
+    augur_solver_add_generation_monitor(s, augur_monitor_callback(raise_then_save, &tw));
+    cr_assert_eq(augur_solve(s, augur_model_rosen, NULL, NULL), AUGUR_OK);
+    cr_assert_eq(augur_solver_generations(s), 15);
+    cr_assert_eq(tw.compared, 16, "compared %zu generations", tw.compared);
+    char *text = without_clock(b);
+    cr_assert(strstr(text, "generations = 15") != NULL, "the new limit is missing: %.300s", text);
+    free(text);
+    cr_assert_eq(augur_checkpointer_close(tw.ck, NULL, 0), AUGUR_OK);
+    augur_solver_destroy(s);
+    unlink(a);
+    unlink(b);
+    free(a);
+    free(b);
+}
+
 /* Saved every generation, latest wins, stopped at k: once closed, the
  * file is generation k's and resumes to the uninterrupted run's end. */
 typedef struct bg_saver {
