@@ -517,7 +517,7 @@ Test(checkpoint, the_checkpointer_writes_the_same_bytes)
 typedef struct twin_saver {
     augur_solver *s;
     augur_checkpointer *ck;
-    const char *a, *b;
+    char *a, *b;
     size_t compared;
 } twin_saver;
 
@@ -553,27 +553,44 @@ static int save_twice(const augur_record *r, void *data)
     return 0;
 }
 
+/* A de2 run of 12 generations whose monitor `fn` saves through both paths
+ * (save_twice); twin_finish checks the count, that the checkpointer's
+ * last file has `want`, and cleans up. */
+static augur_solver *twin_start(twin_saver *tw, augur_monitor_fn fn)
+{
+    tw->a = temp_name("ck-sync");
+    tw->b = temp_name("ck-async");
+    tw->ck = checkpointer(tw->b);
+    tw->compared = 0;
+    tw->s = de2(NULL);
+    augur_solver_set_evaluation_limits(tw->s, 12, 0);
+    augur_solver_add_generation_monitor(tw->s, augur_monitor_callback(fn, tw));
+    return tw->s;
+}
+
+static void twin_finish(twin_saver *tw, size_t compared, const char *want)
+{
+    cr_assert_eq(tw->compared, compared, "compared %zu generations", tw->compared);
+    char *text = without_clock(tw->b);
+    cr_assert(strstr(text, want) != NULL, "'%s' is missing: %.300s", want, text);
+    free(text);
+    cr_assert_eq(augur_checkpointer_close(tw->ck, NULL, 0), AUGUR_OK);
+    augur_solver_destroy(tw->s);
+    unlink(tw->a);
+    unlink(tw->b);
+    free(tw->a);
+    free(tw->b);
+}
+
 Test(checkpoint, the_checkpointer_in_a_run_saves_each_generation_and_new_settings)
 {
-    char *a = temp_name("ck-sync"), *b = temp_name("ck-async");
-    augur_solver *s = de2(NULL);
-    augur_solver_set_evaluation_limits(s, 12, 0);
-    twin_saver tw = {.s = s, .ck = checkpointer(b), .a = a, .b = b};
-    augur_solver_add_generation_monitor(s, augur_monitor_callback(save_twice, &tw));
+    twin_saver tw;
+    augur_solver *s = twin_start(&tw, save_twice);
     cr_assert_eq(augur_solve(s, augur_model_rosen, NULL, NULL), AUGUR_OK);
     /* a new limit is a new spec: the next call's saves carry it */
     augur_solver_set_evaluation_limits(s, 20, 0);
     cr_assert_eq(augur_solve(s, augur_model_rosen, NULL, NULL), AUGUR_OK);
-    cr_assert_eq(tw.compared, 21, "compared %zu generations", tw.compared);
-    char *text = without_clock(b);
-    cr_assert(strstr(text, "generations = 20") != NULL, "the new limit is missing: %.300s", text);
-    free(text);
-    cr_assert_eq(augur_checkpointer_close(tw.ck, NULL, 0), AUGUR_OK);
-    augur_solver_destroy(s);
-    unlink(a);
-    unlink(b);
-    free(a);
-    free(b);
+    twin_finish(&tw, 21, "generations = 20");
 }
 
 /* A monitor that changes a setting in the middle of a run: the
@@ -588,23 +605,11 @@ static int raise_then_save(const augur_record *r, void *data)
 
 Test(checkpoint, the_checkpointer_saves_a_setting_changed_mid_run)
 {
-    char *a = temp_name("ck-sync"), *b = temp_name("ck-async");
-    augur_solver *s = de2(NULL);
-    augur_solver_set_evaluation_limits(s, 12, 0);
-    twin_saver tw = {.s = s, .ck = checkpointer(b), .a = a, .b = b};
-    augur_solver_add_generation_monitor(s, augur_monitor_callback(raise_then_save, &tw));
+    twin_saver tw;
+    augur_solver *s = twin_start(&tw, raise_then_save);
     cr_assert_eq(augur_solve(s, augur_model_rosen, NULL, NULL), AUGUR_OK);
     cr_assert_eq(augur_solver_generations(s), 15);
-    cr_assert_eq(tw.compared, 16, "compared %zu generations", tw.compared);
-    char *text = without_clock(b);
-    cr_assert(strstr(text, "generations = 15") != NULL, "the new limit is missing: %.300s", text);
-    free(text);
-    cr_assert_eq(augur_checkpointer_close(tw.ck, NULL, 0), AUGUR_OK);
-    augur_solver_destroy(s);
-    unlink(a);
-    unlink(b);
-    free(a);
-    free(b);
+    twin_finish(&tw, 16, "generations = 15");
 }
 
 /* Saved every generation, latest wins, stopped at k: once closed, the
