@@ -1,49 +1,12 @@
 /* plot_draw.c - the figures of plot.h drawn with PLplot (docs/PLOTS.md says
- * why PLplot). Built without PLplot, each draw_* says what to install.
- *
- * PLplot writes warnings to stderr and, with some drivers, notes to
- * stdout; `augur plot` must print only its own lines. So every figure is
- * drawn with stdout and stderr pointed at a temporary file, and what was
- * caught there is passed on (as "augur: plot: ...") only when drawing
- * failed. plsabort() routes PLplot's recoverable errors to us as well. */
-#include <errno.h>
+ * why PLplot), each on a page of plot_page.c. Built without PLplot, each
+ * draw_* says what to install. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include "cli.h"
 #include "plot.h"
-
-const char *plot_device(const char *path)
-{
-    const char *dot = strrchr(path, '.');
-    if (!dot || strchr(dot, '/'))
-        return NULL;
-    if (strcmp(dot, ".svg") == 0)
-        return "svg";
-    if (strcmp(dot, ".png") == 0)
-        return "pngcairo";
-    if (strcmp(dot, ".pdf") == 0)
-        return "pdfcairo";
-    return NULL;
-}
-
-int plot_output_ok(const char *path)
-{
-    if (!plot_device(path))
-        return cli_fail(CLI_USAGE, "plot: %s: the name must end in .svg, .png or .pdf",
-                        path);
-    char why[512];
-    if (augur_output_path_check(path, why, sizeof why) != AUGUR_OK)
-        return cli_fail(CLI_IO, "plot: %s", why);
-    if (access(path, F_OK) == 0)   /* a regular file: PLplot opens it for writing */
-        return access(path, W_OK) == 0
-                   ? CLI_OK
-                   : cli_fail(CLI_IO, "plot: %s: %s", path, strerror(errno));
-    return check_writable(path);
-}
 
 #ifndef AUGUR_HAVE_PLPLOT
 
@@ -89,189 +52,11 @@ int draw_bands(const char *path, const char *title, const plot_band *b, size_t n
 }
 
 #else
-#include <plplot.h>
+#include "plot_page.h"
 
 int plot_ready(void)
 {
     return CLI_OK;
-}
-
-/* Colour map 0: white background, black axes, then ten distinct colours. */
-enum { C_BG = 0, C_FG = 1, C_GREY = 2, C_FIRST = 3, NCOLOURS = 10 };
-static const PLINT pal_r[] = {255, 0, 170, 31, 255, 44, 214, 148, 140, 227, 127, 188, 23};
-static const PLINT pal_g[] = {255, 0, 170, 119, 127, 160, 39, 103, 86, 119, 127, 189, 190};
-static const PLINT pal_b[] = {255, 0, 170, 180, 14, 44, 40, 189, 75, 194, 127, 34, 207};
-
-static char abort_msg[512];
-
-static void on_abort(PLCHAR_VECTOR msg)
-{
-    snprintf(abort_msg, sizeof abort_msg, "%s", msg);
-}
-
-typedef struct quiet {
-    int out, err;
-    FILE *cap;
-} quiet;
-
-static int quiet_begin(quiet *q)
-{
-    fflush(stdout);
-    fflush(stderr);
-    q->cap = tmpfile();
-    q->out = q->cap ? dup(1) : -1;
-    q->err = q->cap ? dup(2) : -1;
-    if (!q->cap || q->out < 0 || q->err < 0) {
-        if (q->cap)
-            fclose(q->cap);
-        return cli_fail(CLI_IO, "plot: cannot make a temporary file: %s",
-                        strerror(errno));
-    }
-    dup2(fileno(q->cap), 1);
-    dup2(fileno(q->cap), 2);
-    return CLI_OK;
-}
-
-/* Put stdout and stderr back; show what PLplot said when `failed`. */
-static void quiet_end(quiet *q, int failed)
-{
-    fflush(stdout);
-    fflush(stderr);
-    dup2(q->out, 1);
-    dup2(q->err, 2);
-    close(q->out);
-    close(q->err);
-    if (failed) {
-        char line[512];
-        rewind(q->cap);
-        while (fgets(line, sizeof line, q->cap))
-            if (strspn(line, " \t\r\n") < strlen(line))
-                fprintf(stderr, "augur: plot: PLplot: %s", line);
-    }
-    fclose(q->cap);
-}
-
-static int has_device(const char *dev)
-{
-    /* the caller's arrays: n in is their size, n out the devices */
-    enum { MAXDEV = 128 };
-    const char *menu[MAXDEV], *names[MAXDEV];
-    const char **pm = menu, **pn = names;
-    int n = MAXDEV;
-    plgDevs(&pm, &pn, &n);
-    int found = 0;
-    for (int i = 0; i < n && i < MAXDEV; i++)
-        found |= names[i] && strcmp(names[i], dev) == 0;
-    return found;
-}
-
-/* Start a figure of width x height pixels; CLI_OK or a message. */
-static int begin(const char *path, int width, int height, quiet *q)
-{
-    const char *dev = plot_device(path);
-    int rc = plot_output_ok(path);
-    if (rc != CLI_OK)
-        return rc;
-    if ((rc = quiet_begin(q)) != CLI_OK)
-        return rc;
-    abort_msg[0] = '\0';
-    plsabort(on_abort);
-    if (!has_device(dev)) {
-        quiet_end(q, 1);
-        return cli_fail(CLI_USAGE, "plot: PLplot has no '%s' driver here; install it:\n"
-                        "  apt-get install plplot-driver-cairo", dev);
-    }
-    plsdev(dev);
-    plsfnam(path);
-    plspage(0, 0, width, height, 0, 0);
-    plscmap0(pal_r, pal_g, pal_b, C_FIRST + NCOLOURS);
-    plsetopt("bg", "FFFFFF");
-    plinit();
-    plfontld(1);
-    pladv(0);
-    return CLI_OK;
-}
-
-static int end(const char *path, quiet *q)
-{
-    plend();
-    struct stat st;
-    int failed = abort_msg[0] || stat(path, &st) != 0 || st.st_size == 0;
-    quiet_end(q, failed);
-    if (abort_msg[0])
-        return cli_fail(CLI_IO, "plot: %s: %s", path, abort_msg);
-    if (failed)
-        return cli_fail(CLI_IO, "plot: %s: nothing was written", path);
-    return CLI_OK;
-}
-
-static PLINT colour(size_t i)
-{
-    return (PLINT)(C_FIRST + i % NCOLOURS);
-}
-
-/* Range of v[0..n) that is finite, widened a little; [0, 1] for none. */
-static void extend(const double *v, size_t n, double *lo, double *hi)
-{
-    for (size_t i = 0; i < n; i++)
-        if (isfinite(v[i])) {
-            *lo = v[i] < *lo ? v[i] : *lo;
-            *hi = v[i] > *hi ? v[i] : *hi;
-        }
-}
-
-static void pad(double *lo, double *hi, double frac)
-{
-    if (!(*lo <= *hi)) {
-        *lo = 0;
-        *hi = 1;
-    }
-    double w = *hi - *lo;
-    if (w <= 0)
-        w = fabs(*lo) > 0 ? fabs(*lo) * 0.1 : 1;
-    *lo -= frac * w;
-    *hi += frac * w;
-}
-
-/* Labels of a log10 axis: the decade as 1e<k> (1, 10 for 0 and 1). */
-static void decade_label(PLINT axis, PLFLT value, PLCHAR_NC_VECTOR label, PLINT len,
-                         PLPointer data)
-{
-    (void)axis;
-    (void)data;
-    long k = lround(value);
-    if (k == 0)
-        snprintf(label, (size_t)len, "1");
-    else if (k == 1)
-        snprintf(label, (size_t)len, "10");
-    else
-        snprintf(label, (size_t)len, "1e%ld", k);
-}
-
-static void frame(double x0, double x1, double y0, double y1, const char *xopt,
-                  const char *yopt)
-{
-    plwind(x0, x1, y0, y1);
-    plcol0(C_FG);
-    plwidth(1);
-    /* A log axis ('l' in yopt) is drawn in log10 units with our own labels
-     * ("1e-20"): every decade while about eight fit, else every k-th, so a
-     * run down to 1e-30 stays readable. */
-    if (!strchr(yopt, 'l')) {
-        plbox(xopt, 0, 0, yopt, 0, 0);
-        return;
-    }
-    char opt[16];
-    size_t k = 0;
-    for (const char *c = yopt; *c && k + 2 < sizeof opt; c++)
-        if (*c != 'l')
-            opt[k++] = *c;
-    opt[k++] = 'o';
-    opt[k] = '\0';
-    PLFLT ytick = y1 - y0 > 8 ? ceil((y1 - y0) / 8) : 1;
-    plslabelfunc(decade_label, NULL);
-    plbox(xopt, 0, 0, opt, ytick, ytick > 1 ? 1 : 0);
-    plslabelfunc(NULL, NULL);
 }
 
 /* --- Convergence -------------------------------------------------------------- */
@@ -363,8 +148,8 @@ static void step_line(const plot_series *s, const yscale *sc, int marker)
 
 int draw_convergence(const char *path, const plot_convergence *c)
 {
-    quiet q;
-    int rc = begin(path, 900, 600, &q);
+    plot_quiet q;
+    int rc = plot_begin(path, 900, 600, &q);
     if (rc != CLI_OK)
         return rc;
     yrange r = {.min_pos = INFINITY, .max = -INFINITY};
@@ -374,28 +159,28 @@ int draw_convergence(const char *path, const plot_convergence *c)
     yscale sc = choose_scale(&r);
     double x0 = 0, x1 = 1, y0 = INFINITY, y1 = -INFINITY;
     for (size_t k = 0; k < c->nlines; k++) {
-        extend(c->lines[k].x, c->lines[k].n, &x0, &x1);
+        plot_extend(c->lines[k].x, c->lines[k].n, &x0, &x1);
         for (size_t i = 0; i < c->lines[k].n; i++) {
             double y = yval(&sc, c->lines[k].y[i]);
-            extend(&y, 1, &y0, &y1);
+            plot_extend(&y, 1, &y0, &y1);
         }
     }
-    pad(&y0, &y1, 0.05);
+    plot_pad(&y0, &y1, 0.05);
     plvpor(0.11, 0.95, 0.12, 0.86);
-    frame(0, x1 * 1.02, y0, y1, "bcnst", sc.log ? "bcnstvl" : "bcnstv");
+    plot_frame(0, x1 * 1.02, y0, y1, "bcnst", sc.log ? "bcnstvl" : "bcnstv");
     pllab("evaluations", sc.label, c->title);
     plschr(0, 0.8);
     plmtex("t", 1.0, 0.5, 0.5, c->reason);
     plschr(0, 1.0);
     for (size_t k = c->nlines; k-- > 0;) {
-        plcol0(k == 0 ? C_FG : colour(k - 1));
+        plcol0(k == 0 ? C_FG : plot_colour(k - 1));
         plwidth(k == 0 ? 2.5 : 1.2);
         step_line(&c->lines[k], &sc, 1);
     }
     /* legend: the first line, the others as one entry, the stop marker */
     const char *text[3] = {c->first_label, c->rest_label, "where it stopped"};
     PLINT opts[3] = {PL_LEGEND_LINE, PL_LEGEND_LINE, PL_LEGEND_SYMBOL};
-    PLINT lcol[3] = {C_FG, colour(0), C_FG}, lsty[3] = {1, 1, 1}, tcol[3] = {C_FG, C_FG, C_FG};
+    PLINT lcol[3] = {C_FG, plot_colour(0), C_FG}, lsty[3] = {1, 1, 1}, tcol[3] = {C_FG, C_FG, C_FG};
     PLFLT lw[3] = {2.5, 1.2, 1}, ssc[3] = {1, 1, 1};
     PLINT snum[3] = {1, 1, 1}, scol[3] = {C_FG, C_FG, C_FG};
     const char *sym[3] = {"", "", "#(850)"};
@@ -410,7 +195,7 @@ int draw_convergence(const char *path, const plot_convergence *c)
              PL_POSITION_RIGHT | PL_POSITION_INSIDE, 0.02, 0.02, 0.08, C_BG, C_FG, 1, 0,
              0, nl, opts, 1.0, 0.9, 2.0, 0.0, tcol, text, NULL, NULL, NULL, NULL, lcol, lsty,
              lw, scol, ssc, snum, sym);
-    return end(path, &q);
+    return plot_end(path, &q);
 }
 
 /* --- Minima --------------------------------------------------------------------- */
@@ -461,26 +246,26 @@ static void background(const plot_minima *m)
 
 int draw_minima(const char *path, const plot_minima *m)
 {
-    quiet q;
-    int rc = begin(path, 800, 700, &q);
+    plot_quiet q;
+    int rc = plot_begin(path, 800, 700, &q);
     if (rc != CLI_OK)
         return rc;
     double x0 = m->lo[0], x1 = m->hi[0], y0 = m->lo[1], y1 = m->hi[1];
     if (!m->z) {
         x0 = y0 = INFINITY;
         x1 = y1 = -INFINITY;
-        extend(m->sx, m->nruns, &x0, &x1);
-        extend(m->ex, m->nruns, &x0, &x1);
-        extend(m->sy, m->nruns, &y0, &y1);
-        extend(m->ey, m->nruns, &y0, &y1);
-        pad(&x0, &x1, 0.08);
-        pad(&y0, &y1, 0.08);
+        plot_extend(m->sx, m->nruns, &x0, &x1);
+        plot_extend(m->ex, m->nruns, &x0, &x1);
+        plot_extend(m->sy, m->nruns, &y0, &y1);
+        plot_extend(m->ey, m->nruns, &y0, &y1);
+        plot_pad(&x0, &x1, 0.08);
+        plot_pad(&y0, &y1, 0.08);
     }
     plvpor(0.12, 0.95, 0.11, 0.88);
     plwind(x0, x1, y0, y1);
     if (m->z)
         background(m);
-    frame(x0, x1, y0, y1, "bcnst", "bcnstv");
+    plot_frame(x0, x1, y0, y1, "bcnst", "bcnstv");
     pllab(m->xlabel, m->ylabel, m->title);
     plschr(0, 0.8);
     plmtex("t", 1.0, 0.5, 0.5, m->z ? "each inner run: start (circle) to end (cross); "
@@ -488,12 +273,12 @@ int draw_minima(const char *path, const plot_minima *m)
     plschr(0, 1.0);
     for (size_t i = 0; i < m->nruns; i++) {
         PLFLT px[2] = {m->sx[i], m->ex[i]}, py[2] = {m->sy[i], m->ey[i]};
-        plcol0(colour(0));
+        plcol0(plot_colour(0));
         plwidth(1.2);
         plline(2, px, py);
         plcol0(C_FG);
         plpoin(1, &px[0], &py[0], 4);
-        plcol0(colour(3));
+        plcol0(plot_colour(3));
         plpoin(1, &px[1], &py[1], 5);
     }
     if (m->nruns) {
@@ -505,7 +290,7 @@ int draw_minima(const char *path, const plot_minima *m)
     }
     const char *text[3] = {"start", "end", "best end"};
     PLINT opts[3] = {PL_LEGEND_SYMBOL, PL_LEGEND_SYMBOL, PL_LEGEND_SYMBOL};
-    PLINT tcol[3] = {C_FG, C_FG, C_FG}, scol[3] = {C_FG, colour(3), C_FG};
+    PLINT tcol[3] = {C_FG, C_FG, C_FG}, scol[3] = {C_FG, plot_colour(3), C_FG};
     PLFLT ssc[3] = {1, 1, 2};
     PLINT snum[3] = {1, 1, 1};
     const char *sym[3] = {"#(840)", "#(846)", "#(850)"};
@@ -514,46 +299,46 @@ int draw_minima(const char *path, const plot_minima *m)
              PL_POSITION_RIGHT | PL_POSITION_INSIDE, 0.02, 0.02, 0.05, C_BG, C_FG, 1, 0, 0,
              3, opts, 1.0, 0.9, 2.0, 0.0, tcol, text, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
              scol, ssc, snum, sym);
-    return end(path, &q);
+    return plot_end(path, &q);
 }
 
 /* --- Fits --------------------------------------------------------------------------- */
 
 int draw_fit(const char *path, const plot_fit *f)
 {
-    quiet q;
-    int rc = begin(path, 900, 700, &q);
+    plot_quiet q;
+    int rc = plot_begin(path, 900, 700, &q);
     if (rc != CLI_OK)
         return rc;
     double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
-    extend(f->x, f->n, &x0, &x1);
-    extend(f->curve.x, f->curve.n, &x0, &x1);
+    plot_extend(f->x, f->n, &x0, &x1);
+    plot_extend(f->curve.x, f->curve.n, &x0, &x1);
     for (size_t i = 0; i < f->n; i++) {
         double s = f->sigma ? f->sigma[i] : 0, lo = f->y[i] - s, hi = f->y[i] + s;
-        extend(&lo, 1, &y0, &y1);
-        extend(&hi, 1, &y0, &y1);
+        plot_extend(&lo, 1, &y0, &y1);
+        plot_extend(&hi, 1, &y0, &y1);
     }
-    extend(f->curve.y, f->curve.n, &y0, &y1);
-    pad(&x0, &x1, 0.02);
-    pad(&y0, &y1, 0.05);
+    plot_extend(f->curve.y, f->curve.n, &y0, &y1);
+    plot_pad(&x0, &x1, 0.02);
+    plot_pad(&y0, &y1, 0.05);
     /* the data and the curve */
     plvpor(0.12, 0.95, 0.38, 0.88);
-    frame(x0, x1, y0, y1, "bcst", "bcnstv");
+    plot_frame(x0, x1, y0, y1, "bcst", "bcnstv");
     pllab("", f->ylabel, f->title);
-    plcol0(colour(0));
+    plcol0(plot_colour(0));
     for (size_t i = 0; f->sigma && i < f->n; i++) {
         PLFLT xx = f->x[i], lo = f->y[i] - f->sigma[i], hi = f->y[i] + f->sigma[i];
         plerry(1, &xx, &lo, &hi);
     }
     plstring((PLINT)f->n, f->x, f->y, "#(850)");
-    plcol0(colour(3));
+    plcol0(plot_colour(3));
     plwidth(2);
     plline((PLINT)f->curve.n, f->curve.x, f->curve.y);
     plwidth(1);
     const char *text[2] = {f->sigma ? "data (error bars: sigma)" : "data", "fit"};
     PLINT opts[2] = {PL_LEGEND_SYMBOL, PL_LEGEND_LINE};
-    PLINT tcol[2] = {C_FG, C_FG}, lcol[2] = {0, colour(3)}, lsty[2] = {1, 1};
-    PLINT scol[2] = {colour(0), 0}, snum[2] = {1, 1};
+    PLINT tcol[2] = {C_FG, C_FG}, lcol[2] = {0, plot_colour(3)}, lsty[2] = {1, 1};
+    PLINT scol[2] = {plot_colour(0), 0}, snum[2] = {1, 1};
     PLFLT lw[2] = {1, 2}, ssc[2] = {1, 1};
     const char *sym[2] = {"#(850)", ""};
     PLFLT w, h;
@@ -563,36 +348,36 @@ int draw_fit(const char *path, const plot_fit *f)
              scol, ssc, snum, sym);
     /* the residuals */
     double r0 = INFINITY, r1 = -INFINITY;
-    extend(f->residual, f->n, &r0, &r1);
+    plot_extend(f->residual, f->n, &r0, &r1);
     double rmax = fmax(fabs(r0), fabs(r1));
     if (!(rmax > 0))
         rmax = 1;
     plvpor(0.12, 0.95, 0.11, 0.33);
-    frame(x0, x1, -1.15 * rmax, 1.15 * rmax, "bcnst", "bcnstv");
+    plot_frame(x0, x1, -1.15 * rmax, 1.15 * rmax, "bcnst", "bcnstv");
     pllab(f->xlabel, f->weighted ? "(y - fit) / sigma" : "y - fit", "");
     PLFLT zx[2] = {x0, x1}, zy[2] = {0, 0};
     plcol0(C_GREY);
     plline(2, zx, zy);
-    plcol0(colour(0));
+    plcol0(plot_colour(0));
     plpoin((PLINT)f->n, f->x, f->residual, 17);
-    return end(path, &q);
+    return plot_end(path, &q);
 }
 
 /* --- Profiles ----------------------------------------------------------------------- */
 
 int draw_profile(const char *path, const plot_profile *p)
 {
-    quiet q;
-    int rc = begin(path, 900, 600, &q);
+    plot_quiet q;
+    int rc = plot_begin(path, 900, 600, &q);
     if (rc != CLI_OK)
         return rc;
     double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
-    extend(p->curve.x, p->curve.n, &x0, &x1);
-    extend(p->curve.y, p->curve.n, &y0, &y1);
-    pad(&x0, &x1, 0.02);
-    pad(&y0, &y1, 0.06);
+    plot_extend(p->curve.x, p->curve.n, &x0, &x1);
+    plot_extend(p->curve.y, p->curve.n, &y0, &y1);
+    plot_pad(&x0, &x1, 0.02);
+    plot_pad(&y0, &y1, 0.06);
     plvpor(0.11, 0.95, 0.12, 0.86);
-    frame(x0, x1, y0, y1, "bcnst", "bcnstv");
+    plot_frame(x0, x1, y0, y1, "bcnst", "bcnstv");
     pllab(p->xlabel, "best f with it pinned", p->title);
     plschr(0, 0.8);
     plmtex("t", 1.0, 0.5, 0.5, "dashed lines: where each bin of the scan begins");
@@ -604,20 +389,20 @@ int draw_profile(const char *path, const plot_profile *p)
         plline(2, bx, by);
     }
     pllsty(1);
-    plcol0(colour(0));
+    plcol0(plot_colour(0));
     plwidth(2);
     plline((PLINT)p->curve.n, p->curve.x, p->curve.y);
     plwidth(1);
     plpoin((PLINT)p->curve.n, p->curve.x, p->curve.y, 17);
-    return end(path, &q);
+    return plot_end(path, &q);
 }
 
 /* --- compare: median and quartiles over seeds ------------------------------------- */
 
 int draw_bands(const char *path, const char *title, const plot_band *b, size_t n)
 {
-    quiet q;
-    int rc = begin(path, 1000, 650, &q);
+    plot_quiet q;
+    int rc = plot_begin(path, 1000, 650, &q);
     if (rc != CLI_OK)
         return rc;
     yrange r = {.min_pos = INFINITY, .max = -INFINITY};
@@ -629,16 +414,16 @@ int draw_bands(const char *path, const char *title, const plot_band *b, size_t n
     yscale sc = choose_scale(&r);
     double x0 = 0, x1 = 1, y0 = INFINITY, y1 = -INFINITY;
     for (size_t k = 0; k < n; k++) {
-        extend(b[k].evals, b[k].n, &x0, &x1);
+        plot_extend(b[k].evals, b[k].n, &x0, &x1);
         for (size_t i = 0; i < b[k].n; i++) {
             double lo = yval(&sc, b[k].q1[i]), hi = yval(&sc, b[k].q3[i]);
-            extend(&lo, 1, &y0, &y1);
-            extend(&hi, 1, &y0, &y1);
+            plot_extend(&lo, 1, &y0, &y1);
+            plot_extend(&hi, 1, &y0, &y1);
         }
     }
-    pad(&y0, &y1, 0.05);
+    plot_pad(&y0, &y1, 0.05);
     plvpor(0.10, 0.72, 0.12, 0.88);
-    frame(0, x1 * 1.02, y0, y1, "bcnst", sc.log ? "bcnstvl" : "bcnstv");
+    plot_frame(0, x1 * 1.02, y0, y1, "bcnst", sc.log ? "bcnstvl" : "bcnstv");
     pllab("evaluations", sc.label, title);
     plschr(0, 0.8);
     plmtex("t", 1.0, 0.5, 0.5, "lines: median over seeds; bands: first to third quartile");
@@ -669,11 +454,11 @@ int draw_bands(const char *path, const char *title, const plot_band *b, size_t n
         int finite = 1;
         for (size_t i = 0; i < m; i++)
             finite &= isfinite(py[i]) != 0;
-        plcol0(colour(k));
-        plscol0a(colour(k), pal_r[colour(k)], pal_g[colour(k)], pal_b[colour(k)], 0.25);
+        plcol0(plot_colour(k));
+        plot_colour_alpha(k, 0.25);
         if (finite && m > 2)
             plfill((PLINT)m, px, py);
-        plscol0a(colour(k), pal_r[colour(k)], pal_g[colour(k)], pal_b[colour(k)], 1.0);
+        plot_colour_alpha(k, 1.0);
         m = 0;
         for (size_t i = 0; i < s->n; i++) {
             double y = yval(&sc, s->median[i]);
@@ -688,7 +473,7 @@ int draw_bands(const char *path, const char *title, const plot_band *b, size_t n
         plwidth(1);
         text[k] = s->label;
         opts[k] = PL_LEGEND_LINE | PL_LEGEND_COLOR_BOX;
-        cols[k] = colour(k);
+        cols[k] = plot_colour(k);
         lsty[k] = 1;
         lw[k] = 2;
         bsc[k] = 0.8;
@@ -712,7 +497,7 @@ int draw_bands(const char *path, const char *title, const plot_band *b, size_t n
     free(lw);
     free(bsc);
     free(bw);
-    return end(path, &q);
+    return plot_end(path, &q);
 }
 
 #endif
