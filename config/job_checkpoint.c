@@ -46,7 +46,7 @@ static int parse_every(const char *text, size_t *gens, double *secs)
     if (!text || !*text || text[0] == '-' || text[0] == ' ')
         return AUGUR_EINVAL;
     errno = 0;
-    double v = strtod(text, &end);
+    double v = augur__strtod(text, &end);
     if (end == text || errno || !(v > 0) || v > 1e9)
         return AUGUR_EINVAL;
     if (*end == '\0') {

@@ -51,7 +51,7 @@ static int parse_float(const char *v, double *out)
 {
     char *end = NULL;
     errno = 0;
-    double x = strtod(v, &end);
+    double x = augur__strtod(v, &end);
     /* strtod reads "inf" and "nan" too: those go as the readers' words */
     if (end == v || *end || errno || !isfinite(x))
         return 0;

@@ -127,7 +127,7 @@ static int number(args *a, double *v)
     if (p > b && p - b < sizeof tok) {
         memcpy(tok, t + b, p - b);
         tok[p - b] = '\0';
-        *v = strtod(tok, &stop);
+        *v = augur__strtod(tok, &stop);
     }
     if (p == b || *stop != '\0' || stop == tok) {
         size_t q = b;             /* the whole token, for the message */

@@ -138,6 +138,19 @@ uint64_t augur__mix_seed(uint64_t seed, uint64_t index);
 uint64_t augur__os_seed(void);
 /* Monotonic seconds. */
 AUGUR__SHARED double augur__now(void);
+
+/* --- Numbers as text, whatever the locale (util.c) ---------------------- */
+/* Every number augur writes for itself to read again (specs, checkpoints,
+ * results, logs, relations) and every one it reads is in the "C" locale's
+ * form, "0.5": a program that calls setlocale(LC_ALL, "") in a locale
+ * with a decimal comma must not get "0,5" in its files. Between
+ * augur__numeric_begin and augur__numeric_end the calling thread formats
+ * and parses in the "C" locale; begin returns what end restores (NULL
+ * when the "C" locale could not be made: then nothing changes). */
+AUGUR__SHARED void *augur__numeric_begin(void);
+AUGUR__SHARED void augur__numeric_end(void *previous);
+/* strtod in the "C" locale. */
+AUGUR__SHARED double augur__strtod(const char *s, char **end);
 /* dir/path for a relative path (malloc'd), path itself when absolute. */
 char *augur__path_join(const char *dir, const char *path);
 

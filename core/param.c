@@ -136,7 +136,7 @@ static int parse_number(const char *text, double *v)
     }
     char *end = NULL;
     errno = 0;
-    *v = strtod(text, &end);
+    *v = augur__strtod(text, &end);
     return end != text && *end == '\0' && errno != ERANGE;
 }
 
@@ -194,11 +194,13 @@ int augur__params_get(const augur_param *table, const void *state,
  * reasons stay readable ("0.005") and specs still round-trip. */
 static void shortest_double(char *buf, size_t cap, double v)
 {
+    void *locale = augur__numeric_begin();
     for (int digits = 15; digits <= 17; digits++) {
         snprintf(buf, cap, "%.*g", digits, v);
         if (strtod(buf, NULL) == v || isnan(v))
-            return;
+            break;
     }
+    augur__numeric_end(locale);
 }
 
 /* The last few doubles formatted, per thread. Every run formats its

@@ -307,7 +307,7 @@ static int hex_float(const char *t, double *v)
     if (p[0] != '0' || (p[1] != 'x' && p[1] != 'X') || !strchr(p, 'p'))
         return 0;
     char *end;
-    *v = strtod(t, &end);
+    *v = augur__strtod(t, &end);
     return end != t && *end == '\0';
 }
 

@@ -40,20 +40,19 @@ void augur__sb_printf(augur_strbuf *b, const char *fmt, ...)
     if (b->failed)
         return;
     size_t room = b->cap - b->len;
+    void *locale = augur__numeric_begin();   /* texts are read back: "0.5" */
     va_list ap;
     va_start(ap, fmt);
     int need = vsnprintf(room ? b->text + b->len : NULL, room, fmt, ap);
     va_end(ap);
-    if (need < 0)
-        return;
-    if ((size_t)need >= room) {
-        if (!reserve(b, (size_t)need))
-            return;
+    if (need >= 0 && (size_t)need >= room && reserve(b, (size_t)need)) {
         va_start(ap, fmt);
         vsnprintf(b->text + b->len, b->cap - b->len, fmt, ap);
         va_end(ap);
     }
-    b->len += (size_t)need;
+    augur__numeric_end(locale);
+    if (need >= 0 && !b->failed)
+        b->len += (size_t)need;
 }
 
 void augur__sb_append(augur_strbuf *b, const char *text, size_t len)
@@ -93,7 +92,9 @@ void augur__sb_hex_double(augur_strbuf *b, double v)
         return;
     }
     char num[40];   /* C99's %a is exact; "-0x1.<13 digits>p-1022" fits */
+    void *locale = augur__numeric_begin();
     int len = snprintf(num, sizeof num, "\"%a\"", v);
+    augur__numeric_end(locale);
     augur__sb_append(b, num, (size_t)len);
 }
 

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <locale.h>
 #include <stdatomic.h>
 #include <sys/stat.h>
 #include <pthread.h>
@@ -131,6 +132,38 @@ uint64_t augur__os_seed(void)
     return seed;
 }
 
+/* --- Numbers in the "C" locale ------------------------------------------ */
+/* uselocale switches the calling thread only, and costs a few
+ * instructions; the "C" locale object is made once and lives as long as
+ * the process. */
+static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
+static locale_t c_locale;
+
+static void make_c_locale(void)
+{
+    c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+}
+
+void *augur__numeric_begin(void)
+{
+    pthread_once(&c_locale_once, make_c_locale);
+    return c_locale ? (void *)uselocale(c_locale) : NULL;
+}
+
+void augur__numeric_end(void *previous)
+{
+    if (previous)
+        uselocale((locale_t)previous);
+}
+
+double augur__strtod(const char *s, char **end)
+{
+    void *previous = augur__numeric_begin();
+    double v = strtod(s, end);
+    augur__numeric_end(previous);
+    return v;
+}
+
 double augur__now(void)
 {
     struct timespec ts;
@@ -139,14 +172,19 @@ double augur__now(void)
 }
 
 static pthread_mutex_t matheval_lock = PTHREAD_MUTEX_INITIALIZER;
+static void *matheval_locale;   /* the holder's, to restore */
 
+/* libmatheval's scanner reads "0.5" in the current locale: its calls run
+ * in the "C" one. */
 void augur__matheval_lock(void)
 {
     pthread_mutex_lock(&matheval_lock);
+    matheval_locale = augur__numeric_begin();
 }
 
 void augur__matheval_unlock(void)
 {
+    augur__numeric_end(matheval_locale);
     pthread_mutex_unlock(&matheval_lock);
 }
 

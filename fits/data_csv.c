@@ -130,7 +130,7 @@ static int parse_number(const char *s, double *v)
     if (*s == '\0')
         return 0;
     char *end;
-    *v = strtod(s, &end);
+    *v = augur__strtod(s, &end);
     return *end == '\0';
 }
 

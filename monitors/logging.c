@@ -63,9 +63,11 @@ static int write_header(FILE *fp, size_t n)
 
 static int write_row(FILE *fp, const augur_record *r)
 {
+    void *locale = augur__numeric_begin();   /* a CSV reads "0.5" */
     int rc = fprintf(fp, "%zu,%zu,%.17g", r->generation, r->evaluations, r->f);
     for (size_t j = 0; j < r->n && rc >= 0; j++)
         rc = fprintf(fp, ",%.17g", r->x[j]);
+    augur__numeric_end(locale);
     return end_line(fp, rc);
 }
 

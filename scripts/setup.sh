@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 preset=${1:-dev}
 packages=(gcc make cmake pkg-config libgsl-dev libnlopt-dev libconfig-dev
           libcriterion-dev libopenmpi-dev openmpi-bin libmatheval-dev
-          python3-dev python3-numpy python3-pytest)
+          python3-dev python3-numpy python3-pytest locales)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -27,6 +27,17 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# tests/test_locale.c runs under a locale with a decimal comma
+if ! locale -a 2>/dev/null | grep -qix 'de_DE\.utf-\?8'; then
+  if [ "$(id -u)" -eq 0 ]; then
+    sed -i 's/^# *\(de_DE\.UTF-8 UTF-8\)/\1/' /etc/locale.gen
+    grep -q '^de_DE\.UTF-8' /etc/locale.gen || echo 'de_DE.UTF-8 UTF-8' >> /etc/locale.gen
+    locale-gen >/dev/null
+  else
+    echo "setup: de_DE.UTF-8 is not installed; tests/test_locale.c will skip" >&2
+  fi
 fi
 
 cmake --preset "$preset" >/dev/null
