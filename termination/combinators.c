@@ -123,7 +123,6 @@ const augur_term_type augur__term_type_or = {
     .max_children = SIZE_MAX,
     .check = or_check,
     .reset = NULL,
-    .ignores_elapsed = 1,   /* its members say for themselves */
 };
 
 const augur_term_type augur__term_type_and = {
@@ -135,7 +134,6 @@ const augur_term_type augur__term_type_and = {
     .max_children = SIZE_MAX,
     .check = and_check,
     .reset = NULL,
-    .ignores_elapsed = 1,   /* its members say for themselves */
 };
 
 const augur_term_type augur__term_type_not = {
@@ -147,7 +145,6 @@ const augur_term_type augur__term_type_not = {
     .max_children = 1,
     .check = not_check,
     .reset = NULL,
-    .ignores_elapsed = 1,   /* its members say for themselves */
 };
 
 const augur_term_type augur__term_type_when = {
@@ -159,7 +156,6 @@ const augur_term_type augur__term_type_when = {
     .max_children = 1,
     .check = when_check,
     .reset = NULL,
-    .ignores_elapsed = 1,   /* its members say for themselves */
 };
 
 /* --- Constructors ------------------------------------------------------- */

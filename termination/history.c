@@ -59,7 +59,6 @@ const augur_term_type augur__term_type_vtr = {
     .check = vtr_check,
     .reset = NULL,
     .history = augur__term_last_only,
-    .ignores_elapsed = 1,
 };
 
 /* --- ChangeOverGeneration ----------------------------------------------- */
@@ -98,7 +97,6 @@ const augur_term_type augur__term_type_change_over_generation = {
     .check = cog_check,
     .reset = NULL,
     .history = change_window,
-    .ignores_elapsed = 1,
 };
 
 /* --- NormalizedChangeOverGeneration ------------------------------------- */
@@ -137,7 +135,6 @@ const augur_term_type augur__term_type_normalized_change_over_generation = {
     .check = ncog_check,
     .reset = NULL,
     .history = change_window,
-    .ignores_elapsed = 1,
 };
 
 /* --- VTRChangeOverGeneration -------------------------------------------- */
@@ -181,7 +178,6 @@ const augur_term_type augur__term_type_vtr_change_over_generation = {
     .check = vtrcog_check,
     .reset = NULL,
     .history = vtrcog_window,
-    .ignores_elapsed = 1,
 };
 
 /* --- NormalizedCostTarget ----------------------------------------------- */
@@ -233,7 +229,6 @@ const augur_term_type augur__term_type_normalized_cost_target = {
     .check = nct_check,
     .reset = NULL,
     .history = nct_window,
-    .ignores_elapsed = 1,
 };
 
 /* --- NoImprovement ------------------------------------------------------ */
@@ -268,7 +263,6 @@ const augur_term_type augur__term_type_no_improvement = {
     .check = ni_check,
     .reset = NULL,
     .history = change_window,
-    .ignores_elapsed = 1,
 };
 
 /* --- Constructors ------------------------------------------------------- */

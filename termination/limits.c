@@ -48,7 +48,6 @@ const augur_term_type augur__term_type_evaluation_limits = {
     .check = el_check,
     .reset = NULL,
     .history = augur__term_last_only,
-    .ignores_elapsed = 1,
 };
 
 /* --- TimeLimits --------------------------------------------------------- */
@@ -83,7 +82,6 @@ const augur_term_type augur__term_type_time_limits = {
     .check = tl_check,
     .reset = NULL,
     .history = augur__term_last_only,
-    .ignores_elapsed = 0,   /* the one built-in that reads the clock */
 };
 
 /* --- NLopt's stopval, ftol and xtol ------------------------------------- */
@@ -116,7 +114,6 @@ const augur_term_type augur__term_type_stopval = {
     .check = stopval_check,
     .reset = NULL,
     .history = augur__term_last_only,
-    .ignores_elapsed = 1,
 };
 
 static const augur_param ftol_abs_params[] = {
@@ -167,7 +164,6 @@ const augur_term_type augur__term_type_ftol_abs = {
     .check = ftol_abs_check,
     .reset = NULL,
     .history = augur__term_last_only,
-    .ignores_elapsed = 1,
 };
 
 const augur_term_type augur__term_type_ftol_rel = {
@@ -181,7 +177,6 @@ const augur_term_type augur__term_type_ftol_rel = {
     .check = ftol_rel_check,
     .reset = NULL,
     .history = augur__term_last_only,
-    .ignores_elapsed = 1,
 };
 
 static const augur_param xtol_abs_params[] = {
@@ -250,7 +245,6 @@ const augur_term_type augur__term_type_xtol_abs = {
     .check = xtol_abs_check,
     .reset = NULL,
     .history = augur__term_last_only,
-    .ignores_elapsed = 1,
 };
 
 const augur_term_type augur__term_type_xtol_rel = {
@@ -264,7 +258,6 @@ const augur_term_type augur__term_type_xtol_rel = {
     .check = xtol_rel_check,
     .reset = NULL,
     .history = augur__term_last_only,
-    .ignores_elapsed = 1,
 };
 
 /* --- Constructors ------------------------------------------------------- */

@@ -78,7 +78,6 @@ const augur_term_type augur__term_type_candidate_relative_tolerance = {
     .check = crt_check,
     .reset = NULL,
     .history = augur__term_last_only,
-    .ignores_elapsed = 1,
 };
 
 /* --- SolutionImprovement ------------------------------------------------ */
@@ -123,7 +122,6 @@ const augur_term_type augur__term_type_solution_improvement = {
     .check = si_check,
     .reset = NULL,
     .history = augur__term_last_only,
-    .ignores_elapsed = 1,
 };
 
 /* --- PopulationSpread --------------------------------------------------- */
@@ -162,7 +160,6 @@ const augur_term_type augur__term_type_population_spread = {
     .check = ps_check,
     .reset = NULL,
     .history = augur__term_last_only,
-    .ignores_elapsed = 1,
 };
 
 /* --- GradientNormTolerance ---------------------------------------------- */
@@ -251,7 +248,6 @@ const augur_term_type augur__term_type_gradient_norm_tolerance = {
     .check = gnt_check,
     .reset = NULL,
     .history = augur__term_last_only,
-    .ignores_elapsed = 1,
 };
 
 /* --- Constructors ------------------------------------------------------- */

@@ -84,7 +84,6 @@ const augur_term_type augur__term_type_tol_fun = {
     .params = tolfun_params,
     .check = tolfun_check,
     .history = augur__term_last_only,
-    .ignores_elapsed = 1,
 };
 
 /* --- TolX --------------------------------------------------------------- */
@@ -120,7 +119,6 @@ const augur_term_type augur__term_type_tol_x = {
     .params = tolx_params,
     .check = tolx_check,
     .history = augur__term_last_only,
-    .ignores_elapsed = 1,
 };
 
 /* --- NoEffectAxis and NoEffectCoord --------------------------------------- */
@@ -163,7 +161,6 @@ const augur_term_type augur__term_type_no_effect_axis = {
     .params = nea_params,
     .check = nea_check,
     .history = augur__term_last_only,
-    .ignores_elapsed = 1,
 };
 
 static const augur_param nec_params[] = {
@@ -196,7 +193,6 @@ const augur_term_type augur__term_type_no_effect_coord = {
     .params = nec_params,
     .check = nec_check,
     .history = augur__term_last_only,
-    .ignores_elapsed = 1,
 };
 
 /* --- ConditionCov and TolUpSigma ----------------------------------------- */
@@ -234,7 +230,6 @@ const augur_term_type augur__term_type_condition_cov = {
     .params = cc_params,
     .check = cc_check,
     .history = augur__term_last_only,
-    .ignores_elapsed = 1,
 };
 
 static const augur_param tus_params[] = {
@@ -263,7 +258,6 @@ const augur_term_type augur__term_type_tol_up_sigma = {
     .params = tus_params,
     .check = tus_check,
     .history = augur__term_last_only,
-    .ignores_elapsed = 1,
 };
 
 /* --- Stagnation --------------------------------------------------------- */
@@ -334,7 +328,6 @@ const augur_term_type augur__term_type_stagnation = {
     .params = stag_params,
     .check = stag_check,
     .history = augur__term_last_only,
-    .ignores_elapsed = 1,
 };
 
 /* --- Constructors ------------------------------------------------------- */

@@ -335,11 +335,27 @@ size_t augur_term_history(const augur_termination *t)
 
 /* --- The clock ------------------------------------------------------------ */
 
+/* A solver reads the clock for its conditions once per generation, which
+ * is a good part of a short run's cost, and skips it when no condition in
+ * force reads info->elapsed (which is then NaN). Of the built-in types
+ * only TimeLimits reads it; any other type (a program's own, which the
+ * library cannot inspect) is given the time. Known here rather than from
+ * a flag in augur_term_type, so the public table keeps its layout. */
+static int reads_clock_itself(const augur_term_type *type)
+{
+    if (type == &augur__term_type_time_limits)
+        return 1;
+    for (size_t k = 0; registry[k]; k++)
+        if (registry[k] == type)
+            return 0;
+    return 1;
+}
+
 int augur_term_reads_elapsed(const augur_termination *t)
 {
     if (!t)
         return 0;
-    if (!t->type->ignores_elapsed)
+    if (reads_clock_itself(t->type))
         return 1;
     for (size_t k = 0; k < t->nchildren; k++)
         if (augur_term_reads_elapsed(t->children[k]))

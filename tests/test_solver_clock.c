@@ -1,8 +1,8 @@
 /* test_solver_clock.c - a solver reads the clock for its termination
- * conditions only when one of them reads info->elapsed: each condition type
- * declares that it does not (augur_term_type's ignores_elapsed), a
- * combinator reads it when a member does, and a type that does not say is
- * given the time. The solver's own elapsed time is kept either way. */
+ * conditions only when one of them reads info->elapsed: of the built-in
+ * types only TimeLimits does, a combinator reads it when a member does,
+ * and a program's own type is always given the time. The solver's own
+ * elapsed time is kept either way. */
 #include <criterion/criterion.h>
 #include <gsl/gsl_errno.h>
 #include <math.h>
@@ -36,13 +36,8 @@ static int spy_check(augur_termination *t, void *state, const augur_info *info,
     return 0;
 }
 
-static const augur_term_type undeclared_spy = {
+static const augur_term_type own_spy = {
     .name = "spy", .label = "Spy", .doc = "test double", .check = spy_check,
-};
-
-static const augur_term_type clockless_spy = {
-    .name = "spy", .label = "Spy", .doc = "test double", .check = spy_check,
-    .ignores_elapsed = 1,
 };
 
 /* Nelder-Mead on the 2-D sphere from (1, 1) for 50 generations. */
@@ -79,23 +74,17 @@ Test(clock, declarations_combine_like_any_member)
                        augur_term_candidate_relative_tolerance(1e-4, 1e-4));
     cr_assert_eq(augur_term_reads_elapsed(t), 0);
     augur_term_destroy(t);
-    t = augur_term_when(augur_term_create_type(&undeclared_spy));
+    t = augur_term_when(augur_term_create_type(&own_spy));
     cr_assert_eq(augur_term_reads_elapsed(t), 1);
     augur_term_destroy(t);
 }
 
-Test(clock, a_condition_that_does_not_say_is_given_the_time)
+Test(clock, a_programs_own_condition_is_given_the_time)
 {
-    run_with(&undeclared_spy);
+    run_with(&own_spy);
     cr_assert(seen.first >= 0, "elapsed %g", seen.first);
     cr_assert(isfinite(seen.last) && seen.last >= seen.first);
     cr_assert_eq(seen.decreases, 0);
-}
-
-Test(clock, a_condition_that_ignores_it_sees_nan)
-{
-    run_with(&clockless_spy);
-    cr_assert(isnan(seen.first) && isnan(seen.last));
 }
 
 /* A time limit of 0 s fires at the first test, after generation 0. */

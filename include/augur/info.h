@@ -58,8 +58,9 @@ typedef struct augur_info {
     size_t generation;            /* generations so far (records - 1) */
     size_t evaluations;           /* cost function calls so far */
     /* Seconds of solving, over all continuations; NaN when no condition
-     * in force reads it (augur_term_type's ignores_elapsed), as the clock
-     * is then not read. */
+     * in force reads it (augur_term_reads_elapsed: only built-in
+     * conditions other than TimeLimits leave it unread), as the clock is
+     * then not read. */
     double elapsed;
 
     const double *x;              /* best point so far */

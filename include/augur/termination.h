@@ -50,12 +50,6 @@ typedef struct augur_term_type {
      * so memory stays flat over any number of generations. NULL means
      * unknown: the solver then keeps every record. */
     size_t (*history)(const void *state);
-    /* Set when check never reads info->elapsed. A solver reads the clock
-     * for its conditions once per generation, which is a good part of a
-     * short run's cost, and skips it when every condition in force says
-     * so; info->elapsed is then NaN. Left 0 (a type that does not say),
-     * the clock is read. */
-    int ignores_elapsed;
 } augur_term_type;
 
 /* --- Generic use ------------------------------------------------------- */
@@ -86,8 +80,8 @@ AUGUR_EXTERN augur_termination *augur_term_child(const augur_termination *t,
  * `history` hook, the largest over a combinator's members, SIZE_MAX when
  * some member does not say (keep everything). */
 AUGUR_EXTERN size_t augur_term_history(const augur_termination *t);
-/* Whether t may read info->elapsed: some member's type does not declare
- * ignores_elapsed (so 1 for every third-party type that does not say). */
+/* Whether t may read info->elapsed: some member is TimeLimits or a type
+ * that is not built in (a program's own type is always given the time). */
 AUGUR_EXTERN int augur_term_reads_elapsed(const augur_termination *t);
 /* A deep copy (parameters and children, not remembered values), or NULL. */
 AUGUR_EXTERN augur_termination *augur_term_copy(const augur_termination *t);
