@@ -133,7 +133,7 @@ static double record_evaluation(augur_solver *s, const double *x, double f)
 {
     s->evaluations++;
     if (!s->has_best || f < s->best_f) {
-        memcpy(s->best_x, x, s->n * sizeof *x);
+        augur__copy_doubles(s->best_x, x, s->n);
         s->best_f = f;
         s->has_best = 1;
     }
@@ -207,7 +207,7 @@ static double evaluate_one(augur_solver *s, const double *x)
 double augur_solver_evaluate(augur_solver *s, const double *x)
 {
     double f = evaluate_one(s, x);
-    memcpy(s->trial, x, s->n * sizeof *x);
+    augur__copy_doubles(s->trial, x, s->n);
     s->trial_view = s->trial;
     s->ntrial = 1;
     return f;
@@ -351,7 +351,7 @@ static int record_generation(augur_solver *s)
     double *t = s->prev_rec_x;
     s->prev_rec_x = s->rec_x;
     s->rec_x = t;
-    memcpy(s->rec_x, s->best_x, s->n * sizeof *t);
+    augur__copy_doubles(s->rec_x, s->best_x, s->n);
     if (s->n_gen_mons)
         notify_generation(s);
     return s->pending;
