@@ -39,7 +39,9 @@ struct augur_solver {
     double *x0;                   /* NULL when no initial point was set */
     double *init_lb, *init_ub;    /* NULL when no random box was set */
 
-    gsl_rng *rng;
+    gsl_rng *rng;                 /* &rng_block, its state after the struct
+                                   * in the solver's block (solver.c) */
+    gsl_rng rng_block;
     int rng_stale;        /* rng not yet seeded from seed: done at first use
                            * (augur_solver_rng), since many runs never draw */
     uint64_t seed;
