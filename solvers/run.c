@@ -289,6 +289,30 @@ size_t augur__solver_history_capacity(const augur_solver *s)
     return s->hist_cap;
 }
 
+/* Room for more records: the inline array first, then the heap, doubling
+ * up to 2 keep (when full at its bound the history slides instead). */
+static int grow_history(augur_solver *s, size_t keep)
+{
+    if (!s->hist) {
+        s->hist = s->hist_inline;
+        s->hist_cap = AUGUR__HIST_INLINE;
+        return AUGUR_OK;
+    }
+    size_t cap = 2 * s->hist_cap;
+    if (keep < SIZE_MAX / 2 && cap > 2 * keep)
+        cap = 2 * keep;   /* > hist_cap, or it would have slid */
+    int inline_now = s->hist == s->hist_inline;
+    double *grown = augur__realloc_array(inline_now ? NULL : s->hist, cap,
+                                         sizeof *grown);
+    if (!grown)
+        return augur_solver_fail(s, AUGUR_ENOMEM, "out of memory (history)");
+    if (inline_now)
+        augur__copy_doubles(grown, s->hist_inline, s->hist_kept);
+    s->hist = grown;
+    s->hist_cap = cap;
+    return AUGUR_OK;
+}
+
 static int push_history(augur_solver *s, double f)
 {
     learn_condition(s);
@@ -301,14 +325,9 @@ static int push_history(augur_solver *s, double f)
         s->hist_kept = keep - 1;
     }
     if (s->hist_kept == s->hist_cap) {
-        size_t cap = s->hist_cap ? 2 * s->hist_cap : 64;
-        if (keep < SIZE_MAX / 2 && cap > 2 * keep)
-            cap = 2 * keep;   /* > hist_cap, or it would have slid */
-        double *grown = realloc(s->hist, cap * sizeof *grown);
-        if (!grown)
-            return augur_solver_fail(s, AUGUR_ENOMEM, "out of memory (history)");
-        s->hist = grown;
-        s->hist_cap = cap;
+        int rc = grow_history(s, keep);
+        if (rc != AUGUR_OK)
+            return rc;
     }
     if (s->hist_len == 0)
         s->hist_first = f;

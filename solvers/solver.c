@@ -174,7 +174,8 @@ void augur_solver_destroy(augur_solver *s)
     free(s->init_lb);
     free(s->init_ub);
     free(s->restored_trial);
-    free(s->hist);
+    if (s->hist != s->hist_inline)
+        free(s->hist);
     free(s->batch_x);
     free(s->batch_f);
     free(s->batch_rows);
