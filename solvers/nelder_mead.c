@@ -204,25 +204,15 @@ static void replace_worst(nm_state *st, const double *x, double f)
     st->fsim[st->n] = f;
 }
 
-/* The centroid of the n best vertices, and the reflected point xr from
- * each coordinate as it is found: affine_point's expression, the same
- * bits. Not centroid then affine_point: its vector load of xbar, two
- * doubles stored one at a time just before, stalls store forwarding, and
- * for a small simplex that was much of the step. */
-static void centroid_and_reflection(const augur_solver *s, nm_state *st)
+static void centroid(nm_state *st)
 {
     size_t n = st->n;
-    const double *worst = st->sim + n * n;
-    double a = st->c_rho;
     for (size_t i = 0; i < n; i++) {
         double sum = 0;
         for (size_t k = 0; k < n; k++)
             sum += st->sim[k * n + i];
-        double xbar = sum / (double)n;
-        st->xbar[i] = xbar;
-        st->xr[i] = (1 + a) * xbar - a * worst[i];
+        st->xbar[i] = sum / (double)n;
     }
-    augur_solver_clip(s, st->xr);
 }
 
 static void shrink(augur_solver *s, nm_state *st)
@@ -268,7 +258,8 @@ static int nm_step(augur_solver *s, void *state)
     nm_state *st = state;
     if (!st->built)
         return build_simplex(s, st);
-    centroid_and_reflection(s, st);
+    centroid(st);
+    affine_point(s, st, st->c_rho, st->xr);
     double fxr = augur_solver_evaluate(s, st->xr);
     if (fxr < st->fsim[0]) {
         affine_point(s, st, st->c_rho * st->c_chi, st->xe);
