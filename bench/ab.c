@@ -3,7 +3,10 @@
  *
  *     bench_ab startup CHUNKS LIB...     the start-up run of bench_startup
  *                                         (create, solve, destroy a 2-D
- *                                         nelder-mead), 2,000 per chunk
+ *                                         nelder-mead), 2,000 per chunk;
+ *                                         LIB "nlopt" is bench_startup's
+ *                                         NLopt run, LN_NELDERMEAD with
+ *                                         xtol_abs 1e-4
  *     bench_ab overhead N REPS LIB...    nelder-mead on bench_solvers'
  *                                         overhead case (f = sum x_i on
  *                                         [-1, 1]^N, no stopping test),
@@ -22,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <nlopt.h>
 #include "augur.h"
 
 #define MAX_LIBS 8      /* glibc has 16 namespaces, each build takes one */
@@ -29,9 +33,11 @@
 #define STARTUP_RUNS 2000
 #define OVERHEAD_EVALS 50000
 
-/* The calls the two measurements make, from one build. */
+/* The calls the two measurements make, from one build (none for NLopt,
+ * linked as usual). */
 typedef struct build {
     const char *path;
+    int nlopt;
     augur_solver *(*create)(const char *, size_t);
     int (*set_initial_point)(augur_solver *, const double *);
     int (*set_bounds)(augur_solver *, const double *, const double *);
@@ -63,12 +69,15 @@ static void *symbol(void *h, const char *path, const char *name)
 
 static void load(build *b, const char *path)
 {
+    b->path = path;
+    b->nlopt = !strcmp(path, "nlopt");
+    if (b->nlopt)
+        return;
     void *h = dlmopen(LM_ID_NEWLM, path, RTLD_NOW | RTLD_LOCAL);
     if (!h) {
         fprintf(stderr, "bench_ab: %s\n", dlerror());
         exit(1);
     }
-    b->path = path;
     BIND(b, h, create, "augur_solver_create");
     BIND(b, h, set_initial_point, "augur_solver_set_initial_point");
     BIND(b, h, set_bounds, "augur_solver_set_bounds");
@@ -103,9 +112,33 @@ static double sum(const double *x, size_t n, void *data)
     return f;
 }
 
+static double sphere2_nlopt(unsigned n, const double *x, double *g, void *data)
+{
+    (void)g;
+    return sphere2(x, n, data);
+}
+
+/* us per run of bench_startup's NLopt loop */
+static double startup_chunk_nlopt(void)
+{
+    size_t evals = 0;
+    double t0 = cpu_now();
+    for (int r = 0; r < STARTUP_RUNS; r++) {
+        double x[2] = {1, 1}, f;
+        nlopt_opt o = nlopt_create(NLOPT_LN_NELDERMEAD, 2);
+        nlopt_set_min_objective(o, sphere2_nlopt, &evals);
+        nlopt_set_xtol_abs1(o, 1e-4);
+        nlopt_optimize(o, x, &f);
+        nlopt_destroy(o);
+    }
+    return 1e6 * (cpu_now() - t0) / STARTUP_RUNS;
+}
+
 /* us per run of bench_startup's loop */
 static double startup_chunk(const build *b)
 {
+    if (b->nlopt)
+        return startup_chunk_nlopt();
     static const double x0[2] = {1, 1};
     size_t evals = 0;
     double t0 = cpu_now();
@@ -122,6 +155,8 @@ static double startup_chunk(const build *b)
  * points in the box until the evaluations are spent) */
 static double overhead_chunk(const build *b, size_t n)
 {
+    if (b->nlopt)
+        return NAN;   /* bench_solvers times NLopt's overhead case */
     double lb[MAX_N], ub[MAX_N];
     for (size_t i = 0; i < n; i++) {
         lb[i] = -1;
