@@ -7,10 +7,13 @@
  *                                         LIB "nlopt" is bench_startup's
  *                                         NLopt run, LN_NELDERMEAD with
  *                                         xtol_abs 1e-4
- *     bench_ab overhead N REPS LIB...    nelder-mead on bench_solvers'
- *                                         overhead case (f = sum x_i on
- *                                         [-1, 1]^N, no stopping test),
- *                                         50,000 evaluations per repetition
+ *     bench_ab overhead TYPE N REPS LIB...
+ *                                         a solver type (nelder-mead, de,
+ *                                         pso ...) with its defaults on
+ *                                         bench_solvers' overhead case
+ *                                         (f = sum x_i on [-1, 1]^N, no
+ *                                         stopping test), 50,000
+ *                                         evaluations per repetition
  *
  * Each LIB, the path of a libaugur.so, is loaded into a namespace of its
  * own (dlmopen), so that two builds exporting the same symbols live side
@@ -153,7 +156,7 @@ static double startup_chunk(const build *b)
 
 /* ns per evaluation of bench_solvers' overhead case (runs from random
  * points in the box until the evaluations are spent) */
-static double overhead_chunk(const build *b, size_t n)
+static double overhead_chunk(const build *b, const char *type, size_t n)
 {
     if (b->nlopt)
         return NAN;   /* bench_solvers times NLopt's overhead case */
@@ -166,7 +169,9 @@ static double overhead_chunk(const build *b, size_t n)
     double t0 = cpu_now();
     for (uint64_t run = 1; done < OVERHEAD_EVALS; run++) {
         size_t before = done;
-        augur_solver *s = b->create("nelder-mead", n);
+        augur_solver *s = b->create(type, n);
+        if (!s)
+            return NAN;
         b->set_bounds(s, lb, ub);
         b->set_seed(s, run);
         b->set_random_initial_points(s, lb, ub);
@@ -188,7 +193,7 @@ static int by_value(const void *a, const void *b)
 static int usage(void)
 {
     fprintf(stderr, "usage: bench_ab startup CHUNKS LIB...\n"
-                    "       bench_ab overhead N REPS LIB...\n");
+                    "       bench_ab overhead TYPE N REPS LIB...\n");
     return 2;
 }
 
@@ -197,8 +202,9 @@ int main(int argc, char **argv)
     int overhead = argc > 1 && !strcmp(argv[1], "overhead");
     if (argc < 2 || (!overhead && strcmp(argv[1], "startup")))
         return usage();
-    int first = overhead ? 4 : 3, nlibs = argc - first;
-    long n = overhead && argc > 2 ? strtol(argv[2], NULL, 10) : 2;
+    int first = overhead ? 5 : 3, nlibs = argc - first;
+    const char *type = overhead && argc > 2 ? argv[2] : "nelder-mead";
+    long n = overhead && argc > 3 ? strtol(argv[3], NULL, 10) : 2;
     long chunks = argc > first - 1 ? strtol(argv[first - 1], NULL, 10) : 0;
     if (nlibs < 1 || nlibs > MAX_LIBS || chunks < 1 || chunks > 100000 ||
         n < 1 || n > MAX_N)
@@ -213,7 +219,7 @@ int main(int argc, char **argv)
     }
     for (long c = 0; c < chunks; c++)
         for (int k = 0; k < nlibs; k++)
-            t[k][c] = overhead ? overhead_chunk(&libs[k], (size_t)n)
+            t[k][c] = overhead ? overhead_chunk(&libs[k], type, (size_t)n)
                                : startup_chunk(&libs[k]);
     for (int k = 0; k < nlibs; k++) {
         qsort(t[k], (size_t)chunks, sizeof *t[k], by_value);
