@@ -132,15 +132,15 @@ static void sort_simplex(nm_state *st)
         double f = st->fsim[i];
         if (!(st->fsim[i - 1] > f))
             continue;   /* in place already */
-        memcpy(st->row, st->sim + i * n, n * sizeof *st->row);
+        augur__copy_doubles(st->row, st->sim + i * n, n);
         size_t j = i;
         while (j > 0 && st->fsim[j - 1] > f) {
             st->fsim[j] = st->fsim[j - 1];
-            memcpy(st->sim + j * n, st->sim + (j - 1) * n, n * sizeof *st->sim);
+            augur__copy_doubles(st->sim + j * n, st->sim + (j - 1) * n, n);
             j--;
         }
         st->fsim[j] = f;
-        memcpy(st->sim + j * n, st->row, n * sizeof *st->row);
+        augur__copy_doubles(st->sim + j * n, st->row, n);
     }
 }
 
@@ -200,7 +200,7 @@ static void affine_point(const augur_solver *s, const nm_state *st, double a,
 
 static void replace_worst(nm_state *st, const double *x, double f)
 {
-    memcpy(st->sim + st->n * st->n, x, st->n * sizeof *x);
+    augur__copy_doubles(st->sim + st->n * st->n, x, st->n);
     st->fsim[st->n] = f;
 }
 

@@ -133,7 +133,7 @@ static double record_evaluation(augur_solver *s, const double *x, double f)
 {
     s->evaluations++;
     if (!s->has_best || f < s->best_f) {
-        memcpy(s->best_x, x, s->n * sizeof *x);
+        augur__copy_doubles(s->best_x, x, s->n);
         s->best_f = f;
         s->has_best = 1;
     }
@@ -207,7 +207,7 @@ static double evaluate_one(augur_solver *s, const double *x)
 double augur_solver_evaluate(augur_solver *s, const double *x)
 {
     double f = evaluate_one(s, x);
-    memcpy(s->trial, x, s->n * sizeof *x);
+    augur__copy_doubles(s->trial, x, s->n);
     s->trial_view = s->trial;
     s->ntrial = 1;
     return f;
@@ -289,6 +289,30 @@ size_t augur__solver_history_capacity(const augur_solver *s)
     return s->hist_cap;
 }
 
+/* Room for more records: the inline array first, then the heap, doubling
+ * up to 2 keep (when full at its bound the history slides instead). */
+static int grow_history(augur_solver *s, size_t keep)
+{
+    if (!s->hist) {
+        s->hist = s->hist_inline;
+        s->hist_cap = AUGUR__HIST_INLINE;
+        return AUGUR_OK;
+    }
+    size_t cap = 2 * s->hist_cap;
+    if (keep < SIZE_MAX / 2 && cap > 2 * keep)
+        cap = 2 * keep;   /* > hist_cap, or it would have slid */
+    int inline_now = s->hist == s->hist_inline;
+    double *grown = augur__realloc_array(inline_now ? NULL : s->hist, cap,
+                                         sizeof *grown);
+    if (!grown)
+        return augur_solver_fail(s, AUGUR_ENOMEM, "out of memory (history)");
+    if (inline_now)
+        augur__copy_doubles(grown, s->hist_inline, s->hist_kept);
+    s->hist = grown;
+    s->hist_cap = cap;
+    return AUGUR_OK;
+}
+
 static int push_history(augur_solver *s, double f)
 {
     learn_condition(s);
@@ -301,14 +325,9 @@ static int push_history(augur_solver *s, double f)
         s->hist_kept = keep - 1;
     }
     if (s->hist_kept == s->hist_cap) {
-        size_t cap = s->hist_cap ? 2 * s->hist_cap : 64;
-        if (keep < SIZE_MAX / 2 && cap > 2 * keep)
-            cap = 2 * keep;   /* > hist_cap, or it would have slid */
-        double *grown = realloc(s->hist, cap * sizeof *grown);
-        if (!grown)
-            return augur_solver_fail(s, AUGUR_ENOMEM, "out of memory (history)");
-        s->hist = grown;
-        s->hist_cap = cap;
+        int rc = grow_history(s, keep);
+        if (rc != AUGUR_OK)
+            return rc;
     }
     if (s->hist_len == 0)
         s->hist_first = f;
@@ -351,7 +370,7 @@ static int record_generation(augur_solver *s)
     double *t = s->prev_rec_x;
     s->prev_rec_x = s->rec_x;
     s->rec_x = t;
-    memcpy(s->rec_x, s->best_x, s->n * sizeof *t);
+    augur__copy_doubles(s->rec_x, s->best_x, s->n);
     if (s->n_gen_mons)
         notify_generation(s);
     return s->pending;

@@ -74,21 +74,28 @@ static int alloc_vectors(augur_solver *s)
     return AUGUR_OK;
 }
 
-/* gsl_rng_alloc seeds the generator it makes (624 words of mt19937 state)
- * only for augur_solver_rng to seed it again: the same struct, unseeded
- * (gsl_rng's fields are public; gsl_rng_free releases both blocks). */
-static gsl_rng *rng_alloc(void)
+/* The solver, its generator and the generator's state (624 words of
+ * mt19937) in one zeroed block: a short run is mostly its start, and
+ * these were three allocations, two of them too large for the
+ * allocator's per-thread cache. gsl_rng_alloc would also seed the state,
+ * only for augur_solver_rng to seed it again at the first draw (gsl_rng's
+ * fields are public; the state stays all zeros until then, as a
+ * checkpoint of an unused generator writes it). */
+static size_t rng_state_offset(void)
 {
-    gsl_rng *r = malloc(sizeof *r);
-    if (!r)
+    size_t align = _Alignof(max_align_t);
+    return (sizeof(augur_solver) + align - 1) / align * align;
+}
+
+static augur_solver *solver_alloc(void)
+{
+    augur_solver *s = calloc(1, rng_state_offset() + gsl_rng_mt19937->size);
+    if (!s)
         return NULL;
-    r->type = gsl_rng_mt19937;
-    r->state = calloc(1, gsl_rng_mt19937->size);
-    if (!r->state) {
-        free(r);
-        return NULL;
-    }
-    return r;
+    s->rng_block.type = gsl_rng_mt19937;
+    s->rng_block.state = (char *)s + rng_state_offset();
+    s->rng = &s->rng_block;
+    return s;
 }
 
 int augur_solver_new(augur_solver **out, const char *type_name, size_t n,
@@ -110,15 +117,14 @@ int augur_solver_new(augur_solver **out, const char *type_name, size_t n,
                                "%s: a dimension of %zu is more than the %zu allowed "
                                "(AUGUR_MAX_DIMENSION)", type->name, n,
                                (size_t)AUGUR_MAX_DIMENSION);
-    augur_solver *s = calloc(1, sizeof *s);
+    augur_solver *s = solver_alloc();
     if (!s)
         goto nomem;
     s->type = type;
     s->n = n;
     s->state = calloc(1, type->state_size ? type->state_size : 1);
-    s->rng = rng_alloc();
     s->rng_stale = 1;
-    if (!s->state || alloc_vectors(s) != AUGUR_OK || !s->rng)
+    if (!s->state || alloc_vectors(s) != AUGUR_OK)
         goto nomem;
     augur__params_defaults(type->params, s->state);
     augur__params_defaults(base_table, &s->base);
@@ -170,13 +176,13 @@ void augur_solver_destroy(augur_solver *s)
         augur_map_destroy(s->map);
     drop_monitors(s->gen_mons, s->n_gen_mons);
     drop_monitors(s->eval_mons, s->n_eval_mons);
-    gsl_rng_free(s->rng);
     free(s->vectors);
     free(s->x0);
     free(s->init_lb);
     free(s->init_ub);
     free(s->restored_trial);
-    free(s->hist);
+    if (s->hist != s->hist_inline)
+        free(s->hist);
     free(s->batch_x);
     free(s->batch_f);
     free(s->batch_rows);

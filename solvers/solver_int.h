@@ -21,6 +21,9 @@ typedef struct base_params {
     double sampler;
 } base_params;
 
+/* Records of the energy history kept in the solver itself (run.c). */
+#define AUGUR__HIST_INLINE 16
+
 struct augur_solver {
     const augur_solver_type *type;
     void *state;                  /* type->state_size bytes, calloc'd */
@@ -39,7 +42,9 @@ struct augur_solver {
     double *x0;                   /* NULL when no initial point was set */
     double *init_lb, *init_ub;    /* NULL when no random box was set */
 
-    gsl_rng *rng;
+    gsl_rng *rng;                 /* &rng_block, its state after the struct
+                                   * in the solver's block (solver.c) */
+    gsl_rng rng_block;
     int rng_stale;        /* rng not yet seeded from seed: done at first use
                            * (augur_solver_rng), since many runs never draw */
     uint64_t seed;
@@ -89,10 +94,15 @@ struct augur_solver {
      * the last hist_kept are in hist (oldest first). The termination
      * condition says how many it reads (augur_term_history); hist_keep is
      * that, at least 2, recomputed when it is 0 (a new condition). hist
-     * holds up to 2 hist_keep doubles: when full, the last hist_keep - 1
-     * slide to the front, so memory is flat and the kept records stay one
-     * array (augur_info's energy_history). hist_first: generation 0's. */
+     * holds up to 2 hist_keep doubles, or AUGUR__HIST_INLINE when that is
+     * more: when full, the last hist_keep - 1 slide to the front, so
+     * memory is flat and the kept records stay one array (augur_info's
+     * energy_history). Up to AUGUR__HIST_INLINE it is hist_inline, in the
+     * solver's block: most conditions read one or two records, and a
+     * short run would otherwise allocate it and slide it every few
+     * generations. hist_first: generation 0's. */
     double *hist;
+    double hist_inline[AUGUR__HIST_INLINE];
     size_t hist_len, hist_kept, hist_cap, hist_keep;
     double hist_first;
     int term_reads_clock;         /* the condition reads info->elapsed; known
