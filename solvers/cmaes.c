@@ -120,10 +120,12 @@ static void cmaes_free(void *state)
     free(st->z);
     free(st->order);
     free(st->hbest);
-    free(st->work);
+    free(st->eval);
+    free(st->steps);
+    st->steps = st->coef = NULL;
     st->w = st->mean = st->C = st->axes = st->z = st->hbest = NULL;
     st->order = NULL;
-    st->work = st->eval = NULL;
+    st->eval = NULL;
     st->n = st->lambda = 0;
 }
 
@@ -154,9 +156,11 @@ static int allocate(cmaes_state *st)
     st->z = calloc(lam * (4 * n + 2), sizeof *st->z);
     st->order = calloc(lam, sizeof *st->order);
     st->hbest = calloc(2 * (size_t)CMAES_HIST_CAP, sizeof *st->hbest);
+    st->steps = calloc(lam * (n + 1), sizeof *st->steps);
     if (!st->w || !st->mean || !st->C || !st->axes || !st->z || !st->order ||
-        !st->hbest)
+        !st->hbest || !st->steps)
         return 0;
+    st->coef = st->steps + lam * n;
     st->pc = st->mean + n;
     st->ps = st->pc + n;
     st->cdiag = st->ps + n;
@@ -172,9 +176,8 @@ static int allocate(cmaes_state *st)
     st->hmed = st->hbest + CMAES_HIST_CAP;
     if (st->sep)
         return 1;
-    st->work = calloc(n * n + n, sizeof *st->work);
-    st->eval = st->work ? st->work + n * n : NULL;
-    return st->work != NULL;
+    st->eval = calloc(n, sizeof *st->eval);
+    return st->eval != NULL;
 }
 
 /* The tutorial's raw weights ln((lambda + 1) / 2) - ln i; the positive

@@ -59,10 +59,10 @@ typedef struct cmaes_state {
     struct cmaes_rank *order;
     double *yw, *old_mean;   /* n each */
     double *tmp;             /* 3n scratch: a step, its whitened form, a product */
+    double *steps, *coef;    /* lambda x n and lambda: the rank-mu terms */
 
-    /* the eigensolver's workspace (full covariance only) */
-    double *work;         /* n x n + n: tred2's V, then the eigenvalues */
-    double *eval;         /* = work + n x n: C's eigenvalues, ascending */
+    /* the eigensolver's output besides axes (full covariance only) */
+    double *eval;         /* n: C's eigenvalues, ascending */
 
     /* per-generation best and median energies */
     double *hbest, *hmed;

@@ -357,40 +357,71 @@ static double update_weight(cmaes_state *st, size_t r, double *y)
     return q > 0 ? w * (double)n / q : 0;
 }
 
-void augur__cmaes_adapt_covariance(cmaes_state *st)
+/* The rank-mu terms: for every ranked point of nonzero weight, its step
+ * y_r (a row of st->steps) and its coefficient c_mu w°_r (st->coef, and
+ * c_mu w°_r y_ri is formed as (c_mu w°_r) y_ri, as the update reads it).
+ * Returns how many. */
+static size_t rank_mu_terms(cmaes_state *st)
 {
-    size_t n = st->n;
-    double delta = st->hsig ? 0 : st->cc * (2 - st->cc);
-    double a = 1 + st->c1 * delta - st->c1 - st->cmu * st->sum_w;
-    double *y = st->tmp;
-    if (st->sep) {
-        for (size_t i = 0; i < n; i++)
-            st->C[i] = a * st->C[i] + st->c1 * st->pc[i] * st->pc[i];
-    } else {
-        for (size_t i = 0; i < n; i++)
-            for (size_t j = i; j < n; j++)
-                st->C[i * n + j] = a * st->C[i * n + j] +
-                                   st->c1 * st->pc[i] * st->pc[j];
-    }
+    size_t terms = 0;
     for (size_t r = 0; r < st->lambda; r++) {
         if (st->w[r] == 0)
             continue;
-        double c = st->cmu * update_weight(st, r, y);
-        if (st->sep) {
-            for (size_t i = 0; i < n; i++)
-                st->C[i] += c * y[i] * y[i];
-            continue;
-        }
-        for (size_t i = 0; i < n; i++)
+        double *y = st->steps + terms * st->n;
+        st->coef[terms++] = st->cmu * update_weight(st, r, y);
+    }
+    return terms;
+}
+
+/* The full C's upper triangle, row by row: each element is decayed, gets
+ * the rank-one term, then the rank-mu terms in rank order (the sums and
+ * their order as when the terms ran outermost, so the same bits, but C is
+ * read and written once); the lower triangle is its mirror. */
+static void update_full(cmaes_state *st, double a, size_t terms)
+{
+    size_t n = st->n;
+    const double *restrict pc = st->pc;
+    for (size_t i = 0; i < n; i++) {
+        double *restrict row = st->C + i * n;
+        double ci = st->c1 * pc[i];
+        for (size_t j = i; j < n; j++)
+            row[j] = a * row[j] + ci * pc[j];
+        for (size_t t = 0; t < terms; t++) {
+            const double *restrict y = st->steps + t * n;
+            double cy = st->coef[t] * y[i];
             for (size_t j = i; j < n; j++)
-                st->C[i * n + j] += c * y[i] * y[j];
+                row[j] += cy * y[j];
+        }
     }
     for (size_t i = 0; i < n; i++) {
-        if (!st->sep)
-            for (size_t j = i + 1; j < n; j++)
-                st->C[j * n + i] = st->C[i * n + j];
-        st->cdiag[i] = st->sep ? st->C[i] : st->C[i * n + i];
+        for (size_t j = i + 1; j < n; j++)
+            st->C[j * n + i] = st->C[i * n + j];
+        st->cdiag[i] = st->C[i * n + i];
     }
+}
+
+static void update_separable(cmaes_state *st, double a, size_t terms)
+{
+    size_t n = st->n;
+    for (size_t i = 0; i < n; i++) {
+        double c = a * st->C[i] + st->c1 * st->pc[i] * st->pc[i];
+        for (size_t t = 0; t < terms; t++) {
+            const double *y = st->steps + t * n;
+            c += st->coef[t] * y[i] * y[i];
+        }
+        st->C[i] = st->cdiag[i] = c;
+    }
+}
+
+void augur__cmaes_adapt_covariance(cmaes_state *st)
+{
+    double delta = st->hsig ? 0 : st->cc * (2 - st->cc);
+    double a = 1 + st->c1 * delta - st->c1 - st->cmu * st->sum_w;
+    size_t terms = rank_mu_terms(st);
+    if (st->sep)
+        update_separable(st, a, terms);
+    else
+        update_full(st, a, terms);
 }
 
 void augur__cmaes_adapt_sigma(cmaes_state *st)
