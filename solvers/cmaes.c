@@ -243,6 +243,7 @@ static void set_coefficients(cmaes_state *st)
     double gap = 1 / (2 * n * (st->c1 + st->cmu));
     st->decompose_every = (size_t)fmin(floor(gap) + 1, 1e9);
     negative_weights(st);
+    augur__zig_init(&st->zig);
 }
 
 /* sigma0, C0 (diagonal) and its trivial decomposition. */

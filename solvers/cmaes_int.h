@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include "augur/plugin.h"
+#include "ziggurat_int.h"
 
 /* The "bound-policy" choices, in table order. */
 enum { CMAES_RESAMPLE, CMAES_CLIP, CMAES_REFLECT, CMAES_TRANSFORM,
@@ -67,6 +68,8 @@ typedef struct cmaes_state {
     /* per-generation best and median energies */
     double *hbest, *hmed;
     size_t hlen;
+
+    zig_table zig;        /* the normal generator's layers */
 
     augur_strategy view;
 } cmaes_state;

@@ -22,14 +22,13 @@
  * are O(n^2) per point and the O(n^3) decomposition is amortised.
  *
  * Random draws (the only ones a generation makes): point by point, the n
- * normals of z_k in coordinate order, gsl_ran_gaussian_ziggurat on the
- * run's generator; under "resample" (and "resample-reflect" while the
- * distribution is wide) a point outside the bounds redraws its n normals
- * at once, before the next point is drawn. */
+ * normals of z_k in coordinate order, by the ziggurat of ziggurat_int.h
+ * on the run's generator; under "resample" (and "resample-reflect" while
+ * the distribution is wide) a point outside the bounds redraws its n
+ * normals at once, before the next point is drawn. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <gsl/gsl_randist.h>
 #include "cmaes_int.h"
 
 /* --- Linear algebra on B and D ------------------------------------------ */
@@ -48,27 +47,37 @@ static double coordinate(const cmaes_state *st, const double *a, size_t j)
     return st->mean[j] + st->sigma * y;
 }
 
-/* The whole x = m + sigma B a: the rows of axes added in index order, so
- * every coordinate is the sum coordinate() forms, bit for bit, but the
- * loop runs along contiguous rows. */
-static void whole_point(const cmaes_state *st, const double *a, double *restrict x)
+/* Coordinates j to j + 3 of x = m + sigma B a, summed over k in index
+ * order in four accumulators (registers, not x in memory, carry the sums
+ * from one row of axes to the next). */
+static void four_coordinates(const cmaes_state *st, const double *restrict a,
+                             double *restrict x, size_t j)
 {
     size_t n = st->n;
-    const double *restrict mean = st->mean;
+    double y[4] = {0, 0, 0, 0};
+    for (size_t k = 0; k < n; k++) {
+        const double *restrict b = st->axes + k * n + j;
+        for (int q = 0; q < 4; q++)
+            y[q] += a[k] * b[q];
+    }
+    for (int q = 0; q < 4; q++)
+        x[j + q] = st->mean[j + q] + st->sigma * y[q];
+}
+
+/* The whole x = m + sigma B a: each coordinate the sum coordinate() forms,
+ * bit for bit, but four at a time along contiguous rows of axes. */
+static void whole_point(const cmaes_state *st, const double *a, double *restrict x)
+{
+    size_t n = st->n, j = 0;
     if (st->sep) {
-        for (size_t j = 0; j < n; j++)
-            x[j] = mean[j] + st->sigma * a[j];
+        for (j = 0; j < n; j++)
+            x[j] = st->mean[j] + st->sigma * a[j];
         return;
     }
-    memset(x, 0, n * sizeof *x);
-    for (size_t k = 0; k < n; k++) {
-        const double *restrict b = st->axes + k * n;
-        double ak = a[k];
-        for (size_t j = 0; j < n; j++)
-            x[j] += ak * b[j];
-    }
-    for (size_t j = 0; j < n; j++)
-        x[j] = mean[j] + st->sigma * x[j];
+    for (; j + 4 <= n; j += 4)
+        four_coordinates(st, a, x, j);
+    for (; j < n; j++)
+        x[j] = coordinate(st, a, j);
 }
 
 /* out = C^-1/2 v = B diag(1/D) B^T v; out, v and scratch (n) distinct. */
@@ -111,16 +120,15 @@ static double norm2(const double *v, size_t n)
  * the draw stops at the first coordinate strictly outside, returning 0 (a
  * rejected draw costs its normals and a few coordinates, not the n x n
  * product); else 1. */
-static int draw_point(augur_solver *s, cmaes_state *st, size_t k,
+static int draw_point(const zig_source *g, cmaes_state *st, size_t k,
                       const double *lb, const double *ub)
 {
-    gsl_rng *rng = augur_solver_rng(s);
     size_t n = st->n;
     double *z = st->z + k * n, *x = st->x + k * n, *a = st->tmp;
-    for (size_t i = 0; i < n; i++)
-        z[i] = gsl_ran_gaussian_ziggurat(rng, 1.0);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        z[i] = zig_normal(&st->zig, g);
         a[i] = st->D[i] * z[i];
+    }
     if (!lb) {
         whole_point(st, a, x);
         return 1;
@@ -197,12 +205,12 @@ const double *augur__cmaes_sorted_points(augur_solver *s, cmaes_state *st)
 /* "resample": the first draw and up to CMAES_MAX_RESAMPLE redraws until
  * one is inside the box (lb, ub), else the last one completed and clipped.
  * With no finite bound (lb NULL) every draw is inside. */
-static void resample(augur_solver *s, cmaes_state *st, size_t k, const double *lb,
-                     const double *ub)
+static void resample(augur_solver *s, const zig_source *g, cmaes_state *st,
+                     size_t k, const double *lb, const double *ub)
 {
     double *x = st->x + k * st->n;
     for (int tries = 0; tries <= CMAES_MAX_RESAMPLE; tries++)
-        if (draw_point(s, st, k, lb, ub))
+        if (draw_point(g, st, k, lb, ub))
             return;
     whole_point(st, st->tmp, x);
     augur_solver_repair(s, x, AUGUR_BOUNDS_CLIP);
@@ -257,12 +265,13 @@ int augur__cmaes_sample(augur_solver *s, cmaes_state *st)
     const double *lb = augur_solver_lower(s), *ub = augur_solver_upper(s);
     if (!any_finite_bound(lb, ub, st->n))
         lb = ub = NULL;
+    zig_source g = zig_source_of(augur_solver_rng(s));
     for (size_t k = 0; k < st->lambda; k++) {
         if (policy == CMAES_RESAMPLE) {
-            resample(s, st, k, lb, ub);
+            resample(s, &g, st, k, lb, ub);
             continue;
         }
-        draw_point(s, st, k, NULL, NULL);
+        draw_point(&g, st, k, NULL, NULL);
         confine(s, st, k, policy);
     }
     return AUGUR_OK;
