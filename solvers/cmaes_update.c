@@ -289,6 +289,25 @@ static int by_energy(const void *a, const void *b)
     return (p->k > q->k) - (p->k < q->k);
 }
 
+/* The generation in order of by_energy: by insertion up to 32 points
+ * (every default population below n = 15,000), where qsort's calls through
+ * the comparator cost more than the sort; the order is the same, since
+ * by_energy orders every pair. */
+static void sort_by_energy(cmaes_rank *a, size_t lam)
+{
+    if (lam > 32) {
+        qsort(a, lam, sizeof *a, by_energy);
+        return;
+    }
+    for (size_t i = 1; i < lam; i++) {
+        cmaes_rank v = a[i];
+        size_t j = i;
+        for (; j > 0 && by_energy(&a[j - 1], &v) > 0; j--)
+            a[j] = a[j - 1];
+        a[j] = v;
+    }
+}
+
 static void remember(cmaes_state *st, double best, double median)
 {
     if (st->hlen == CMAES_HIST_CAP) {
@@ -307,7 +326,7 @@ void augur__cmaes_rank(cmaes_state *st)
     size_t n = st->n, lam = st->lambda;
     for (size_t k = 0; k < lam; k++)
         st->order[k] = (cmaes_rank){.f = st->f[k], .k = k};
-    qsort(st->order, lam, sizeof *st->order, by_energy);
+    sort_by_energy(st->order, lam);
     for (size_t r = 0; r < lam; r++) {
         size_t k = st->order[r].k;
         st->fs[r] = st->f[k];
