@@ -47,62 +47,70 @@ static double coordinate(const cmaes_state *st, const double *a, size_t j)
     return st->mean[j] + st->sigma * y;
 }
 
-/* Coordinates j to j + 3 of x = m + sigma B a, summed over k in index
- * order in four accumulators (registers, not x in memory, carry the sums
- * from one row of axes to the next). */
-static void four_coordinates(const cmaes_state *st, const double *restrict a,
-                             double *restrict x, size_t j)
+/* y = B c: the rows of axes weighted by c and added in index order, two
+ * rows a pass (y is loaded and stored once per pair); each coordinate is
+ * the same sum in the same order as one row at a time. */
+static void combine_rows(const cmaes_state *st, const double *c, double *restrict y)
 {
-    size_t n = st->n;
-    double y[4] = {0, 0, 0, 0};
-    for (size_t k = 0; k < n; k++) {
-        const double *restrict b = st->axes + k * n + j;
-        for (int q = 0; q < 4; q++)
-            y[q] += a[k] * b[q];
+    size_t n = st->n, k = 0;
+    const double *restrict axes = st->axes;
+    memset(y, 0, n * sizeof *y);
+    for (; k + 2 <= n; k += 2) {
+        const double *restrict b0 = axes + k * n, *restrict b1 = b0 + n;
+        double c0 = c[k], c1 = c[k + 1];
+        for (size_t j = 0; j < n; j++)
+            y[j] = (y[j] + c0 * b0[j]) + c1 * b1[j];
     }
-    for (int q = 0; q < 4; q++)
-        x[j + q] = st->mean[j + q] + st->sigma * y[q];
+    for (; k < n; k++)
+        for (size_t j = 0; j < n; j++)
+            y[j] += c[k] * axes[k * n + j];
 }
 
-/* The whole x = m + sigma B a: each coordinate the sum coordinate() forms,
- * bit for bit, but four at a time along contiguous rows of axes. */
+/* The whole x = m + sigma B a: every coordinate the sum coordinate()
+ * forms, bit for bit, but built along contiguous rows. */
 static void whole_point(const cmaes_state *st, const double *a, double *restrict x)
 {
-    size_t n = st->n, j = 0;
+    size_t n = st->n;
     if (st->sep) {
-        for (j = 0; j < n; j++)
+        for (size_t j = 0; j < n; j++)
             x[j] = st->mean[j] + st->sigma * a[j];
         return;
     }
-    for (; j + 4 <= n; j += 4)
-        four_coordinates(st, a, x, j);
-    for (; j < n; j++)
-        x[j] = coordinate(st, a, j);
+    combine_rows(st, a, x);
+    for (size_t j = 0; j < n; j++)
+        x[j] = st->mean[j] + st->sigma * x[j];
 }
 
-/* out = C^-1/2 v = B diag(1/D) B^T v; out, v and scratch (n) distinct. */
-static void whiten(const cmaes_state *st, const double *v, double *out,
-                   double *scratch)
+/* out = C^-1/2 v = B diag(1/D) B^T v; out, v and scratch (n) distinct.
+ * The products with the rows of axes two at a time (v loaded once per
+ * pair), each in index order. */
+static void whiten(const cmaes_state *st, const double *restrict v,
+                   double *restrict out, double *restrict scratch)
 {
-    size_t n = st->n;
+    size_t n = st->n, k = 0;
     if (st->sep) {
         for (size_t i = 0; i < n; i++)
             out[i] = v[i] / st->D[i];
         return;
     }
-    for (size_t k = 0; k < n; k++) {
+    for (; k + 2 <= n; k += 2) {
+        const double *restrict b0 = st->axes + k * n, *restrict b1 = b0 + n;
+        double t0 = 0, t1 = 0;
+        for (size_t j = 0; j < n; j++) {
+            t0 += b0[j] * v[j];
+            t1 += b1[j] * v[j];
+        }
+        scratch[k] = t0 / st->D[k];
+        scratch[k + 1] = t1 / st->D[k + 1];
+    }
+    for (; k < n; k++) {
         const double *b = st->axes + k * n;
         double t = 0;
         for (size_t j = 0; j < n; j++)
             t += b[j] * v[j];
         scratch[k] = t / st->D[k];
     }
-    memset(out, 0, n * sizeof *out);
-    for (size_t k = 0; k < n; k++) {
-        const double *b = st->axes + k * n;
-        for (size_t j = 0; j < n; j++)
-            out[j] += scratch[k] * b[j];
-    }
+    combine_rows(st, scratch, out);
 }
 
 static double norm2(const double *v, size_t n)
