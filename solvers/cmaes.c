@@ -73,10 +73,10 @@
  * Default limits: 1000 n lambda evaluations.
  *
  * Determinism: the only random numbers are the normals of the sample
- * phase (order stated in cmaes_update.c) and, without an initial point,
- * the sampler's draw of the mean; all are drawn in the calling process
- * from the run's generator, so a seed gives the same run, bit for bit, on
- * every map. */
+ * phase (ziggurat.c's, on the run's MT19937; order stated in
+ * cmaes_update.c) and, without an initial point, the sampler's draw of
+ * the mean; all are drawn in the calling process from the run's
+ * generator, so a seed gives the same run, bit for bit, on every map. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

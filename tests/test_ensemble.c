@@ -342,14 +342,16 @@ Test(ensemble, without_a_nested_solver_runs_nelder_mead)
 }
 
 /* ipop grows its nested solver's population, so without one it restarts
- * CMA-ES: rastrigin-3 in [-5.12, 5.12]^3, seed 3, 5000 evaluations; the
- * reference run ends at f = 0 after 4984 evaluations in 3 runs. */
+ * CMA-ES: rastrigin-3 in [-5.12, 5.12]^3, seed 7, 5000 evaluations; the
+ * reference run ends at f = 0 after 4991 evaluations in 3 runs. The
+ * budget is tight: seeds 1-300 reach 1e-8 in 138 runs (152 with GSL's
+ * normals, when this test ran seed 3, which now ends at 1.79). */
 Test(ensemble, ipop_without_a_nested_solver_restarts_cmaes)
 {
     augur_solver *s = augur_solver_create("ipop", 3);
     double lb[3] = {-5.12, -5.12, -5.12}, ub[3] = {5.12, 5.12, 5.12};
     augur_solver_set_bounds(s, lb, ub);
-    augur_solver_set_seed(s, 3);
+    augur_solver_set_seed(s, 7);
     augur_solver_set_evaluation_limits(s, 0, 5000);
     const augur_model *m = augur_model_find("rastrigin");
     cr_assert_eq(augur_solve(s, m->cost, NULL, NULL), AUGUR_OK, "%s",
