@@ -81,16 +81,17 @@ static void whole_point(const cmaes_state *st, const double *a, double *restrict
         x[j] = st->mean[j] + st->sigma * x[j];
 }
 
-/* out = C^-1/2 v = B diag(1/D) B^T v; out, v and scratch (n) distinct.
- * The products with the rows of axes two at a time (v loaded once per
- * pair), each in index order. */
-static void whiten(const cmaes_state *st, const double *restrict v,
-                   double *restrict out, double *restrict scratch)
+/* u = diag(1/D) B^T v, the step in the eigenbasis scaled to unit
+ * variance (|u| = |C^-1/2 v|, B being orthonormal); the products with
+ * the rows of axes two at a time (v loaded once per pair), each in index
+ * order. */
+static void unit_coordinates(const cmaes_state *st, const double *restrict v,
+                             double *restrict u)
 {
     size_t n = st->n, k = 0;
     if (st->sep) {
         for (size_t i = 0; i < n; i++)
-            out[i] = v[i] / st->D[i];
+            u[i] = v[i] / st->D[i];
         return;
     }
     for (; k + 2 <= n; k += 2) {
@@ -100,16 +101,27 @@ static void whiten(const cmaes_state *st, const double *restrict v,
             t0 += b0[j] * v[j];
             t1 += b1[j] * v[j];
         }
-        scratch[k] = t0 / st->D[k];
-        scratch[k + 1] = t1 / st->D[k + 1];
+        u[k] = t0 / st->D[k];
+        u[k + 1] = t1 / st->D[k + 1];
     }
     for (; k < n; k++) {
         const double *b = st->axes + k * n;
         double t = 0;
         for (size_t j = 0; j < n; j++)
             t += b[j] * v[j];
-        scratch[k] = t / st->D[k];
+        u[k] = t / st->D[k];
     }
+}
+
+/* out = C^-1/2 v = B diag(1/D) B^T v; out, v and scratch (n) distinct. */
+static void whiten(const cmaes_state *st, const double *restrict v,
+                   double *restrict out, double *restrict scratch)
+{
+    if (st->sep) {
+        unit_coordinates(st, v, out);
+        return;
+    }
+    unit_coordinates(st, v, scratch);
     combine_rows(st, scratch, out);
 }
 
@@ -387,9 +399,11 @@ static double update_weight(cmaes_state *st, size_t r, double *y)
     double w = st->w[r];
     if (w >= 0)
         return w;
-    double *white = st->tmp + n, *scratch = st->tmp + 2 * n;
-    whiten(st, y, white, scratch);
-    double q = norm2(white, n);
+    /* |C^-1/2 y|^2 as |diag(1/D) B^T y|^2: the turn back by B keeps the
+     * length, so half the products of whiten() suffice */
+    double *u = st->tmp + n;
+    unit_coordinates(st, y, u);
+    double q = norm2(u, n);
     return q > 0 ? w * (double)n / q : 0;
 }
 
