@@ -36,12 +36,21 @@ int augur_solver_in_bounds(const augur_solver *s, const double *x)
     return 1;
 }
 
+/* fmod(d, p) for a finite d; fmod returns d itself when |d| < p, the
+ * usual case of a point that overshot by less than a period, and the
+ * library call costs more than the repair (CMA-ES reflects most points
+ * of a generation at a face). */
+static double remainder_of(double d, double p)
+{
+    return d > -p && d < p ? d : fmod(d, p);
+}
+
 static double reflect(double v, double lo, double hi)
 {
     double w = hi - lo;
     if (w == 0)
         return lo;
-    double t = fmod(v - lo, 2 * w);
+    double t = remainder_of(v - lo, 2 * w);
     if (t < 0)
         t += 2 * w;
     return lo + (t > w ? 2 * w - t : t);
@@ -52,7 +61,7 @@ static double wrap(double v, double lo, double hi)
     double w = hi - lo;
     if (w == 0)
         return lo;
-    double t = fmod(v - lo, w);
+    double t = remainder_of(v - lo, w);
     if (t < 0)
         t += w;
     return lo + t;

@@ -15,8 +15,9 @@
  * chiN = sqrt(n) (1 - 1/(4n) + 1/(21 n^2)). "active" (on by default, as
  * in pycma) gives the worse half the tutorial's negative weights (scaled
  * by min(1 + c_1/c_mu, 1 + 2 mueff-/(mueff + 2), (1 - c_1 - c_mu)/(n
- * c_mu))), used in the covariance update only, and not in a generation
- * whose points the box redrew or repaired (cmaes_update.c says why). On
+ * c_mu))), used in the covariance update only, and not in a narrow
+ * generation whose points the box redrew or repaired (cmaes_update.c says
+ * why). On
  * bench_solvers (25 cases, 20 seeds) it cut ipop-cmaes's median
  * evaluations on the unimodal and ill-conditioned cases by 15 to 50%
  * (rosen-10 6038 -> 5156, discus-10 5438 -> 3240) at the same successes
@@ -78,10 +79,10 @@
  * Default limits: 1000 n lambda evaluations.
  *
  * Determinism: the only random numbers are the normals of the sample
- * phase (order stated in cmaes_update.c) and, without an initial point,
- * the sampler's draw of the mean; all are drawn in the calling process
- * from the run's generator, so a seed gives the same run, bit for bit, on
- * every map. */
+ * phase (ziggurat.c's, on the run's MT19937; order stated in
+ * cmaes_update.c) and, without an initial point, the sampler's draw of
+ * the mean; all are drawn in the calling process from the run's
+ * generator, so a seed gives the same run, bit for bit, on every map. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,10 +127,12 @@ static void cmaes_free(void *state)
     free(st->z);
     free(st->order);
     free(st->hbest);
-    free(st->work);
+    free(st->eval);
+    free(st->steps);
+    st->steps = st->coef = NULL;
     st->w = st->mean = st->C = st->axes = st->z = st->hbest = NULL;
     st->order = NULL;
-    st->work = st->eval = NULL;
+    st->eval = NULL;
     st->n = st->lambda = 0;
 }
 
@@ -160,9 +163,11 @@ static int allocate(cmaes_state *st)
     st->z = calloc(lam * (4 * n + 2), sizeof *st->z);
     st->order = calloc(lam, sizeof *st->order);
     st->hbest = calloc(2 * (size_t)CMAES_HIST_CAP, sizeof *st->hbest);
+    st->steps = calloc(lam * (n + 1), sizeof *st->steps);
     if (!st->w || !st->mean || !st->C || !st->axes || !st->z || !st->order ||
-        !st->hbest)
+        !st->hbest || !st->steps)
         return 0;
+    st->coef = st->steps + lam * n;
     st->pc = st->mean + n;
     st->ps = st->pc + n;
     st->cdiag = st->ps + n;
@@ -178,9 +183,8 @@ static int allocate(cmaes_state *st)
     st->hmed = st->hbest + CMAES_HIST_CAP;
     if (st->sep)
         return 1;
-    st->work = calloc(n * n + n, sizeof *st->work);
-    st->eval = st->work ? st->work + n * n : NULL;
-    return st->work != NULL;
+    st->eval = calloc(n, sizeof *st->eval);
+    return st->eval != NULL;
 }
 
 /* The tutorial's raw weights ln((lambda + 1) / 2) - ln i; the positive
@@ -246,6 +250,7 @@ static void set_coefficients(cmaes_state *st)
     double gap = 1 / (2 * n * (st->c1 + st->cmu));
     st->decompose_every = (size_t)fmin(floor(gap) + 1, 1e9);
     negative_weights(st);
+    augur__zig_init(&st->zig);
 }
 
 /* sigma0, C0 (diagonal) and its trivial decomposition. */

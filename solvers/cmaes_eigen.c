@@ -10,12 +10,17 @@
 #include <string.h>
 #include "cmaes_int.h"
 
-/* tred2: V (n x n, row-major) holds C on entry and the orthogonal
- * transformation on exit; d the diagonal and e the subdiagonal (e[0] = 0)
- * of the tridiagonal matrix. */
-static void tred2(size_t n, double *V, double *d, double *e)
+/* tred2: V (n x n) holds C on entry and the orthogonal transformation on
+ * exit; d the diagonal and e the subdiagonal (e[0] = 0) of the tridiagonal
+ * matrix. V is stored by columns (V_(i, j) is V[j n + i]): JAMA's inner
+ * loops run down columns, which are then contiguous, C is symmetric so
+ * either order holds it on entry, and on exit row i of the storage is
+ * column i of V, the row of the eigenvector array tql2 rotates (the same
+ * arithmetic in the same order as the row-major form, so the same bits). */
+static void tred2(size_t n, double *restrict V, double *restrict d,
+                  double *restrict e)
 {
-#define V_(i, j) V[(size_t)(i) * n + (size_t)(j)]
+#define V_(i, j) V[(size_t)(j) * n + (size_t)(i)]
     for (size_t j = 0; j < n; j++)
         d[j] = V_(n - 1, j);
     for (size_t i = n - 1; i > 0; i--) {
@@ -98,6 +103,19 @@ static void tred2(size_t n, double *V, double *d, double *e)
 #undef V_
 }
 
+/* The Givens rotation of tql2's chase on two eigenvector rows: the rows
+ * are distinct, which the compiler needs told to vectorise the loop (the
+ * same arithmetic per element, so the same bits). */
+static void rotate_rows(double *restrict qi, double *restrict qj, size_t n,
+                        double c, double s)
+{
+    for (size_t k = 0; k < n; k++) {
+        double h = qj[k];
+        qj[k] = s * qi[k] + c * h;
+        qi[k] = c * qi[k] - s * h;
+    }
+}
+
 /* tql2 on the tridiagonal (d, e) from tred2, rotating the eigenvector
  * rows: row i of Q (n x n) is column i of tred2's V on entry and the
  * eigenvector of d[i] on exit, sorted by ascending eigenvalue. Returns 0
@@ -142,12 +160,7 @@ static int tql2(size_t n, double *Q, double *d, double *e)
                     c = p / r;
                     p = c * d[i] - s * g;
                     d[i + 1] = h + s * (c * g + s * d[i]);
-                    double *qi = Q + i * n, *qj = qi + n;
-                    for (size_t k = 0; k < n; k++) {
-                        h = qj[k];
-                        qj[k] = s * qi[k] + c * h;
-                        qi[k] = c * qi[k] - s * h;
-                    }
+                    rotate_rows(Q + i * n, Q + (i + 1) * n, n, c, s);
                 }
                 p = -s * s2 * c3 * el1 * e[l] / dl1;
                 e[l] = s * p;
@@ -179,21 +192,18 @@ static int tql2(size_t n, double *Q, double *d, double *e)
 }
 
 /* C = axes^T diag(eval) axes into st->eval (ascending) and st->axes (row k
- * the eigenvector of eval[k]); st->work holds tred2's V, st->tmp (3n) is
- * free here and holds the subdiagonal. Numerical trouble can leave C with
+ * the eigenvector of eval[k]); tred2 and tql2 work in st->axes, st->tmp
+ * (3n) is free here and holds the subdiagonal. Numerical trouble can leave C with
  * a non-positive eigenvalue; as Hansen's code does, lift the diagonal so
  * that the condition number is 1e14 (the ConditionCov limit) and
  * decompose again. */
 static int eigen(cmaes_state *st)
 {
     size_t n = st->n;
-    double *V = st->work, *d = st->eval, *e = st->tmp;
+    double *d = st->eval, *e = st->tmp;
     for (int attempt = 0; attempt < 2; attempt++) {
-        memcpy(V, st->C, n * n * sizeof *V);
-        tred2(n, V, d, e);
-        for (size_t i = 0; i < n; i++)      /* rows of axes = columns of V */
-            for (size_t k = 0; k < n; k++)
-                st->axes[i * n + k] = V[k * n + i];
+        memcpy(st->axes, st->C, n * n * sizeof *st->axes);
+        tred2(n, st->axes, d, e);
         if (!tql2(n, st->axes, d, e))
             return AUGUR_EFAILED;
         double lo = d[0], hi = d[n - 1];

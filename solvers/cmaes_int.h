@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include "augur/plugin.h"
+#include "ziggurat_int.h"
 
 /* The "bound-policy" choices, in table order. */
 enum { CMAES_RESAMPLE, CMAES_CLIP, CMAES_REFLECT, CMAES_TRANSFORM,
@@ -58,18 +59,20 @@ typedef struct cmaes_state {
     double *xs, *fs;      /* the same, sorted best first */
     struct cmaes_rank *order;
     double *yw, *old_mean;   /* n each */
-    int at_box;              /* a point of it was redrawn or repaired at the
+    int at_box;              /* narrow, and a point was redrawn or repaired at the
                               * box, so its steps are not the normal's: the
                               * active (negative) update skips it */
     double *tmp;             /* 3n scratch: a step, its whitened form, a product */
+    double *steps, *coef;    /* lambda x n and lambda: the rank-mu terms */
 
-    /* the eigensolver's workspace (full covariance only) */
-    double *work;         /* n x n + n: tred2's V, then the eigenvalues */
-    double *eval;         /* = work + n x n: C's eigenvalues, ascending */
+    /* the eigensolver's output besides axes (full covariance only) */
+    double *eval;         /* n: C's eigenvalues, ascending */
 
     /* per-generation best and median energies */
     double *hbest, *hmed;
     size_t hlen;
+
+    zig_table zig;        /* the normal generator's layers */
 
     augur_strategy view;
 } cmaes_state;

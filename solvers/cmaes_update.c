@@ -22,14 +22,13 @@
  * are O(n^2) per point and the O(n^3) decomposition is amortised.
  *
  * Random draws (the only ones a generation makes): point by point, the n
- * normals of z_k in coordinate order, gsl_ran_gaussian_ziggurat on the
- * run's generator; under "resample" (and "resample-reflect" while the
- * distribution is wide) a point outside the bounds redraws its n normals
- * at once, before the next point is drawn. */
+ * normals of z_k in coordinate order, by the ziggurat of ziggurat_int.h
+ * on the run's generator; under "resample" (and "resample-reflect" while
+ * the distribution is wide) a point outside the bounds redraws its n
+ * normals at once, before the next point is drawn. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <gsl/gsl_randist.h>
 #include "cmaes_int.h"
 
 /* --- Linear algebra on B and D ------------------------------------------ */
@@ -48,52 +47,82 @@ static double coordinate(const cmaes_state *st, const double *a, size_t j)
     return st->mean[j] + st->sigma * y;
 }
 
-/* The whole x = m + sigma B a: the rows of axes added in index order, so
- * every coordinate is the sum coordinate() forms, bit for bit, but the
- * loop runs along contiguous rows. */
+/* y = B c: the rows of axes weighted by c and added in index order, two
+ * rows a pass (y is loaded and stored once per pair); each coordinate is
+ * the same sum in the same order as one row at a time. */
+static void combine_rows(const cmaes_state *st, const double *c, double *restrict y)
+{
+    size_t n = st->n, k = 0;
+    const double *restrict axes = st->axes;
+    memset(y, 0, n * sizeof *y);
+    for (; k + 2 <= n; k += 2) {
+        const double *restrict b0 = axes + k * n, *restrict b1 = b0 + n;
+        double c0 = c[k], c1 = c[k + 1];
+        for (size_t j = 0; j < n; j++)
+            y[j] = (y[j] + c0 * b0[j]) + c1 * b1[j];
+    }
+    for (; k < n; k++)
+        for (size_t j = 0; j < n; j++)
+            y[j] += c[k] * axes[k * n + j];
+}
+
+/* The whole x = m + sigma B a: every coordinate the sum coordinate()
+ * forms, bit for bit, but built along contiguous rows. */
 static void whole_point(const cmaes_state *st, const double *a, double *restrict x)
 {
     size_t n = st->n;
-    const double *restrict mean = st->mean;
     if (st->sep) {
         for (size_t j = 0; j < n; j++)
-            x[j] = mean[j] + st->sigma * a[j];
+            x[j] = st->mean[j] + st->sigma * a[j];
         return;
     }
-    memset(x, 0, n * sizeof *x);
-    for (size_t k = 0; k < n; k++) {
-        const double *restrict b = st->axes + k * n;
-        double ak = a[k];
-        for (size_t j = 0; j < n; j++)
-            x[j] += ak * b[j];
-    }
+    combine_rows(st, a, x);
     for (size_t j = 0; j < n; j++)
-        x[j] = mean[j] + st->sigma * x[j];
+        x[j] = st->mean[j] + st->sigma * x[j];
 }
 
-/* out = C^-1/2 v = B diag(1/D) B^T v; out, v and scratch (n) distinct. */
-static void whiten(const cmaes_state *st, const double *v, double *out,
-                   double *scratch)
+/* u = diag(1/D) B^T v, the step in the eigenbasis scaled to unit
+ * variance (|u| = |C^-1/2 v|, B being orthonormal); the products with
+ * the rows of axes two at a time (v loaded once per pair), each in index
+ * order. */
+static void unit_coordinates(const cmaes_state *st, const double *restrict v,
+                             double *restrict u)
 {
-    size_t n = st->n;
+    size_t n = st->n, k = 0;
     if (st->sep) {
         for (size_t i = 0; i < n; i++)
-            out[i] = v[i] / st->D[i];
+            u[i] = v[i] / st->D[i];
         return;
     }
-    for (size_t k = 0; k < n; k++) {
+    for (; k + 2 <= n; k += 2) {
+        const double *restrict b0 = st->axes + k * n, *restrict b1 = b0 + n;
+        double t0 = 0, t1 = 0;
+        for (size_t j = 0; j < n; j++) {
+            t0 += b0[j] * v[j];
+            t1 += b1[j] * v[j];
+        }
+        u[k] = t0 / st->D[k];
+        u[k + 1] = t1 / st->D[k + 1];
+    }
+    for (; k < n; k++) {
         const double *b = st->axes + k * n;
         double t = 0;
         for (size_t j = 0; j < n; j++)
             t += b[j] * v[j];
-        scratch[k] = t / st->D[k];
+        u[k] = t / st->D[k];
     }
-    memset(out, 0, n * sizeof *out);
-    for (size_t k = 0; k < n; k++) {
-        const double *b = st->axes + k * n;
-        for (size_t j = 0; j < n; j++)
-            out[j] += scratch[k] * b[j];
+}
+
+/* out = C^-1/2 v = B diag(1/D) B^T v; out, v and scratch (n) distinct. */
+static void whiten(const cmaes_state *st, const double *restrict v,
+                   double *restrict out, double *restrict scratch)
+{
+    if (st->sep) {
+        unit_coordinates(st, v, out);
+        return;
     }
+    unit_coordinates(st, v, scratch);
+    combine_rows(st, scratch, out);
 }
 
 static double norm2(const double *v, size_t n)
@@ -111,16 +140,15 @@ static double norm2(const double *v, size_t n)
  * the draw stops at the first coordinate strictly outside, returning 0 (a
  * rejected draw costs its normals and a few coordinates, not the n x n
  * product); else 1. */
-static int draw_point(augur_solver *s, cmaes_state *st, size_t k,
+static int draw_point(const zig_source *g, cmaes_state *st, size_t k,
                       const double *lb, const double *ub)
 {
-    gsl_rng *rng = augur_solver_rng(s);
     size_t n = st->n;
     double *z = st->z + k * n, *x = st->x + k * n, *a = st->tmp;
-    for (size_t i = 0; i < n; i++)
-        z[i] = gsl_ran_gaussian_ziggurat(rng, 1.0);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        z[i] = zig_normal(&st->zig, g);
         a[i] = st->D[i] * z[i];
+    }
     if (!lb) {
         whole_point(st, a, x);
         return 1;
@@ -197,12 +225,12 @@ const double *augur__cmaes_sorted_points(augur_solver *s, cmaes_state *st)
 /* "resample": the first draw and up to CMAES_MAX_RESAMPLE redraws until
  * one is inside the box (lb, ub), else the last one completed and clipped.
  * With no finite bound (lb NULL) every draw is inside. */
-static void resample(augur_solver *s, cmaes_state *st, size_t k, const double *lb,
-                     const double *ub)
+static void resample(augur_solver *s, const zig_source *g, cmaes_state *st,
+                     size_t k, const double *lb, const double *ub)
 {
     double *x = st->x + k * st->n;
     for (int tries = 0; tries <= CMAES_MAX_RESAMPLE; tries++) {
-        if (draw_point(s, st, k, lb, ub))
+        if (draw_point(g, st, k, lb, ub))
             return;
         st->at_box = 1;
     }
@@ -253,23 +281,25 @@ static int any_finite_bound(const double *lb, const double *ub, size_t n)
  * reflect once it is narrow, decided once per generation. */
 int augur__cmaes_sample(augur_solver *s, cmaes_state *st)
 {
-    int policy = st->policy;
+    int policy = st->policy, is_narrow = narrow(s, st);
     if (policy == CMAES_RESAMPLE_REFLECT)
-        policy = narrow(s, st) ? CMAES_REFLECT : CMAES_RESAMPLE;
+        policy = is_narrow ? CMAES_REFLECT : CMAES_RESAMPLE;
     /* the box, or NULL when no bound is finite: points are then built along
      * B's rows (whole_point) with nothing to reject */
     const double *lb = augur_solver_lower(s), *ub = augur_solver_upper(s);
     if (!any_finite_bound(lb, ub, st->n))
         lb = ub = NULL;
     st->at_box = 0;
+    zig_source g = zig_source_of(augur_solver_rng(s));
     for (size_t k = 0; k < st->lambda; k++) {
         if (policy == CMAES_RESAMPLE) {
-            resample(s, st, k, lb, ub);
+            resample(s, &g, st, k, lb, ub);
             continue;
         }
-        draw_point(s, st, k, NULL, NULL);
+        draw_point(&g, st, k, NULL, NULL);
         confine(s, st, k, policy);
     }
+    st->at_box = st->at_box && is_narrow;   /* see augur__cmaes_adapt_covariance */
     return AUGUR_OK;
 }
 
@@ -283,6 +313,25 @@ static int by_energy(const void *a, const void *b)
     if (p->f > q->f)
         return 1;
     return (p->k > q->k) - (p->k < q->k);
+}
+
+/* The generation in order of by_energy: by insertion up to 32 points
+ * (every default population below n = 15,000), where qsort's calls through
+ * the comparator cost more than the sort; the order is the same, since
+ * by_energy orders every pair. */
+static void sort_by_energy(cmaes_rank *a, size_t lam)
+{
+    if (lam > 32) {
+        qsort(a, lam, sizeof *a, by_energy);
+        return;
+    }
+    for (size_t i = 1; i < lam; i++) {
+        cmaes_rank v = a[i];
+        size_t j = i;
+        for (; j > 0 && by_energy(&a[j - 1], &v) > 0; j--)
+            a[j] = a[j - 1];
+        a[j] = v;
+    }
 }
 
 static void remember(cmaes_state *st, double best, double median)
@@ -303,7 +352,7 @@ void augur__cmaes_rank(cmaes_state *st)
     size_t n = st->n, lam = st->lambda;
     for (size_t k = 0; k < lam; k++)
         st->order[k] = (cmaes_rank){.f = st->f[k], .k = k};
-    qsort(st->order, lam, sizeof *st->order, by_energy);
+    sort_by_energy(st->order, lam);
     for (size_t r = 0; r < lam; r++) {
         size_t k = st->order[r].k;
         st->fs[r] = st->f[k];
@@ -356,10 +405,68 @@ static double update_weight(cmaes_state *st, size_t r, double *y)
     double w = st->w[r];
     if (w >= 0)
         return w;
-    double *white = st->tmp + n, *scratch = st->tmp + 2 * n;
-    whiten(st, y, white, scratch);
-    double q = norm2(white, n);
+    /* |C^-1/2 y|^2 as |diag(1/D) B^T y|^2: the turn back by B keeps the
+     * length, so half the products of whiten() suffice */
+    double *u = st->tmp + n;
+    unit_coordinates(st, y, u);
+    double q = norm2(u, n);
     return q > 0 ? w * (double)n / q : 0;
+}
+
+/* The rank-mu terms: for every ranked point of nonzero weight, its step
+ * y_r (a row of st->steps) and its coefficient c_mu w°_r (st->coef, and
+ * c_mu w°_r y_ri is formed as (c_mu w°_r) y_ri, as the update reads it).
+ * Only the first `ranked` points count. Returns how many. */
+static size_t rank_mu_terms(cmaes_state *st, size_t ranked)
+{
+    size_t terms = 0;
+    for (size_t r = 0; r < ranked; r++) {
+        if (st->w[r] == 0)
+            continue;
+        double *y = st->steps + terms * st->n;
+        st->coef[terms++] = st->cmu * update_weight(st, r, y);
+    }
+    return terms;
+}
+
+/* The full C's upper triangle, row by row: each element is decayed, gets
+ * the rank-one term, then the rank-mu terms in rank order (the sums and
+ * their order as when the terms ran outermost, so the same bits, but C is
+ * read and written once); the lower triangle is its mirror. */
+static void update_full(cmaes_state *st, double a, size_t terms)
+{
+    size_t n = st->n;
+    const double *restrict pc = st->pc;
+    for (size_t i = 0; i < n; i++) {
+        double *restrict row = st->C + i * n;
+        double ci = st->c1 * pc[i];
+        for (size_t j = i; j < n; j++)
+            row[j] = a * row[j] + ci * pc[j];
+        for (size_t t = 0; t < terms; t++) {
+            const double *restrict y = st->steps + t * n;
+            double cy = st->coef[t] * y[i];
+            for (size_t j = i; j < n; j++)
+                row[j] += cy * y[j];
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = i + 1; j < n; j++)
+            st->C[j * n + i] = st->C[i * n + j];
+        st->cdiag[i] = st->C[i * n + i];
+    }
+}
+
+static void update_separable(cmaes_state *st, double a, size_t terms)
+{
+    size_t n = st->n;
+    for (size_t i = 0; i < n; i++) {
+        double c = a * st->C[i] + st->c1 * st->pc[i] * st->pc[i];
+        for (size_t t = 0; t < terms; t++) {
+            const double *y = st->steps + t * n;
+            c += st->coef[t] * y[i] * y[i];
+        }
+        st->C[i] = st->cdiag[i] = c;
+    }
 }
 
 /* Active CMA's negative update takes the worse steps as draws of the
@@ -369,46 +476,25 @@ static double update_weight(cmaes_state *st, size_t r, double *y)
  * along the way to it: on tests/test_cmaes.c's corner bowl (seeds 1-5,
  * 3000 evaluations) active runs under "resample-reflect" stalled at f - 3
  * = 0.06 to 0.17, where the positive update alone reaches 1e-6 in under
- * 900. Such a generation updates C with the positive weights alone (they
- * sum to 1); one inside the box, as every one near an interior optimum,
- * gets the active update. "transform" draws in an unbounded space and is
- * never at the box. */
+ * 900. So a generation that met the box while narrow (every coordinate's
+ * standard deviation at most a tenth of its width, all bounds finite: the
+ * test "resample-reflect" switches on) updates C with the positive
+ * weights alone (they sum to 1). A wide generation keeps the active
+ * update though it meets the box: skipping it there too cost BIPOP on
+ * Rastrigin-10 a fifth of its successes (seeds 1-200 at 100,000
+ * evaluations: 86 against 111). "transform" draws in an unbounded space
+ * and is never at the box. */
 void augur__cmaes_adapt_covariance(cmaes_state *st)
 {
-    size_t n = st->n;
     double delta = st->hsig ? 0 : st->cc * (2 - st->cc);
     size_t ranked = st->at_box ? st->mu : st->lambda;
     double sum_w = st->at_box ? 1 : st->sum_w;
     double a = 1 + st->c1 * delta - st->c1 - st->cmu * sum_w;
-    double *y = st->tmp;
-    if (st->sep) {
-        for (size_t i = 0; i < n; i++)
-            st->C[i] = a * st->C[i] + st->c1 * st->pc[i] * st->pc[i];
-    } else {
-        for (size_t i = 0; i < n; i++)
-            for (size_t j = i; j < n; j++)
-                st->C[i * n + j] = a * st->C[i * n + j] +
-                                   st->c1 * st->pc[i] * st->pc[j];
-    }
-    for (size_t r = 0; r < ranked; r++) {
-        if (st->w[r] == 0)
-            continue;
-        double c = st->cmu * update_weight(st, r, y);
-        if (st->sep) {
-            for (size_t i = 0; i < n; i++)
-                st->C[i] += c * y[i] * y[i];
-            continue;
-        }
-        for (size_t i = 0; i < n; i++)
-            for (size_t j = i; j < n; j++)
-                st->C[i * n + j] += c * y[i] * y[j];
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (!st->sep)
-            for (size_t j = i + 1; j < n; j++)
-                st->C[j * n + i] = st->C[i * n + j];
-        st->cdiag[i] = st->sep ? st->C[i] : st->C[i * n + i];
-    }
+    size_t terms = rank_mu_terms(st, ranked);
+    if (st->sep)
+        update_separable(st, a, terms);
+    else
+        update_full(st, a, terms);
 }
 
 void augur__cmaes_adapt_sigma(cmaes_state *st)

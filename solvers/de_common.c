@@ -256,7 +256,7 @@ static int prepare(augur_solver *s, de_state *st, int batch)
         return augur_solver_fail(s, AUGUR_ENOMEM, "%s: out of memory",
                                  augur_solver_type_name(s));
     const gsl_rng *r = augur_solver_rng(s);
-    st->fast_mt = r->type == gsl_rng_mt19937 && augur__de_mt_layout_known();
+    st->fast_mt = r->type == gsl_rng_mt19937 && augur__mt_layout_known();
     de_rng g = rng_of(r, st);
     st->by_np = scale_for(&g, st->np);
     st->by_n = scale_for(&g, st->n);

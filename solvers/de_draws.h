@@ -1,13 +1,14 @@
 /* de_draws.h - private to augur: differential evolution's random draws,
  * the same values as GSL's calls but cheaper. The hot, inlined half lives
- * here so de_common.c's loops keep it inline; refilling, the layout check
- * and batched uniforms are in de_draws.c. */
+ * here so de_common.c's loops keep it inline; batched uniforms are in
+ * de_draws.c. */
 #ifndef AUGUR_DE_DRAWS_H
 #define AUGUR_DE_DRAWS_H
 
 #include <stddef.h>
 #include <gsl/gsl_rng.h>
 #include "de_int.h"
+#include "mt19937_int.h"
 
 /* --- Draws ----------------------------------------------------------------
  *
@@ -23,18 +24,8 @@
  * state, with the same arithmetic and no branch; any other generator goes
  * through its type's functions. The repair (bounds.c) and SHADE's Gaussian
  * and Cauchy draws still go through GSL, on the same state, in the same
- * order as ever. */
-
-/* MT19937's state as GSL's rng/mt.c keeps it: 624 words of 32 bits in
- * unsigned longs, and the index of the next word to give out. That layout
- * is GSL's own, not its API, so it is used only where mt_layout_known()
- * has checked it against GSL's generator. */
-#define MT_N 624
-#define MT_M 397
-typedef struct mt_state {
-    unsigned long mt[MT_N];
-    int mti;
-} mt_state;
+ * order as ever. MT19937's own stepping is mt19937_int.h's, which cmaes's
+ * normals (ziggurat.c) use too. */
 
 typedef struct de_rng {
     mt_state *mt;                 /* NULL: through the type's functions */
@@ -44,30 +35,8 @@ typedef struct de_rng {
     unsigned long min, range;
 } de_rng;
 
-/* Refill the 624 words (de_draws.c). */
-void augur__de_mt_refill(mt_state *st);
-/* Whether GSL's mt19937 keeps the state mt_state describes (de_draws.c). */
-int augur__de_mt_layout_known(void);
 /* m draws of gsl_rng_uniform in a row into out (de_draws.c). */
 void augur__de_draw_uniforms(const de_rng *g, double *out, size_t m);
-
-
-/* An output from a word of the state. */
-static inline unsigned long mt_temper(unsigned long y)
-{
-    y ^= y >> 11;
-    y ^= (y << 7) & 0x9d2c5680UL;
-    y ^= (y << 15) & 0xefc60000UL;
-    return y ^ (y >> 18);
-}
-
-/* The next output: the next word, tempered. */
-static inline unsigned long mt_next(mt_state *st)
-{
-    if (st->mti >= MT_N)
-        augur__de_mt_refill(st);
-    return mt_temper(st->mt[st->mti++]);
-}
 
 
 static inline de_rng rng_of(const gsl_rng *r, const de_state *st)

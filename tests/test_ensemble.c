@@ -342,17 +342,18 @@ Test(ensemble, without_a_nested_solver_runs_nelder_mead)
 }
 
 /* ipop grows its nested solver's population, so without one it restarts
- * CMA-ES: rastrigin-3 in [-5.12, 5.12]^3, seed 1, 5000 evaluations; the
+ * CMA-ES: rastrigin-3 in [-5.12, 5.12]^3, seed 7, 5000 evaluations; the
  * reference run ends at f = 0 after 4977 evaluations in 3 runs. About
- * half of the seeds solve it so (seeds 1-100: 50 with active CMA, the
- * default, 57 without; seed 3, pinned here before active was the default,
- * now ends at 0.995, a neighbouring minimum). */
+ * half of the seeds solve it so (seeds 1-100: 49 with active CMA and
+ * cmaes's own normals, the defaults; seeds 1-300 without active: 138, and
+ * 152 with GSL's normals). Seeds 3 and 1, pinned here before, now end at
+ * 0.995, a neighbouring minimum. */
 Test(ensemble, ipop_without_a_nested_solver_restarts_cmaes)
 {
     augur_solver *s = augur_solver_create("ipop", 3);
     double lb[3] = {-5.12, -5.12, -5.12}, ub[3] = {5.12, 5.12, 5.12};
     augur_solver_set_bounds(s, lb, ub);
-    augur_solver_set_seed(s, 1);
+    augur_solver_set_seed(s, 7);
     augur_solver_set_evaluation_limits(s, 0, 5000);
     const augur_model *m = augur_model_find("rastrigin");
     cr_assert_eq(augur_solve(s, m->cost, NULL, NULL), AUGUR_OK, "%s",
