@@ -319,6 +319,59 @@ Test(cmaes, every_policy_stays_in_the_box)
     }
 }
 
+/* C's diagonal after the first update (generation 1), whatever the run. */
+static double first_cdiag[3];
+
+static int cdiag_check(augur_termination *t, void *state, const augur_info *info,
+                       char *reason, size_t cap)
+{
+    (void)t, (void)state, (void)reason, (void)cap;
+    if (info->strategy->generation == 1)
+        memcpy(first_cdiag, info->strategy->c_diag, sizeof first_cdiag);
+    return info->strategy->generation >= 1;
+}
+
+static const augur_term_type cdiag_spy = {.name = "cdiag-spy", .label = "CDiagSpy",
+                                          .doc = "test", .check = cdiag_check};
+
+/* One update of cmaes in [-1, 1]^3 from x0 with sigma0, active or not;
+ * C's diagonal after it in out. */
+static void first_update(const double *x0, double sigma0, int active, double *out)
+{
+    augur_solver *s = corner_solver("resample-reflect", 100);
+    cr_assert_eq(augur_solver_set_initial_point(s, x0), AUGUR_OK);
+    cr_assert_eq(augur_solver_set_param(s, "sigma0", sigma0), AUGUR_OK);
+    cr_assert_eq(augur_solver_set_param(s, "active", active), AUGUR_OK);
+    solve_ok(s, augur_model_sphere, NULL, augur_term_create_type(&cdiag_spy));
+    memcpy(out, first_cdiag, sizeof first_cdiag);
+    augur_solver_destroy(s);
+}
+
+/* Where active CMA's negative update applies: it is skipped only in a
+ * generation that met the box while narrow (sd <= a tenth of the width,
+ * here 0.2), and kept in a wide one that met it and in a narrow one
+ * inside. The draws do not depend on "active", so C after the first
+ * update is the same bit for bit with and without it exactly where the
+ * update is skipped. */
+Test(cmaes, active_update_skipped_only_narrow_at_the_box)
+{
+    double classic[3], active[3];
+    double corner[3] = {1, 1, 1}, centre[3] = {0, 0, 0}, near_face[3] = {0.9, 0, 0};
+    /* narrow at a corner: most points cross two or three faces */
+    first_update(corner, 0.05, 0, classic);
+    first_update(corner, 0.05, 1, active);
+    cr_assert(!memcmp(classic, active, sizeof classic), "narrow at the box: %g %g",
+              classic[0], active[0]);
+    /* narrow inside: nothing reaches a face */
+    first_update(centre, 0.05, 0, classic);
+    first_update(centre, 0.05, 1, active);
+    cr_assert(memcmp(classic, active, sizeof classic), "narrow inside");
+    /* wide (sd 0.6) near a face: points are redrawn, the update stays */
+    first_update(near_face, 0.6, 0, classic);
+    first_update(near_face, 0.6, 1, active);
+    cr_assert(memcmp(classic, active, sizeof classic), "wide at the box");
+}
+
 /* The points a run evaluates, in order, and for each generation whether
  * the distribution it was drawn from was wide (some coordinate's standard
  * deviation sigma sqrt(C_ii) above a tenth of the width 2). */
